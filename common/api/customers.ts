@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { Id, Instant, optionalText, trimmed } from './shared';
+
+export const CustomerCreate = z.object({
+  name: trimmed(200),
+  code: optionalText(50),
+  industry: optionalText(100),
+  region: optionalText(100),
+  notes: optionalText(5000),
+  centerId: Id.nullish(),
+});
+export type CustomerCreate = z.input<typeof CustomerCreate>;
+
+export const CustomerUpdate = CustomerCreate.partial();
+export type CustomerUpdate = z.infer<typeof CustomerUpdate>;
+
+export const Customer = z.object({
+  id: Id,
+  name: z.string(),
+  code: z.string().nullable(),
+  industry: z.string().nullable(),
+  region: z.string().nullable(),
+  notes: z.string().nullable(),
+  centerId: Id.nullable(),
+  createdAt: Instant,
+  openTickets: z.number().int(),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const Phone = z
+  .string()
+  .trim()
+  .min(3, 'phone number is too short')
+  .max(50)
+  .regex(/^[+\d\s()\-－—.转xX#*ext０-９（）]+$/u, 'phone number may contain digits, spaces, + - ( ) and an extension only');
+
+export const ContactCreate = z.object({
+  name: trimmed(100),
+  title: optionalText(100),
+  email: z.email('must be an email address').max(200).nullish(),
+  phones: z.array(Phone).max(10).default([]),
+  isLeader: z.boolean().default(false),
+});
+export type ContactCreate = z.input<typeof ContactCreate>;
+
+export const ContactUpdate = ContactCreate.partial();
+export type ContactUpdate = z.infer<typeof ContactUpdate>;
+
+export const Contact = z.object({
+  id: Id,
+  customerId: Id,
+  name: z.string(),
+  title: z.string().nullable(),
+  email: z.string().nullable(),
+  phones: z.array(z.string()),
+  isLeader: z.boolean(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const SiteCreate = z.object({
+  name: trimmed(200),
+  address: optionalText(500),
+  region: optionalText(100),
+});
+export type SiteCreate = z.input<typeof SiteCreate>;
+
+export const Site = z.object({
+  id: Id,
+  customerId: Id,
+  name: z.string(),
+  address: z.string().nullable(),
+  region: z.string().nullable(),
+});
+export type Site = z.infer<typeof Site>;
+
+export const CustomerDetail = Customer.extend({
+  contacts: z.array(Contact),
+  sites: z.array(Site),
+});
+export type CustomerDetail = z.infer<typeof CustomerDetail>;
+
+export const CustomerListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type CustomerListQuery = z.infer<typeof CustomerListQuery>;
+
+export const PhoneLookupQuery = z.object({
+  phone: z.string().trim().min(1, 'phone is required').max(50),
+});
+
+/** Caller identification: every contact whose phone matches, with its customer. */
+export const PhoneMatch = z.object({
+  contact: Contact,
+  customer: z.object({ id: Id, name: z.string() }),
+  /** `exact`: the whole number matches; `partial`: the digits typed so far occur in it. */
+  match: z.enum(['exact', 'partial']),
+});
+export type PhoneMatch = z.infer<typeof PhoneMatch>;

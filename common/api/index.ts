@@ -1,0 +1,6 @@
+export * from './shared';
+export * from './auth';
+export * from './users';
+export * from './centers';
+export * from './customers';
+export * from './tickets';

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ENGINEER_LEVELS, ROLES } from '../domain';
+import { Id, Instant, optionalText, trimmed } from './shared';
+
+export const Username = z
+  .string()
+  .trim()
+  .min(2, 'username needs at least 2 characters')
+  .max(50)
+  .regex(/^[\p{L}\p{N}._@-]+$/u, 'username may contain letters, digits, . _ @ - only');
+
+export const UserCreate = z.object({
+  username: Username,
+  password: z.string().min(8, 'password needs at least 8 characters').max(200),
+  name: trimmed(100),
+  role: z.enum(ROLES),
+  customerId: Id.nullish(),
+  centerId: Id.nullish(),
+  engineerLevel: z.enum(ENGINEER_LEVELS).nullish(),
+  skills: z.array(trimmed(50)).max(50).optional(),
+  email: z.email('must be an email address').max(200).nullish(),
+  phone: optionalText(50),
+});
+export type UserCreate = z.input<typeof UserCreate>;
+
+export const UserUpdate = z
+  .object({
+    name: trimmed(100),
+    role: z.enum(ROLES),
+    customerId: Id.nullable(),
+    centerId: Id.nullable(),
+    engineerLevel: z.enum(ENGINEER_LEVELS).nullable(),
+    skills: z.array(trimmed(50)).max(50),
+    email: z.email('must be an email address').max(200).nullable(),
+    phone: optionalText(50),
+    active: z.boolean(),
+    /** Admin reset; the user should change it at next login. */
+    password: z.string().min(8, 'password needs at least 8 characters').max(200),
+  })
+  .partial();
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+export const User = z.object({
+  id: Id,
+  username: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  customerId: Id.nullable(),
+  centerId: Id.nullable(),
+  engineerLevel: z.enum(ENGINEER_LEVELS).nullable(),
+  skills: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: Instant,
+});
+export type User = z.infer<typeof User>;
+
+export const UserListQuery = z.object({
+  role: z.enum(ROLES).optional(),
+  centerId: Id.optional(),
+  customerId: Id.optional(),
+  q: z.string().trim().max(100).optional(),
+  active: z.enum(['true', 'false']).optional(),
+});
+export type UserListQuery = z.infer<typeof UserListQuery>;

@@ -1,0 +1,40 @@
+/**
+ * The role × capability matrix. The server checks these on every route; the web uses the same
+ * table to hide what a user cannot do. Scoping (a customer sees only their own organisation,
+ * staff only their center's subtree) is applied on top of this by the services.
+ */
+import type { Role } from './domain';
+
+export const PERMISSIONS = {
+  'tickets.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  'tickets.create': ['admin', 'manager', 'dispatcher', 'engineer', 'customer_user', 'customer_leader'],
+  /** Edit fields, assign, change severity. */
+  'tickets.update': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** Move through the status machine (customers only: confirm, reopen, cancel their own new ticket). */
+  'tickets.transition': ['admin', 'manager', 'dispatcher', 'engineer', 'customer_user', 'customer_leader'],
+  'tickets.comment': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  /** Internal notes are never shown to customers. */
+  'tickets.comment_internal': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  'tickets.attach': ['admin', 'manager', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  'customers.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  'customers.write': ['admin', 'manager', 'dispatcher'],
+  /** Customer leaders maintain their own organisation's contact list. */
+  'contacts.write': ['admin', 'manager', 'dispatcher', 'customer_leader'],
+  /** Caller identification on the hotline. */
+  'contacts.lookup': ['admin', 'manager', 'dispatcher', 'engineer'],
+  'users.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  'users.write': ['admin'],
+  'centers.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  'centers.write': ['admin'],
+  'audit.read': ['admin', 'manager', 'qa'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+}

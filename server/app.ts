@@ -1,0 +1,154 @@
+/**
+ * buildApp(deps): the Fastify application with its plugins and every module's routes. No
+ * listening, no jobs, no process concerns — main.ts owns those, tests call this directly.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Database } from './db/client';
+import { createAudit } from './modules/audit';
+import { auditRoutes } from './modules/audit/routes';
+import { createPasswordHasher, type PasswordHasher } from './modules/auth/password';
+import { authRoutes } from './modules/auth/routes';
+import { createAuthService, SESSION_COOKIE, type LoginLimits } from './modules/auth/service';
+import { centerRoutes } from './modules/centers/routes';
+import { createCenterService } from './modules/centers/service';
+import { customerRoutes } from './modules/customers/routes';
+import { createCustomerService } from './modules/customers/service';
+import { createAttachmentService } from './modules/tickets/attachments';
+import { ticketRoutes } from './modules/tickets/routes';
+import { createTicketService } from './modules/tickets/service';
+import { userRoutes } from './modules/users/routes';
+import { createUserService } from './modules/users/service';
+import type { Clock } from './platform/clock';
+import type { Config } from './platform/config';
+import { installAuthorization, installErrorHandling } from './platform/http';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  hasher?: PasswordHasher;
+  loginLimits?: LoginLimits;
+  /** Pino options, or false for silence (tests). */
+  logger?: boolean | object;
+  /** Folder of the built web UI; served at / when it exists. */
+  webDir?: string;
+}
+
+export const VERSION = '0.1.0';
+const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export function createServices(deps: AppDeps) {
+  const { database, clock, config } = deps;
+  const db = database.db;
+  const audit = createAudit(clock);
+  const hasher = deps.hasher ?? createPasswordHasher();
+  const filesDir = path.join(config.dataDir, 'attachments');
+  return {
+    db,
+    audit,
+    hasher,
+    auth: createAuthService({ db, clock, hasher, audit, sessionTtlHours: config.sessionTtlHours, limits: deps.loginLimits }),
+    users: createUserService({ db, clock, hasher, audit }),
+    centers: createCenterService({ db, clock, audit }),
+    customers: createCustomerService({ db, clock, audit }),
+    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone }),
+    attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export async function buildApp(deps: AppDeps, services: Services = createServices(deps)): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+            ...(typeof deps.logger === 'object' ? deps.logger : {}),
+          },
+    bodyLimit: 1024 * 1024,
+    trustProxy: process.env.FUWUTAI_TRUST_PROXY === '1',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Fuwutai 服务台 API', version: VERSION, description: 'After-sales technical support service desk' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  installAuthorization(app, { cookieName: SESSION_COOKIE, authenticate: (token) => services.auth.authenticate(token) });
+
+  app.get(
+    '/api/health',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['system'],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), schemaVersion: z.string(), version: z.string() }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, database: database.kind, schemaVersion: await database.schemaVersion(), version: VERSION }),
+  );
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, { auth: services.auth, db: services.db, secureCookies: config.secureCookies });
+  userRoutes(app, services);
+  centerRoutes(app, services);
+  customerRoutes(app, services);
+  ticketRoutes(app, services);
+  auditRoutes(app, services);
+
+  app.all('/api/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `No API route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  const webDir = deps.webDir ?? defaultWebDir;
+  if (fs.existsSync(path.join(webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+    // The single-page app owns every other path.
+    const sendIndex = (_: unknown, reply: { header(k: string, v: string): { sendFile(f: string): unknown } }) =>
+      reply.header('cache-control', 'no-cache').sendFile('index.html');
+    app.get('/', sendIndex as never);
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method !== 'GET' || request.url.startsWith('/api/')) {
+        return reply.status(404).send({ error: { code: 'not_found', message: 'Not found' } });
+      }
+      return sendIndex(request, reply as never);
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send('Fuwutai API is running. The web UI is not built: run `npm run build:web`.'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,30 @@
+/**
+ * First-start set-up: the `admin` account. Idempotent, so every start may call it.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Services } from './app';
+import { users } from './db/schema';
+
+export interface BootstrapResult {
+  /** Set only when the admin account was created with a generated password (to be shown once). */
+  generatedAdminPassword?: string;
+  createdAdmin: boolean;
+}
+
+export async function ensureAdmin(services: Services, adminPassword: string | undefined): Promise<BootstrapResult> {
+  const [existing] = await services.db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.username}) = 'admin'`);
+  if (existing) return { createdAdmin: false };
+  const password = adminPassword ?? crypto.randomBytes(12).toString('base64url');
+  try {
+    await services.users.create(null, { username: 'admin', password, name: '系统管理员', role: 'admin' });
+  } catch (error) {
+    // Another process created it between our check and our insert: that is fine.
+    if ((error as { code?: string }).code === 'conflict') return { createdAdmin: false };
+    throw error;
+  }
+  return { createdAdmin: true, ...(adminPassword ? {} : { generatedAdminPassword: password }) };
+}

@@ -1,0 +1,114 @@
+/**
+ * Opens the database: embedded PGlite in the data folder when no DATABASE_URL is given, a
+ * node-postgres pool when it is. Both speak the same PostgreSQL dialect through the same Drizzle
+ * API, so the rest of the server never asks which one it has.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** A database handle or an open transaction: both offer the same query API. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+export interface Database {
+  db: Db;
+  kind: DatabaseKind;
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Tag of the newest applied migration, e.g. `0001_sla_clocks`. */
+  schemaVersion(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+// Timestamps come back as Date, bigint counts as numbers (they stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; PGlite when absent. */
+  url?: string;
+  /** PGlite data folder; in-memory when absent (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(path.join(dataDir, 'pgdata')) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    // One connection, one process: nobody else can be migrating at the same time.
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    schemaVersion: () => readSchemaVersion(db),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgresql',
+    async migrate() {
+      // Two server processes starting together: the second waits, then finds nothing to do.
+      const lock = await pool.connect();
+      try {
+        await lock.query('select pg_advisory_lock(74210001)');
+        await migratePg(db as never, { migrationsFolder });
+      } finally {
+        await lock.query('select pg_advisory_unlock(74210001)').catch(() => {});
+        lock.release();
+      }
+    },
+    schemaVersion: () => readSchemaVersion(db),
+    close: () => pool.end(),
+  };
+}
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+  when: number;
+}
+
+async function readSchemaVersion(db: Db): Promise<string> {
+  const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+    entries: JournalEntry[];
+  };
+  const [last] = await rows<{ created_at: number }>(
+    db,
+    sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+  );
+  if (!last) return 'none';
+  return journal.entries.find((e) => e.when === Number(last.created_at))?.tag ?? `unknown-${last.created_at}`;
+}
+
+/** Runs raw SQL and returns its rows; both drivers return `{ rows }`. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,53 @@
+/**
+ * The ticket status machine: which status may follow which, and who may move it.
+ *
+ *   new → assigned → in_progress ⇄ pending_customer → resolved → closed
+ *   resolved → in_progress (reopen); any open status → cancelled
+ *
+ * Pure: the service asks, this answers.
+ */
+import type { Role, TicketStatus } from '../../common/domain';
+import { isCustomerRole } from '../../common/domain';
+
+const TRANSITIONS: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['assigned', 'cancelled'],
+  assigned: ['in_progress', 'cancelled'],
+  in_progress: ['pending_customer', 'resolved', 'cancelled'],
+  pending_customer: ['in_progress', 'resolved', 'cancelled'],
+  resolved: ['closed', 'in_progress'],
+  closed: [],
+  cancelled: [],
+};
+
+/** Statuses in which work is still owed to the customer. */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending_customer'];
+export const isOpen = (status: TicketStatus) => OPEN_STATUSES.includes(status);
+
+/** What a customer may do in the portal: confirm a resolution, say it is not fixed, withdraw a new report. */
+const CUSTOMER_MOVES: ReadonlyArray<readonly [TicketStatus, TicketStatus]> = [
+  ['resolved', 'closed'],
+  ['resolved', 'in_progress'],
+  ['new', 'cancelled'],
+];
+
+export function nextStatuses(from: TicketStatus, role?: Role): TicketStatus[] {
+  const all = TRANSITIONS[from];
+  if (!role || !isCustomerRole(role)) return [...all];
+  return all.filter((to) => CUSTOMER_MOVES.some(([f, t]) => f === from && t === to));
+}
+
+export type TransitionCheck =
+  | { ok: true }
+  | { ok: false; reason: 'illegal' | 'not_allowed_for_role'; allowed: TicketStatus[] };
+
+export function checkTransition(from: TicketStatus, to: TicketStatus, role: Role): TransitionCheck {
+  if (!TRANSITIONS[from].includes(to)) return { ok: false, reason: 'illegal', allowed: nextStatuses(from, role) };
+  if (!nextStatuses(from, role).includes(to)) {
+    return { ok: false, reason: 'not_allowed_for_role', allowed: nextStatuses(from, role) };
+  }
+  return { ok: true };
+}
+
+/** A reopened ticket comes back to the engineer who had it. */
+export const REOPEN: readonly [TicketStatus, TicketStatus] = ['resolved', 'in_progress'];
+export const isReopen = (from: TicketStatus, to: TicketStatus) => from === REOPEN[0] && to === REOPEN[1];

@@ -1,0 +1,26 @@
+/**
+ * Ticket numbers: `FW-<year>-<6 digits>`, a sequence per calendar year in the service desk's
+ * time zone. The counter itself lives in the database (one row per year, incremented inside the
+ * creating transaction), so numbers are gap-free and unique under concurrency.
+ */
+
+export function formatTicketNumber(year: number, sequence: number): string {
+  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError(`bad year ${year}`);
+  if (!Number.isInteger(sequence) || sequence < 1) throw new RangeError(`bad sequence ${sequence}`);
+  // Past 999,999 in one year the number simply grows a digit rather than failing.
+  return `FW-${year}-${String(sequence).padStart(6, '0')}`;
+}
+
+const NUMBER_PATTERN = /^FW-(\d{4})-(\d{6,})$/;
+
+export function parseTicketNumber(value: string): { year: number; sequence: number } | null {
+  const m = NUMBER_PATTERN.exec(value.trim().toUpperCase());
+  if (!m) return null;
+  return { year: Number(m[1]), sequence: Number(m[2]) };
+}
+
+/** The year an instant falls in, in the given IANA time zone (2026-12-31 20:00Z is 2027 in Shanghai). */
+export function yearIn(instant: Date, timeZone: string): number {
+  const year = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(instant);
+  return Number(year);
+}

@@ -1,0 +1,51 @@
+/**
+ * Process entry: configuration, database (migrated), the app, background jobs, and a graceful
+ * shutdown on SIGINT/SIGTERM. `--demo` fills an empty database with demo data first.
+ */
+import { buildApp, createServices } from './app';
+import { ensureAdmin } from './bootstrap';
+import { openDatabase } from './db/client';
+import { systemClock } from './platform/clock';
+import { loadConfig } from './platform/config';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const deps = { config, database, clock: systemClock };
+  const services = createServices(deps);
+  const app = await buildApp(deps, services);
+
+  const admin = await ensureAdmin(services, config.adminPassword);
+  if (admin.generatedAdminPassword) {
+    // Shown once so the first person can log in; set FUWUTAI_ADMIN_PASSWORD to choose it instead.
+    app.log.warn(`Created user "admin" with password: ${admin.generatedAdminPassword}  (change it after logging in)`);
+  }
+  if (process.argv.includes('--demo')) {
+    const { loadDemoData } = await import('./demo/load-demo');
+    const result = await loadDemoData(services, { clock: systemClock });
+    app.log.info(result.skipped ? 'Demo data already present; nothing added' : `Demo data loaded: ${result.summary}`);
+  }
+
+  const jobs: Array<{ stop(): Promise<void> }> = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal} received, shutting down`);
+    await Promise.allSettled(jobs.map((j) => j.stop()));
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Fuwutai is serving http://localhost:${config.port} on ${database.kind}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+/**
+ * The audit log: who changed what, when, with the values before and after. Every service that
+ * writes a business object records here inside the same transaction as the write.
+ */
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { auditLog, users } from '../../db/schema';
+import type { Clock } from '../../platform/clock';
+
+export interface AuditContext {
+  actorId: string | null;
+  ip?: string;
+}
+
+/** Fields never copied into the log. */
+const SECRET_FIELDS = new Set(['passwordHash', 'password', 'password_hash', 'tokenHash', 'token']);
+
+function scrub(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(scrub);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => !SECRET_FIELDS.has(k))
+      .map(([k, v]) => [k, scrub(v)]),
+  );
+}
+
+/** Only the fields that changed, so the log reads as a diff. */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    const was = scrub(before[key]);
+    const now = scrub(after[key]);
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      b[key] = was;
+      a[key] = now;
+    }
+  }
+  return { before: b, after: a };
+}
+
+export function createAudit(clock: Clock) {
+  return {
+    async record(
+      db: Db,
+      ctx: AuditContext,
+      entity: string,
+      entityId: string,
+      action: string,
+      before?: unknown,
+      after?: unknown,
+    ) {
+      await db.insert(auditLog).values({
+        actorId: ctx.actorId,
+        ip: ctx.ip,
+        entity,
+        entityId,
+        action,
+        before: scrub(before) ?? null,
+        after: scrub(after) ?? null,
+        at: clock.now(),
+      });
+    },
+
+    async list(db: Db, query: { entity?: string; entityId?: string; before?: number; limit: number }) {
+      const conditions = [
+        query.entity ? eq(auditLog.entity, query.entity) : undefined,
+        query.entityId ? eq(auditLog.entityId, query.entityId) : undefined,
+        query.before ? lt(auditLog.id, query.before) : undefined,
+      ];
+      return db
+        .select({
+          id: auditLog.id,
+          entity: auditLog.entity,
+          entityId: auditLog.entityId,
+          action: auditLog.action,
+          before: auditLog.before,
+          after: auditLog.after,
+          ip: auditLog.ip,
+          at: auditLog.at,
+          actorId: auditLog.actorId,
+          actorName: users.name,
+        })
+        .from(auditLog)
+        .leftJoin(users, eq(users.id, auditLog.actorId))
+        .where(and(...conditions))
+        .orderBy(desc(auditLog.id))
+        .limit(query.limit);
+    },
+  };
+}
+
+export type Audit = ReturnType<typeof createAudit>;

@@ -1,0 +1,28 @@
+/** /api/audit: the audit trail, for administrators, managers and quality assurance. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import type { Audit } from './index';
+
+export function auditRoutes(app: FastifyInstance, deps: { audit: Audit; db: Db }) {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/audit',
+    {
+      config: { auth: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        querystring: z.object({
+          entity: z.string().max(50).optional(),
+          entityId: z.string().max(100).optional(),
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const rows = await deps.audit.list(deps.db, request.query);
+      return rows.map((row) => ({ ...row, at: row.at.toISOString() }));
+    },
+  );
+}

@@ -1,0 +1,81 @@
+/** /api/customers and caller lookup. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  Contact,
+  ContactCreate,
+  ContactUpdate,
+  Customer,
+  CustomerCreate,
+  CustomerDetail,
+  CustomerListQuery,
+  CustomerUpdate,
+  Id,
+  IdParams,
+  PhoneLookupQuery,
+  PhoneMatch,
+  Site,
+  SiteCreate,
+} from '../../../common/api';
+import { actorOf } from '../../platform/http';
+import type { CustomerService } from './service';
+
+export function customerRoutes(app: FastifyInstance, deps: { customers: CustomerService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['customers'];
+  const { customers } = deps;
+
+  r.get(
+    '/api/customers',
+    { config: { auth: 'customers.read' }, schema: { tags, querystring: CustomerListQuery, response: { 200: z.array(Customer) } } },
+    async (request) => customers.list(actorOf(request), request.query),
+  );
+  r.post(
+    '/api/customers',
+    { config: { auth: 'customers.write' }, schema: { tags, body: CustomerCreate, response: { 201: Customer } } },
+    async (request, reply) => reply.status(201).send(await customers.create(actorOf(request), request.body)),
+  );
+  r.get(
+    '/api/customers/:id',
+    { config: { auth: 'customers.read' }, schema: { tags, params: IdParams, response: { 200: CustomerDetail } } },
+    async (request) => customers.get(actorOf(request), request.params.id),
+  );
+  r.patch(
+    '/api/customers/:id',
+    { config: { auth: 'customers.write' }, schema: { tags, params: IdParams, body: CustomerUpdate, response: { 200: Customer } } },
+    async (request) => customers.update(actorOf(request), request.params.id, request.body),
+  );
+  r.post(
+    '/api/customers/:id/contacts',
+    { config: { auth: 'contacts.write' }, schema: { tags, params: IdParams, body: ContactCreate, response: { 201: Contact } } },
+    async (request, reply) => reply.status(201).send(await customers.addContact(actorOf(request), request.params.id, request.body)),
+  );
+  r.patch(
+    '/api/customers/:id/contacts/:contactId',
+    {
+      config: { auth: 'contacts.write' },
+      schema: { tags, params: z.object({ id: Id, contactId: Id }), body: ContactUpdate, response: { 200: Contact } },
+    },
+    async (request) =>
+      customers.updateContact(actorOf(request), request.params.id, request.params.contactId, request.body),
+  );
+  r.post(
+    '/api/customers/:id/sites',
+    { config: { auth: 'customers.write' }, schema: { tags, params: IdParams, body: SiteCreate, response: { 201: Site } } },
+    async (request, reply) => reply.status(201).send(await customers.addSite(actorOf(request), request.params.id, request.body)),
+  );
+  r.get(
+    '/api/contacts/lookup',
+    {
+      config: { auth: 'contacts.lookup' },
+      schema: {
+        tags,
+        summary: 'Identify a caller by phone number (any format)',
+        querystring: PhoneLookupQuery,
+        response: { 200: z.array(PhoneMatch) },
+      },
+    },
+    async (request) => customers.lookupPhone(request.query.phone),
+  );
+}

@@ -1,0 +1,273 @@
+/**
+ * Customers (tenant organisations), their sites and contacts, and caller identification by
+ * phone. A customer user sees only their own organisation; another one answers "not found".
+ */
+import { and, asc, eq, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import {
+  ContactCreate as ContactCreateSchema,
+  CustomerCreate as CustomerCreateSchema,
+  SiteCreate as SiteCreateSchema,
+  type Contact,
+  type ContactCreate,
+  type ContactUpdate,
+  type Customer,
+  type CustomerCreate,
+  type CustomerDetail,
+  type CustomerListQuery,
+  type CustomerUpdate,
+  type PhoneMatch,
+  type Site,
+  type SiteCreate,
+} from '../../../common/api';
+import type { Db } from '../../db/client';
+import { contactPhones, contacts, customers, serviceCenters, sites, tickets } from '../../db/schema';
+import { containsPattern } from '../../db/text';
+import { normalizePhone, phoneDigits } from '../../domain/phone';
+import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
+import { isCustomer, type Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { AppError, notFound } from '../../platform/errors';
+import { diff, type Audit } from '../audit';
+
+type CustomerRow = typeof customers.$inferSelect;
+
+const openTicketCount = sql<number>`(select count(*)::int from ${tickets} where ${tickets.customerId} = ${customers.id} and ${tickets.status} in ${OPEN_STATUSES})`;
+
+const toCustomerDto = (row: CustomerRow & { openTickets: number }): Customer => ({
+  id: row.id,
+  name: row.name,
+  code: row.code,
+  industry: row.industry,
+  region: row.region,
+  notes: row.notes,
+  centerId: row.centerId,
+  createdAt: row.createdAt.toISOString(),
+  openTickets: row.openTickets,
+});
+
+const fieldError = (path: string, message: string) =>
+  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
+
+export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit }) {
+  const { db, clock, audit } = deps;
+
+  /** A customer the actor may see, or 404 — another tenant's organisation does not exist for them. */
+  function assertVisible(actor: Actor, customerId: string) {
+    if (isCustomer(actor) && actor.customerId !== customerId) throw notFound('Customer');
+  }
+
+  async function loadContacts(db_: Db, where: SQL): Promise<Contact[]> {
+    const rows = await db_.select().from(contacts).where(where).orderBy(asc(contacts.name));
+    if (rows.length === 0) return [];
+    const phones = await db_
+      .select()
+      .from(contactPhones)
+      .where(inArray(contactPhones.contactId, rows.map((c) => c.id)))
+      .orderBy(asc(contactPhones.number));
+    return rows.map((c) => ({
+      id: c.id,
+      customerId: c.customerId,
+      name: c.name,
+      title: c.title,
+      email: c.email,
+      isLeader: c.isLeader,
+      phones: phones.filter((p) => p.contactId === c.id).map((p) => p.number),
+    }));
+  }
+
+  async function checkCenter(tx: Db, centerId: string | null | undefined) {
+    if (!centerId) return;
+    const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
+    if (!c) throw fieldError('centerId', 'no such service center');
+  }
+
+  async function assertNameFree(tx: Db, name: string, exceptId?: string) {
+    const [taken] = await tx
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(sql`lower(${customers.name})`, name.toLowerCase()));
+    if (taken && taken.id !== exceptId) {
+      throw new AppError('conflict', `A customer named "${name}" already exists`, { fields: [{ path: 'name', message: 'taken' }], existingId: taken.id });
+    }
+  }
+
+  async function writePhones(tx: Db, contactId: string, numbers: string[]) {
+    await tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId));
+    const unique = [...new Map(numbers.map((n) => [normalizePhone(n), n.trim()])).entries()].filter(([key]) => key);
+    if (unique.length) {
+      await tx.insert(contactPhones).values(unique.map(([normalized, number]) => ({ contactId, number, normalized })));
+    }
+  }
+
+  return {
+    assertVisible,
+
+    async list(actor: Actor, query: CustomerListQuery): Promise<Customer[]> {
+      const conditions = [
+        isCustomer(actor) ? eq(customers.id, actor.customerId!) : undefined,
+        query.q ? or(ilike(customers.name, containsPattern(query.q)), ilike(customers.code, containsPattern(query.q))) : undefined,
+      ];
+      const rows = await db
+        .select({ ...customersColumns(), openTickets: openTicketCount })
+        .from(customers)
+        .where(and(...conditions))
+        .orderBy(asc(customers.name))
+        .limit(query.limit)
+        .offset(query.offset);
+      return rows.map(toCustomerDto);
+    },
+
+    async get(actor: Actor, id: string): Promise<CustomerDetail> {
+      assertVisible(actor, id);
+      const [row] = await db
+        .select({ ...customersColumns(), openTickets: openTicketCount })
+        .from(customers)
+        .where(eq(customers.id, id));
+      if (!row) throw notFound('Customer');
+      const siteRows = await db.select().from(sites).where(eq(sites.customerId, id)).orderBy(asc(sites.name));
+      return {
+        ...toCustomerDto(row),
+        contacts: await loadContacts(db, eq(contacts.customerId, id)),
+        sites: siteRows.map(toSiteDto),
+      };
+    },
+
+    async create(actor: Actor | null, raw: CustomerCreate): Promise<Customer> {
+      const input = CustomerCreateSchema.parse(raw);
+      return db.transaction(async (tx) => {
+        await assertNameFree(tx, input.name);
+        await checkCenter(tx, input.centerId);
+        const now = clock.now();
+        const [row] = await tx
+          .insert(customers)
+          .values({ ...input, centerId: input.centerId ?? null, createdAt: now, updatedAt: now })
+          .returning();
+        const dto = toCustomerDto({ ...row!, openTickets: 0 });
+        await audit.record(tx, { actorId: actor?.id ?? null, ip: actor?.ip }, 'customer', dto.id, 'created', null, dto);
+        return dto;
+      });
+    },
+
+    async update(actor: Actor, id: string, patch: CustomerUpdate): Promise<Customer> {
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
+        if (!before) throw notFound('Customer');
+        if (patch.name) await assertNameFree(tx, patch.name, id);
+        await checkCenter(tx, patch.centerId);
+        const [after] = await tx
+          .update(customers)
+          .set({ ...patch, updatedAt: clock.now() })
+          .where(eq(customers.id, id))
+          .returning();
+        const changes = diff(before, after!);
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'customer', id, 'updated', changes.before, changes.after);
+        const [{ n } = { n: 0 }] = await tx.select({ n: openTicketCount }).from(customers).where(eq(customers.id, id));
+        return toCustomerDto({ ...after!, openTickets: n });
+      });
+    },
+
+    async addContact(actor: Actor, customerId: string, raw: ContactCreate): Promise<Contact> {
+      const input = ContactCreateSchema.parse(raw);
+      assertVisible(actor, customerId);
+      return db.transaction(async (tx) => {
+        const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
+        if (!customer) throw notFound('Customer');
+        const [row] = await tx
+          .insert(contacts)
+          .values({
+            customerId,
+            name: input.name,
+            title: input.title ?? null,
+            email: input.email ?? null,
+            isLeader: input.isLeader ?? false,
+            createdAt: clock.now(),
+          })
+          .returning();
+        await writePhones(tx, row!.id, input.phones ?? []);
+        const [dto] = await loadContacts(tx, eq(contacts.id, row!.id));
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'contact', row!.id, 'created', null, dto);
+        return dto!;
+      });
+    },
+
+    async updateContact(actor: Actor, customerId: string, contactId: string, patch: ContactUpdate): Promise<Contact> {
+      assertVisible(actor, customerId);
+      return db.transaction(async (tx) => {
+        const [before] = await loadContacts(tx, eq(contacts.id, contactId));
+        if (!before || before.customerId !== customerId) throw notFound('Contact');
+        const { phones, ...fields } = patch;
+        if (Object.keys(fields).length) await tx.update(contacts).set(fields).where(eq(contacts.id, contactId));
+        if (phones) await writePhones(tx, contactId, phones);
+        const [after] = await loadContacts(tx, eq(contacts.id, contactId));
+        const changes = diff(before, after!);
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'contact', contactId, 'updated', changes.before, changes.after);
+        return after!;
+      });
+    },
+
+    async addSite(actor: Actor, customerId: string, raw: SiteCreate): Promise<Site> {
+      const input = SiteCreateSchema.parse(raw);
+      assertVisible(actor, customerId);
+      return db.transaction(async (tx) => {
+        const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
+        if (!customer) throw notFound('Customer');
+        const [row] = await tx
+          .insert(sites)
+          .values({ customerId, name: input.name, address: input.address ?? null, region: input.region ?? null, createdAt: clock.now() })
+          .returning();
+        const dto = toSiteDto(row!);
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'site', dto.id, 'created', null, dto);
+        return dto;
+      });
+    },
+
+    /**
+     * Caller identification. A complete number matches exactly on the normalised form (indexed);
+     * while the agent is still typing (4+ digits) numbers containing those digits are offered too.
+     */
+    async lookupPhone(phone: string): Promise<PhoneMatch[]> {
+      const exact = normalizePhone(phone);
+      const digits = phoneDigits(phone);
+      if (digits.length < 4) return [];
+      const matches = await db
+        .selectDistinct({ contactId: contactPhones.contactId, normalized: contactPhones.normalized })
+        .from(contactPhones)
+        .where(or(eq(contactPhones.normalized, exact), like(contactPhones.normalized, containsPattern(digits))))
+        .limit(50);
+      if (matches.length === 0) return [];
+      const found = await loadContacts(db, inArray(contacts.id, [...new Set(matches.map((m) => m.contactId))]));
+      const names = await db
+        .select({ id: customers.id, name: customers.name })
+        .from(customers)
+        .where(inArray(customers.id, [...new Set(found.map((c) => c.customerId))]));
+      const exactIds = new Set(matches.filter((m) => m.normalized === exact).map((m) => m.contactId));
+      return found
+        .map((contact) => ({
+          contact,
+          customer: names.find((n) => n.id === contact.customerId)!,
+          match: exactIds.has(contact.id) ? ('exact' as const) : ('partial' as const),
+        }))
+        .sort((a, b) => (a.match === b.match ? a.contact.name.localeCompare(b.contact.name) : a.match === 'exact' ? -1 : 1));
+    },
+  };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;
+
+function customersColumns() {
+  return {
+    id: customers.id,
+    name: customers.name,
+    code: customers.code,
+    industry: customers.industry,
+    region: customers.region,
+    notes: customers.notes,
+    centerId: customers.centerId,
+    createdAt: customers.createdAt,
+    updatedAt: customers.updatedAt,
+  };
+}
+
+function toSiteDto(row: typeof sites.$inferSelect): Site {
+  return { id: row.id, customerId: row.customerId, name: row.name, address: row.address, region: row.region };
+}

@@ -1,0 +1,171 @@
+/**
+ * Ticket attachments: streamed to the data folder while hashing, typed by content, recorded with
+ * a timeline event; read back only by someone who may see the ticket (customers: public ones).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { and, eq } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Attachment } from '../../../common/api';
+import type { Db } from '../../db/client';
+import { attachments, tickets } from '../../db/schema';
+import { isCustomer, type Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { AppError, notFound } from '../../platform/errors';
+import type { Audit } from '../audit';
+import { addEvent } from './events';
+import { lockVisibleTicket, visibleTo } from './repository';
+import type { TicketHooks } from './service';
+import { classifyUpload, sanitizeFilename } from './upload-policy';
+
+const SNIFF_BYTES = 4100;
+
+type AttachmentRow = typeof attachments.$inferSelect;
+
+const toDto = (row: AttachmentRow): Attachment => ({
+  id: row.id,
+  ticketId: row.ticketId,
+  filename: row.filename,
+  contentType: row.contentType,
+  size: row.size,
+  public: row.public,
+  createdAt: row.createdAt.toISOString(),
+  url: `/api/attachments/${row.id}`,
+});
+
+export interface IncomingFile {
+  filename: string;
+  stream: Readable & { truncated?: boolean };
+  public: boolean;
+}
+
+export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Audit; filesDir: string; maxBytes: number; hooks?: TicketHooks }) {
+  const { db, clock, audit, filesDir } = deps;
+
+  /** Streams to a temporary file, keeping the first bytes for sniffing and a running SHA-256. */
+  async function receive(stream: IncomingFile['stream']) {
+    const tmpDir = path.join(filesDir, 'tmp');
+    await fs.promises.mkdir(tmpDir, { recursive: true });
+    const tmpPath = path.join(tmpDir, crypto.randomUUID());
+    const hash = crypto.createHash('sha256');
+    const headChunks: Buffer[] = [];
+    let headLength = 0;
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        if (headLength < SNIFF_BYTES) {
+          headChunks.push(chunk.subarray(0, SNIFF_BYTES - headLength));
+          headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, tap, fs.createWriteStream(tmpPath));
+    } catch (error) {
+      await fs.promises.rm(tmpPath, { force: true });
+      throw error;
+    }
+    if (stream.truncated) {
+      await fs.promises.rm(tmpPath, { force: true });
+      throw new AppError('payload_too_large', `The file is larger than ${Math.round(deps.maxBytes / 1048576)} MB`);
+    }
+    return { tmpPath, size, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
+  }
+
+  return {
+    async upload(actor: Actor, ticketId: string, file: IncomingFile): Promise<Attachment> {
+      if (isCustomer(actor) && !file.public) {
+        throw new AppError('forbidden', 'Customers can only add attachments visible to both sides');
+      }
+      const received = await receive(file.stream);
+      const filename = sanitizeFilename(file.filename);
+      let target: string | undefined;
+      try {
+        const detected = await fileTypeFromBuffer(received.head);
+        const verdict = classifyUpload(detected?.mime, filename, received.head);
+        if (!verdict.ok) throw new AppError('unsupported_media_type', verdict.reason);
+        const now = clock.now();
+        const storageKey = path.posix.join(String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), crypto.randomUUID());
+        const destination = path.join(filesDir, storageKey);
+        target = destination;
+        const row = await db.transaction(async (tx) => {
+          const ticket = await lockVisibleTicket(tx, actor, ticketId);
+          if (!ticket) throw notFound('Ticket');
+          await fs.promises.mkdir(path.dirname(destination), { recursive: true });
+          await fs.promises.rename(received.tmpPath, destination);
+          const [inserted] = await tx
+            .insert(attachments)
+            .values({
+              ticketId,
+              filename,
+              contentType: verdict.contentType,
+              size: received.size,
+              sha256: received.sha256,
+              storageKey,
+              public: file.public,
+              uploadedById: actor.id,
+              createdAt: now,
+            })
+            .returning();
+          const eventId = await addEvent(tx, ticketId, actor.id, now, {
+            kind: 'attachment',
+            public: file.public,
+            data: { attachmentId: inserted!.id, filename, size: received.size, contentType: verdict.contentType },
+          });
+          await tx.update(attachments).set({ eventId }).where(eq(attachments.id, inserted!.id));
+          await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId));
+          await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'attachment', inserted!.id, 'uploaded', null, {
+            ticketId,
+            filename,
+            size: received.size,
+            sha256: received.sha256,
+          });
+          await deps.hooks?.afterChange?.(tx, ticketId, now);
+          return inserted!;
+        });
+        return toDto(row);
+      } catch (error) {
+        // Whatever failed, no orphan file stays behind (the rename may or may not have happened).
+        await fs.promises.rm(received.tmpPath, { force: true });
+        if (target) await fs.promises.rm(target, { force: true });
+        throw error;
+      }
+    },
+
+    async list(actor: Actor, ticketId: string): Promise<Attachment[]> {
+      const [ticket] = await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), visibleTo(actor)));
+      if (!ticket) throw notFound('Ticket');
+      const rows = await db
+        .select()
+        .from(attachments)
+        .where(and(eq(attachments.ticketId, ticketId), isCustomer(actor) ? eq(attachments.public, true) : undefined))
+        .orderBy(attachments.createdAt);
+      return rows.map(toDto);
+    },
+
+    /** The attachment and a stream of its bytes, if the actor may see its ticket (and, for customers, it is public). */
+    async open(actor: Actor, attachmentId: string) {
+      const [row] = await db
+        .select({ attachment: attachments })
+        .from(attachments)
+        .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
+        .where(and(eq(attachments.id, attachmentId), visibleTo(actor), isCustomer(actor) ? eq(attachments.public, true) : undefined));
+      if (!row) throw notFound('Attachment');
+      const filePath = path.join(filesDir, row.attachment.storageKey);
+      try {
+        await fs.promises.access(filePath);
+      } catch {
+        throw new AppError('not_found', 'The attachment file is missing from storage; restore the data folder from backup');
+      }
+      return { attachment: toDto(row.attachment), stream: fs.createReadStream(filePath) };
+    },
+  };
+}
+
+export type AttachmentService = ReturnType<typeof createAttachmentService>;

@@ -1,0 +1,191 @@
+/**
+ * Ticket queries: who may see which ticket, the ticket as the API shows it, and the queue with
+ * keyset pagination. All SQL for tickets lives here.
+ */
+import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { TicketListQuery, TicketSummary } from '../../../common/api';
+import type { Db } from '../../db/client';
+import { contacts, customers, serviceCenters, sites, tickets, users } from '../../db/schema';
+import { containsPattern } from '../../db/text';
+import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
+import { isCustomer, seesAllCenters, type Actor } from '../../platform/actor';
+import { AppError } from '../../platform/errors';
+
+export type TicketRow = typeof tickets.$inferSelect;
+
+/**
+ * The tickets an actor may see. Customers: their organisation's. Organisation-wide roles and
+ * staff without a center: all. Other staff: their center's subtree, tickets without a center, and
+ * whatever is assigned to them.
+ */
+export function visibleTo(actor: Actor): SQL | undefined {
+  if (isCustomer(actor)) return eq(tickets.customerId, actor.customerId!);
+  if (seesAllCenters(actor)) return undefined;
+  return or(
+    isNull(tickets.centerId),
+    eq(tickets.assigneeId, actor.id),
+    inArray(
+      tickets.centerId,
+      sql`(select ${serviceCenters.id} from ${serviceCenters} where ${like(serviceCenters.path, `${actor.centerPath}%`)})`,
+    ),
+  );
+}
+
+const assignee = alias(users, 'assignee');
+const creator = alias(users, 'creator');
+
+const ref = (id: SQL, name: SQL) =>
+  sql<{ id: string; name: string } | null>`case when ${id} is null then null else json_build_object('id', ${id}, 'name', ${name}) end`;
+
+const summaryColumns = {
+  id: tickets.id,
+  number: tickets.number,
+  title: tickets.title,
+  type: tickets.type,
+  channel: tickets.channel,
+  severity: tickets.severity,
+  category: tickets.category,
+  status: tickets.status,
+  reportedAt: tickets.reportedAt,
+  createdAt: tickets.createdAt,
+  updatedAt: tickets.updatedAt,
+  resolvedAt: tickets.resolvedAt,
+  closedAt: tickets.closedAt,
+  customerId: customers.id,
+  customerName: customers.name,
+  contact: ref(sql`${contacts.id}`, sql`${contacts.name}`),
+  site: ref(sql`${sites.id}`, sql`${sites.name}`),
+  assignee: ref(sql`${assignee.id}`, sql`${assignee.name}`),
+  center: ref(sql`${serviceCenters.id}`, sql`${serviceCenters.name}`),
+  createdBy: ref(sql`${creator.id}`, sql`${creator.name}`),
+};
+
+function selectSummaries(db: Db) {
+  return db
+    .select(summaryColumns)
+    .from(tickets)
+    .innerJoin(customers, eq(customers.id, tickets.customerId))
+    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
+    .leftJoin(sites, eq(sites.id, tickets.siteId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .leftJoin(serviceCenters, eq(serviceCenters.id, tickets.centerId))
+    .leftJoin(creator, eq(creator.id, tickets.createdById));
+}
+type SummaryRow = Awaited<ReturnType<typeof selectSummaries>>[number];
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export function toSummary(row: SummaryRow): TicketSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    type: row.type,
+    channel: row.channel,
+    severity: row.severity,
+    category: row.category,
+    status: row.status,
+    customer: { id: row.customerId, name: row.customerName },
+    contact: row.contact,
+    site: row.site,
+    assignee: row.assignee,
+    center: row.center,
+    createdBy: row.createdBy,
+    reportedAt: iso(row.reportedAt)!,
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+    resolvedAt: iso(row.resolvedAt),
+    closedAt: iso(row.closedAt),
+  };
+}
+
+/** One ticket with its description, if the actor may see it. */
+export async function findVisibleTicket(db: Db, actor: Actor, id: string) {
+  const [row] = await selectSummaries(db)
+    .where(and(eq(tickets.id, id), visibleTo(actor)))
+    .limit(1);
+  if (!row) return null;
+  const [extra] = await db.select({ description: tickets.description }).from(tickets).where(eq(tickets.id, id));
+  return { ...toSummary(row), description: extra?.description ?? '' };
+}
+
+/** The raw row, locked for update, if the actor may see it. */
+export async function lockVisibleTicket(tx: Db, actor: Actor, id: string): Promise<TicketRow | null> {
+  const [row] = await tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.id, id), visibleTo(actor)))
+    .for('update');
+  return row ?? null;
+}
+
+interface Cursor {
+  s?: string;
+  r: string;
+  i: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.r !== 'string' || typeof c.i !== 'string' || Number.isNaN(Date.parse(c.r))) throw new Error('shape');
+    if (!/^[0-9a-f-]{36}$/i.test(c.i)) throw new Error('id');
+    return c;
+  } catch {
+    throw new AppError('validation', 'cursor: not a cursor this server issued; start from the first page', {
+      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
+  }
+}
+
+export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) {
+  const conditions: (SQL | undefined)[] = [visibleTo(actor)];
+  if (query.status?.length) conditions.push(inArray(tickets.status, query.status));
+  if (query.open === 'true') conditions.push(inArray(tickets.status, [...OPEN_STATUSES]));
+  if (query.open === 'false') conditions.push(sql`${tickets.status} not in ${OPEN_STATUSES}`);
+  if (query.severity?.length) conditions.push(inArray(tickets.severity, query.severity));
+  if (query.customerId) conditions.push(eq(tickets.customerId, query.customerId));
+  if (query.assigneeId === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
+  else if (query.assigneeId === 'none') conditions.push(isNull(tickets.assigneeId));
+  else if (query.assigneeId) conditions.push(eq(tickets.assigneeId, query.assigneeId));
+  if (query.q) {
+    conditions.push(or(ilike(tickets.title, containsPattern(query.q)), ilike(tickets.number, containsPattern(query.q))));
+  }
+
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  let order: SQL[];
+  switch (query.sort) {
+    case '-reportedAt':
+      order = [desc(tickets.reportedAt), desc(tickets.id)];
+      if (cursor) conditions.push(sql`(${tickets.reportedAt}, ${tickets.id}) < (${cursor.r}::timestamptz, ${cursor.i}::uuid)`);
+      break;
+    case 'reportedAt':
+      order = [asc(tickets.reportedAt), asc(tickets.id)];
+      if (cursor) conditions.push(sql`(${tickets.reportedAt}, ${tickets.id}) > (${cursor.r}::timestamptz, ${cursor.i}::uuid)`);
+      break;
+    case 'severity':
+      // Most severe first, then oldest first: the order a dispatcher works the queue in.
+      order = [asc(tickets.severity), asc(tickets.reportedAt), asc(tickets.id)];
+      if (cursor) {
+        conditions.push(
+          sql`(${tickets.severity}, ${tickets.reportedAt}, ${tickets.id}) > (${cursor.s ?? ''}, ${cursor.r}::timestamptz, ${cursor.i}::uuid)`,
+        );
+      }
+      break;
+  }
+
+  const rows = await selectSummaries(db)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit).map(toSummary);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ r: last.reportedAt, i: last.id, ...(query.sort === 'severity' ? { s: last.severity } : {}) })
+      : null;
+  return { items: page, nextCursor };
+}

@@ -1,0 +1,139 @@
+/** /api/tickets/* and /api/attachments/*: thin HTTP over the ticket services. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  Attachment,
+  CommentCreate,
+  IdParams,
+  Ticket,
+  TicketCreate,
+  TicketEvent,
+  TicketListQuery,
+  TicketPage,
+  TicketPatch,
+  TicketTransition,
+} from '../../../common/api';
+import { actorOf } from '../../platform/http';
+import { AppError } from '../../platform/errors';
+import type { AttachmentService } from './attachments';
+import type { TicketService } from './service';
+import { INLINE_TYPES } from './upload-policy';
+
+export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketService; attachments: AttachmentService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['tickets'];
+  const { tickets, attachments } = deps;
+
+  r.get(
+    '/api/tickets',
+    { config: { auth: 'tickets.read' }, schema: { tags, querystring: TicketListQuery, response: { 200: TicketPage } } },
+    async (request) => tickets.list(actorOf(request), request.query),
+  );
+  r.post(
+    '/api/tickets',
+    { config: { auth: 'tickets.create' }, schema: { tags, body: TicketCreate, response: { 201: Ticket } } },
+    async (request, reply) => reply.status(201).send(await tickets.create(actorOf(request), request.body)),
+  );
+  r.get(
+    '/api/tickets/:id',
+    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: Ticket } } },
+    async (request) => tickets.get(actorOf(request), request.params.id),
+  );
+  r.patch(
+    '/api/tickets/:id',
+    {
+      config: { auth: 'tickets.update' },
+      schema: { tags, summary: 'Edit fields, assign, change severity (with severityReason)', params: IdParams, body: TicketPatch, response: { 200: Ticket } },
+    },
+    async (request) => tickets.patch(actorOf(request), request.params.id, request.body),
+  );
+  r.post(
+    '/api/tickets/:id/transitions',
+    {
+      config: { auth: 'tickets.transition' },
+      schema: { tags, summary: 'Move the ticket to another status; 409 lists the allowed ones', params: IdParams, body: TicketTransition, response: { 200: Ticket } },
+    },
+    async (request) => tickets.transition(actorOf(request), request.params.id, request.body),
+  );
+  r.post(
+    '/api/tickets/:id/comments',
+    { config: { auth: 'tickets.comment' }, schema: { tags, params: IdParams, body: CommentCreate, response: { 201: TicketEvent } } },
+    async (request, reply) => reply.status(201).send(await tickets.comment(actorOf(request), request.params.id, request.body)),
+  );
+  r.get(
+    '/api/tickets/:id/events',
+    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: z.array(TicketEvent) } } },
+    async (request) => tickets.events(actorOf(request), request.params.id),
+  );
+  r.put(
+    '/api/tickets/:id/follow',
+    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Follow the ticket (notifications)', params: IdParams, response: { 200: Ticket } } },
+    async (request) => tickets.follow(actorOf(request), request.params.id, true),
+  );
+  r.delete(
+    '/api/tickets/:id/follow',
+    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Stop following the ticket', params: IdParams, response: { 200: Ticket } } },
+    async (request) => tickets.follow(actorOf(request), request.params.id, false),
+  );
+
+  r.get(
+    '/api/tickets/:id/attachments',
+    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: z.array(Attachment) } } },
+    async (request) => attachments.list(actorOf(request), request.params.id),
+  );
+  r.post(
+    '/api/tickets/:id/attachments',
+    {
+      config: { auth: 'tickets.attach' },
+      schema: {
+        tags,
+        summary: 'Upload one file (multipart/form-data, field "file"; optional field "public" = true|false before it)',
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: Attachment },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file"');
+      }
+      let isPublic = true;
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'public') isPublic = String(part.value) !== 'false';
+          continue;
+        }
+        const attachment = await attachments.upload(actorOf(request), request.params.id, {
+          filename: part.filename,
+          stream: part.file,
+          public: isPublic,
+        });
+        return reply.status(201).send(attachment);
+      }
+      throw new AppError('validation', 'No file in the request; send it in a multipart field named "file"', {
+        fields: [{ path: 'file', message: 'required' }],
+      });
+    },
+  );
+  r.get(
+    '/api/attachments/:id',
+    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Download an attachment', params: IdParams, querystring: z.object({ inline: z.enum(['1', 'true']).optional() }) } },
+    async (request, reply) => {
+      const { attachment, stream } = await attachments.open(actorOf(request), request.params.id);
+      const inline = Boolean(request.query.inline) && INLINE_TYPES.has(attachment.contentType);
+      const ascii = attachment.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+      return reply
+        .header('content-type', attachment.contentType)
+        .header('content-length', String(attachment.size))
+        .header(
+          'content-disposition',
+          `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=0')
+        .send(stream);
+    },
+  );
+}

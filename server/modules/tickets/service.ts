@@ -1,0 +1,299 @@
+/**
+ * Ticket use cases: create (with its yearly number), edit, assign, change severity, move through
+ * the status machine, comment, follow. Each writes the ticket, its timeline and the audit log in
+ * one transaction.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { CommentCreate, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
+import { TicketCreate as TicketCreateSchema } from '../../../common/api';
+import type { TicketStatus } from '../../../common/domain';
+import { can } from '../../../common/permissions';
+import type { Db } from '../../db/client';
+import { contacts, customers, serviceCenters, sites, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
+import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
+import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
+import { isCustomer, requirePermission, type Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { AppError, notFound } from '../../platform/errors';
+import type { Audit } from '../audit';
+import { addEvent, listEvents } from './events';
+import { findVisibleTicket, listTickets, lockVisibleTicket, type TicketRow } from './repository';
+
+/** How far ahead of our clock a client's "reported at" may be before it is refused (clock skew). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+/** Roles a ticket can be assigned to. */
+const ASSIGNABLE_ROLES = ['admin', 'manager', 'dispatcher', 'engineer'] as const;
+
+export interface TicketHooks {
+  /** Called inside the writing transaction after any change, so dependent state (SLA clocks) stays in step. */
+  afterChange?(tx: Db, ticketId: string, now: Date): Promise<void>;
+}
+
+const fieldError = (path: string, message: string) =>
+  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
+
+export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; timeZone: string; hooks?: TicketHooks }) {
+  const { db, clock, audit } = deps;
+  const hooks = deps.hooks ?? {};
+
+  async function nextNumber(tx: Db, now: Date): Promise<string> {
+    const year = yearIn(now, deps.timeZone);
+    // The row lock taken by the upsert serialises concurrent creators for the rest of their transaction.
+    const [row] = await tx
+      .insert(ticketCounters)
+      .values({ year, lastValue: 1 })
+      .onConflictDoUpdate({ target: ticketCounters.year, set: { lastValue: sql`${ticketCounters.lastValue} + 1` } })
+      .returning({ value: ticketCounters.lastValue });
+    return formatTicketNumber(year, row!.value);
+  }
+
+  async function checkReferences(
+    tx: Db,
+    customerId: string,
+    refs: { contactId?: string | null; siteId?: string | null; assigneeId?: string | null; centerId?: string | null },
+  ) {
+    if (refs.contactId) {
+      const [c] = await tx.select({ customerId: contacts.customerId }).from(contacts).where(eq(contacts.id, refs.contactId));
+      if (!c || c.customerId !== customerId) throw fieldError('contactId', "not a contact of this ticket's customer");
+    }
+    if (refs.siteId) {
+      const [s] = await tx.select({ customerId: sites.customerId }).from(sites).where(eq(sites.id, refs.siteId));
+      if (!s || s.customerId !== customerId) throw fieldError('siteId', "not a site of this ticket's customer");
+    }
+    let assignee: { id: string; name: string; centerId: string | null } | null = null;
+    if (refs.assigneeId) {
+      const [u] = await tx.select().from(users).where(eq(users.id, refs.assigneeId));
+      if (!u || !u.active) throw fieldError('assigneeId', 'no such active user');
+      if (!(ASSIGNABLE_ROLES as readonly string[]).includes(u.role)) {
+        throw fieldError('assigneeId', `a ${u.role} cannot be assigned tickets`);
+      }
+      assignee = { id: u.id, name: u.name, centerId: u.centerId };
+    }
+    if (refs.centerId) {
+      const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, refs.centerId));
+      if (!c) throw fieldError('centerId', 'no such service center');
+    }
+    return { assignee };
+  }
+
+  async function nameOf(tx: Db, userId: string | null) {
+    if (!userId) return null;
+    const [u] = await tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, userId));
+    return u ?? null;
+  }
+
+  async function present(actor: Actor, id: string): Promise<Ticket> {
+    const found = await findVisibleTicket(db, actor, id);
+    if (!found) throw notFound('Ticket');
+    const [follow] = await db
+      .select({ userId: ticketFollowers.userId })
+      .from(ticketFollowers)
+      .where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id)));
+    return {
+      ...found,
+      allowedTransitions: can(actor.role, 'tickets.transition') ? nextStatuses(found.status, actor.role) : [],
+      following: Boolean(follow),
+    };
+  }
+
+  /** Loads and locks a ticket the actor may see, runs `work`, then lets dependents catch up. */
+  async function change<T>(actor: Actor, id: string, work: (tx: Db, ticket: TicketRow, now: Date) => Promise<T>): Promise<T> {
+    return db.transaction(async (tx) => {
+      const ticket = await lockVisibleTicket(tx, actor, id);
+      if (!ticket) throw notFound('Ticket');
+      const now = clock.now();
+      const result = await work(tx, ticket, now);
+      await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, id));
+      await hooks.afterChange?.(tx, id, now);
+      return result;
+    });
+  }
+
+  async function setStatus(tx: Db, actor: Actor, ticket: TicketRow, to: TicketStatus, now: Date, note?: string) {
+    const fields: Partial<TicketRow> = { status: to };
+    if (to === 'resolved') fields.resolvedAt = now;
+    if (to === 'closed') fields.closedAt = now;
+    if (isReopen(ticket.status, to)) fields.resolvedAt = null;
+    await tx.update(tickets).set(fields).where(eq(tickets.id, ticket.id));
+    await addEvent(tx, ticket.id, actor.id, now, {
+      kind: 'status_changed',
+      public: true,
+      body: note ?? null,
+      data: { from: ticket.status, to },
+    });
+    await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'status_changed', { status: ticket.status }, { status: to, note: note ?? null });
+    ticket.status = to;
+  }
+
+  return {
+    async create(actor: Actor, raw: TicketCreate): Promise<Ticket> {
+      const input = TicketCreateSchema.parse(raw);
+      const now = clock.now();
+      let customerId = input.customerId;
+      if (isCustomer(actor)) {
+        if (customerId && customerId !== actor.customerId) throw notFound('Customer');
+        customerId = actor.customerId!;
+        if (input.reportedAt) throw fieldError('reportedAt', 'only service staff may back-date a report');
+        if (input.assigneeId || input.centerId) throw fieldError('assigneeId', 'only service staff assign tickets');
+      }
+      if (!customerId) throw fieldError('customerId', 'is required');
+      let reportedAt = input.reportedAt ? new Date(input.reportedAt) : now;
+      if (reportedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+        throw fieldError('reportedAt', 'cannot be in the future');
+      }
+      if (reportedAt > now) reportedAt = now;
+
+      const id = await db.transaction(async (tx) => {
+        const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
+        if (!customer) throw fieldError('customerId', 'no such customer');
+        const { assignee } = await checkReferences(tx, customerId, input);
+        const actorCenter = isCustomer(actor) ? null : actor.centerId;
+        const [row] = await tx
+          .insert(tickets)
+          .values({
+            number: await nextNumber(tx, now),
+            title: input.title,
+            description: input.description,
+            type: input.type,
+            channel: input.channel,
+            severity: input.severity,
+            category: input.category,
+            status: assignee ? 'assigned' : 'new',
+            customerId,
+            contactId: input.contactId ?? null,
+            siteId: input.siteId ?? null,
+            assigneeId: assignee?.id ?? null,
+            centerId: input.centerId ?? assignee?.centerId ?? customer.centerId ?? actorCenter ?? null,
+            createdById: actor.id,
+            reportedAt,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        const ticket = row!;
+        await addEvent(tx, ticket.id, actor.id, now, {
+          kind: 'created',
+          public: true,
+          data: { number: ticket.number, severity: ticket.severity, channel: ticket.channel, reportedAt: reportedAt.toISOString() },
+        });
+        if (assignee) {
+          await addEvent(tx, ticket.id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: assignee.id, name: assignee.name } } });
+        }
+        if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, ticket);
+        await hooks.afterChange?.(tx, ticket.id, now);
+        return ticket.id;
+      });
+      return present(actor, id);
+    },
+
+    list: (actor: Actor, query: TicketListQuery) => listTickets(db, actor, query),
+
+    get: (actor: Actor, id: string) => present(actor, id),
+
+    async patch(actor: Actor, id: string, patch: TicketPatch): Promise<Ticket> {
+      requirePermission(actor, 'tickets.update');
+      await change(actor, id, async (tx, ticket, now) => {
+        const { assignee } = await checkReferences(tx, ticket.customerId, patch);
+        const { severityReason, ...fields } = patch;
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
+          if (value !== undefined && ticket[key] !== value) changes[key] = { from: ticket[key], to: value };
+        }
+        if (Object.keys(changes).length === 0) return;
+        if (changes.severity && !severityReason) {
+          throw fieldError('severityReason', 'a reason is required to change the severity');
+        }
+        await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
+
+        if (changes.severity) {
+          await addEvent(tx, id, actor.id, now, { kind: 'severity_changed', public: true, body: severityReason, data: changes.severity });
+        }
+        if (changes.assigneeId) {
+          const from = await nameOf(tx, ticket.assigneeId);
+          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to: assignee ? { id: assignee.id, name: assignee.name } : null } });
+        }
+        const rest = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
+        if (Object.keys(rest).length) {
+          await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
+        }
+        await audit.record(
+          tx,
+          { actorId: actor.id, ip: actor.ip },
+          'ticket',
+          id,
+          'updated',
+          Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
+          { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
+        );
+        // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
+        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(tx, actor, ticket, 'assigned', now);
+        if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
+          await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
+          await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
+        }
+      });
+      return present(actor, id);
+    },
+
+    async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
+      await change(actor, id, async (tx, ticket, now) => {
+        const check = checkTransition(ticket.status, input.to, actor.role);
+        if (!check.ok) {
+          throw new AppError(
+            'invalid_transition',
+            check.reason === 'illegal'
+              ? `A ${ticket.status} ticket cannot become ${input.to}`
+              : `Your role may not move a ${ticket.status} ticket to ${input.to}`,
+            { from: ticket.status, to: input.to, allowed: check.allowed },
+          );
+        }
+        if (input.to === 'assigned' && !ticket.assigneeId) {
+          // An engineer taking a new ticket assigns it to themselves; others must choose someone.
+          if (actor.role !== 'engineer') {
+            throw new AppError('invalid_transition', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
+              from: ticket.status,
+              to: input.to,
+              allowed: nextStatuses(ticket.status, actor.role),
+            });
+          }
+          await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
+          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: actor.id, name: actor.name } } });
+        }
+        await setStatus(tx, actor, ticket, input.to, now, input.note);
+      });
+      return present(actor, id);
+    },
+
+    async comment(actor: Actor, id: string, input: CommentCreate) {
+      if (!input.public) requirePermission(actor, 'tickets.comment_internal');
+      const eventId = await change(actor, id, async (tx, ticket, now) => {
+        const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
+        // The customer answered: the ball is back with the engineer.
+        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(tx, actor, ticket, 'in_progress', now);
+        return eventId;
+      });
+      const events = await listEvents(db, actor, id);
+      return events.find((e) => e.id === eventId)!;
+    },
+
+    async events(actor: Actor, id: string) {
+      if (!(await findVisibleTicket(db, actor, id))) throw notFound('Ticket');
+      return listEvents(db, actor, id);
+    },
+
+    async follow(actor: Actor, id: string, on: boolean): Promise<Ticket> {
+      if (!(await findVisibleTicket(db, actor, id))) throw notFound('Ticket');
+      if (on) {
+        await db.insert(ticketFollowers).values({ ticketId: id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing();
+      } else {
+        await db.delete(ticketFollowers).where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id)));
+      }
+      return present(actor, id);
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

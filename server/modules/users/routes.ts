@@ -1,0 +1,36 @@
+/** /api/users: account administration. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IdParams, User, UserCreate, UserListQuery, UserUpdate } from '../../../common/api';
+import { actorOf } from '../../platform/http';
+import type { UserService } from './service';
+
+export function userRoutes(app: FastifyInstance, deps: { users: UserService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['users'];
+
+  r.get(
+    '/api/users',
+    { config: { auth: 'users.read' }, schema: { tags, querystring: UserListQuery, response: { 200: z.array(User) } } },
+    async (request) => deps.users.list(request.query),
+  );
+
+  r.post(
+    '/api/users',
+    { config: { auth: 'users.write' }, schema: { tags, body: UserCreate, response: { 201: User } } },
+    async (request, reply) => reply.status(201).send(await deps.users.create(actorOf(request), request.body)),
+  );
+
+  r.get(
+    '/api/users/:id',
+    { config: { auth: 'users.read' }, schema: { tags, params: IdParams, response: { 200: User } } },
+    async (request) => deps.users.get(request.params.id),
+  );
+
+  r.patch(
+    '/api/users/:id',
+    { config: { auth: 'users.write' }, schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User } } },
+    async (request) => deps.users.update(actorOf(request), request.params.id, request.body),
+  );
+}

@@ -1,0 +1,153 @@
+/** User administration: accounts for staff and for customers' people. */
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { UserCreate as UserCreateSchema, type User, type UserCreate, type UserListQuery, type UserUpdate } from '../../../common/api';
+import { isCustomerRole, type Role } from '../../../common/domain';
+import type { Db } from '../../db/client';
+import { containsPattern } from '../../db/text';
+import { customers, serviceCenters, users } from '../../db/schema';
+import type { Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { AppError, notFound } from '../../platform/errors';
+import { diff, type Audit } from '../audit';
+import type { PasswordHasher } from '../auth/password';
+
+type UserRow = typeof users.$inferSelect;
+
+export function toUserDto(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    name: row.name,
+    role: row.role,
+    email: row.email,
+    phone: row.phone,
+    customerId: row.customerId,
+    centerId: row.centerId,
+    engineerLevel: row.engineerLevel,
+    skills: row.skills,
+    active: row.active,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const fieldError = (path: string, message: string) =>
+  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
+
+export function createUserService(deps: { db: Db; clock: Clock; hasher: PasswordHasher; audit: Audit }) {
+  const { db, clock, hasher, audit } = deps;
+
+  /** Customer roles belong to exactly one customer; staff to none. Referenced rows must exist. */
+  async function checkMembership(tx: Db, role: Role, customerId: string | null, centerId: string | null) {
+    if (isCustomerRole(role) && !customerId) {
+      throw fieldError('customerId', `a ${role} must belong to a customer`);
+    }
+    if (!isCustomerRole(role) && customerId) {
+      throw fieldError('customerId', `a ${role} is service staff and cannot belong to a customer`);
+    }
+    if (customerId) {
+      const [c] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
+      if (!c) throw fieldError('customerId', 'no such customer');
+    }
+    if (centerId) {
+      const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
+      if (!c) throw fieldError('centerId', 'no such service center');
+    }
+  }
+
+  async function assertUsernameFree(tx: Db, username: string) {
+    const [taken] = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(sql`lower(${users.username})`, username.toLowerCase()));
+    if (taken) throw new AppError('conflict', `The username "${username}" is taken`, { fields: [{ path: 'username', message: 'taken' }] });
+  }
+
+  return {
+    async create(actor: Actor | null, raw: UserCreate): Promise<User> {
+      const input = UserCreateSchema.parse(raw);
+      const passwordHash = await hasher.hash(input.password);
+      return db.transaction(async (tx) => {
+        await checkMembership(tx, input.role, input.customerId ?? null, input.centerId ?? null);
+        await assertUsernameFree(tx, input.username);
+        const now = clock.now();
+        const [row] = await tx
+          .insert(users)
+          .values({
+            username: input.username,
+            passwordHash,
+            name: input.name,
+            role: input.role,
+            email: input.email ?? null,
+            phone: input.phone ?? null,
+            customerId: input.customerId ?? null,
+            centerId: input.centerId ?? null,
+            engineerLevel: input.engineerLevel ?? null,
+            skills: input.skills ?? [],
+            createdAt: now,
+            updatedAt: now,
+            passwordChangedAt: now,
+          })
+          .returning();
+        const dto = toUserDto(row!);
+        await audit.record(tx, { actorId: actor?.id ?? null, ip: actor?.ip }, 'user', dto.id, 'created', null, dto);
+        return dto;
+      });
+    },
+
+    async list(query: UserListQuery): Promise<User[]> {
+      const conditions: (SQL | undefined)[] = [
+        query.role ? eq(users.role, query.role) : undefined,
+        query.centerId ? eq(users.centerId, query.centerId) : undefined,
+        query.customerId ? eq(users.customerId, query.customerId) : undefined,
+        query.active ? eq(users.active, query.active === 'true') : undefined,
+        query.q ? or(ilike(users.name, containsPattern(query.q)), ilike(users.username, containsPattern(query.q))) : undefined,
+      ];
+      const rows = await db.select().from(users).where(and(...conditions)).orderBy(asc(users.name)).limit(1000);
+      return rows.map(toUserDto);
+    },
+
+    async get(id: string): Promise<User> {
+      const [row] = await db.select().from(users).where(eq(users.id, id));
+      if (!row) throw notFound('User');
+      return toUserDto(row);
+    },
+
+    async update(actor: Actor, id: string, patch: UserUpdate): Promise<User> {
+      const passwordHash = patch.password ? await hasher.hash(patch.password) : undefined;
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+        if (!before) throw notFound('User');
+        const role = patch.role ?? before.role;
+        const customerId = patch.customerId !== undefined ? patch.customerId : before.customerId;
+        const centerId = patch.centerId !== undefined ? patch.centerId : before.centerId;
+        await checkMembership(tx, role, customerId, centerId);
+        const losesAdmin = before.role === 'admin' && (role !== 'admin' || patch.active === false);
+        if (losesAdmin) {
+          const [{ n } = { n: 0 }] = await tx
+            .select({ n: sql<number>`count(*)::int` })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+          if (n <= 1) throw new AppError('conflict', 'The last active administrator cannot be demoted or disabled');
+        }
+        const now = clock.now();
+        const { password: _password, ...fields } = patch;
+        const [after] = await tx
+          .update(users)
+          .set({
+            ...fields,
+            customerId,
+            centerId,
+            updatedAt: now,
+            ...(passwordHash ? { passwordHash, passwordChangedAt: now } : {}),
+          })
+          .where(eq(users.id, id))
+          .returning();
+        const changes = diff(toUserDto(before), toUserDto(after!));
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'user', id, passwordHash ? 'updated_with_password' : 'updated', changes.before, changes.after);
+        return toUserDto(after!);
+      });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,60 @@
+/**
+ * Process configuration, read once from the environment. Nothing else in the server reads
+ * `process.env`, so tests build a config object directly.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when unset the embedded PGlite database in `dataDir` is used. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Password for the `admin` user created on first start; random (printed once) when unset. */
+  adminPassword: string | undefined;
+  sweepIntervalMs: number;
+  /** Largest accepted attachment, in bytes. */
+  maxUploadBytes: number;
+  /** Secure cookies (HTTPS only). Defaults to on when NODE_ENV=production. */
+  secureCookies: boolean;
+  sessionTtlHours: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Public URL of the web UI, used in links inside emails. */
+  publicUrl: string;
+  logLevel: string;
+  /** The service desk's home time zone: ticket-number years, calendar defaults. */
+  timeZone: string;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFromEnv(env, 'PORT', 3000);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.FUWUTAI_DATA_DIR || './data'),
+    adminPassword: env.FUWUTAI_ADMIN_PASSWORD || undefined,
+    sweepIntervalMs: intFromEnv(env, 'FUWUTAI_SWEEP_INTERVAL_MS', 15_000),
+    maxUploadBytes: intFromEnv(env, 'FUWUTAI_MAX_UPLOAD_MB', 20) * 1024 * 1024,
+    secureCookies: env.FUWUTAI_SECURE_COOKIES
+      ? env.FUWUTAI_SECURE_COOKIES === '1' || env.FUWUTAI_SECURE_COOKIES === 'true'
+      : env.NODE_ENV === 'production',
+    sessionTtlHours: intFromEnv(env, 'FUWUTAI_SESSION_TTL_HOURS', 12),
+    smtpUrl: env.FUWUTAI_SMTP_URL || undefined,
+    mailFrom: env.FUWUTAI_MAIL_FROM || 'Fuwutai 服务台 <noreply@fuwutai.local>',
+    publicUrl: env.FUWUTAI_PUBLIC_URL || `http://localhost:${port}`,
+    logLevel: env.LOG_LEVEL || 'info',
+    timeZone: env.FUWUTAI_TIME_ZONE || 'Asia/Shanghai',
+  };
+}
