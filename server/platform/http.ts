@@ -94,26 +94,27 @@ export function toErrorResponse(error: unknown): { status: number; code: ErrorCo
     return { status: 400, code: 'validation', message: `Invalid request — ${summary}`, details: { fields } };
   }
   const fastifyError = error as FastifyError & PgError;
+  const pgError = databaseErrorOf(error);
   if (fastifyError.code && FASTIFY_CODES[fastifyError.code]) {
     const code = FASTIFY_CODES[fastifyError.code]!;
     return { status: httpStatusFor(code), code, message: fastifyError.message };
   }
   // Database constraints reached by a client's input are the client's mistake, not ours.
-  switch (fastifyError.code) {
+  switch (pgError?.code) {
     case '23505':
-      return { status: 409, code: 'conflict', message: 'Already exists', details: { constraint: fastifyError.constraint } };
+      return { status: 409, code: 'conflict', message: 'Already exists', details: { constraint: pgError.constraint } };
     case '23503':
       return {
         status: 400,
         code: 'validation',
         message: 'A referenced record does not exist',
-        details: { constraint: fastifyError.constraint },
+        details: { constraint: pgError.constraint },
       };
     case '22P02':
     case '23514':
     case '22007':
     case '22008':
-      return { status: 400, code: 'validation', message: 'Invalid value', details: { constraint: fastifyError.constraint } };
+      return { status: 400, code: 'validation', message: 'Invalid value', details: { constraint: pgError.constraint } };
   }
   if (
     !isResponseSerializationError(error) &&
@@ -126,6 +127,14 @@ export function toErrorResponse(error: unknown): { status: number; code: ErrorCo
     return { status: fastifyError.statusCode, code, message: fastifyError.message };
   }
   return { status: 500, code: 'internal', message: 'Internal error; it has been logged' };
+}
+
+/** The PostgreSQL error behind an error, if any (Drizzle wraps driver errors in `cause`). */
+function databaseErrorOf(error: unknown): PgError | undefined {
+  for (let e = error as (PgError & { cause?: unknown }) | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e;
+  }
+  return undefined;
 }
 
 export function installErrorHandling(app: FastifyInstance) {

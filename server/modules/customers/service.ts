@@ -31,7 +31,12 @@ import { diff, type Audit } from '../audit';
 
 type CustomerRow = typeof customers.$inferSelect;
 
-const openTicketCount = sql<number>`(select count(*)::int from ${tickets} where ${tickets.customerId} = ${customers.id} and ${tickets.status} in ${OPEN_STATUSES})`;
+// Written with qualified names: Drizzle leaves columns unqualified in single-table selects, which
+// inside a correlated subquery would silently compare tickets.id with itself.
+const openTicketCount = sql<number>`(select count(*)::int from tickets t where t.customer_id = customers.id and t.status in (${sql.join(
+  OPEN_STATUSES.map((s) => sql`${s}`),
+  sql`, `,
+)}))`;
 
 const toCustomerDto = (row: CustomerRow & { openTickets: number }): Customer => ({
   id: row.id,

@@ -2,7 +2,7 @@
  * Ticket queries: who may see which ticket, the ticket as the API shows it, and the queue with
  * keyset pagination. All SQL for tickets lives here.
  */
-import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TicketListQuery, TicketSummary } from '../../../common/api';
 import type { Db } from '../../db/client';
@@ -25,10 +25,8 @@ export function visibleTo(actor: Actor): SQL | undefined {
   return or(
     isNull(tickets.centerId),
     eq(tickets.assigneeId, actor.id),
-    inArray(
-      tickets.centerId,
-      sql`(select ${serviceCenters.id} from ${serviceCenters} where ${like(serviceCenters.path, `${actor.centerPath}%`)})`,
-    ),
+    // Qualified by hand: the outer query may itself join service_centers.
+    inArray(tickets.centerId, sql`(select sc.id from service_centers sc where sc.path like ${`${actor.centerPath}%`})`),
   );
 }
 
@@ -145,7 +143,7 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
   const conditions: (SQL | undefined)[] = [visibleTo(actor)];
   if (query.status?.length) conditions.push(inArray(tickets.status, query.status));
   if (query.open === 'true') conditions.push(inArray(tickets.status, [...OPEN_STATUSES]));
-  if (query.open === 'false') conditions.push(sql`${tickets.status} not in ${OPEN_STATUSES}`);
+  if (query.open === 'false') conditions.push(notInArray(tickets.status, [...OPEN_STATUSES]));
   if (query.severity?.length) conditions.push(inArray(tickets.severity, query.severity));
   if (query.customerId) conditions.push(eq(tickets.customerId, query.customerId));
   if (query.assigneeId === 'me') conditions.push(eq(tickets.assigneeId, actor.id));

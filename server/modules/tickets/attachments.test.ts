@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type Client, type TestApp } from '../../test/harness';
+
+let t: TestApp;
+let engineer: Client;
+let ticketId: string;
+
+// A real 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { maxUploadBytes: 64 * 1024 } });
+  engineer = await t.as('engineer');
+  ticketId = (await t.factory.ticket()).id;
+});
+afterAll(() => t?.close());
+
+describe('attachments', () => {
+  it('stores a file typed by its content and serves it back with safe headers', async () => {
+    const up = await engineer.upload(`/api/tickets/${ticketId}/attachments`, { name: '../../故障截图.png', content: PNG, type: 'text/html' });
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ filename: '故障截图.png', contentType: 'image/png', size: PNG.length, public: true });
+    const down = await t.app.inject({ url: up.body.url, headers: { cookie: engineer.cookie! } });
+    expect(down.statusCode).toBe(200);
+    expect(down.rawPayload.equals(PNG)).toBe(true);
+    expect(down.headers['content-type']).toBe('image/png');
+    expect(down.headers['x-content-type-options']).toBe('nosniff');
+    expect(down.headers['content-disposition']).toContain("filename*=UTF-8''%E6%95%85%E9%9A%9C%E6%88%AA%E5%9B%BE.png");
+    expect(down.headers['content-disposition']).toMatch(/^attachment;/);
+    const inline = await t.app.inject({ url: `${up.body.url}?inline=1`, headers: { cookie: engineer.cookie! } });
+    expect(inline.headers['content-disposition']).toMatch(/^inline;/);
+    const events = (await engineer.get(`/api/tickets/${ticketId}/events`)).body;
+    expect(events.at(-1)).toMatchObject({ kind: 'attachment', data: { filename: '故障截图.png' } });
+  });
+
+  it('refuses executables, HTML, unknown binaries and oversize files, keeping nothing', async () => {
+    const before = (await engineer.get(`/api/tickets/${ticketId}/attachments`)).body.length;
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200), Buffer.from('PE\0\0')]);
+    exe.writeUInt32LE(64, 0x3c);
+    Buffer.from('PE\0\0').copy(exe, 64);
+    const cases = [
+      { name: 'invoice.pdf', content: exe },
+      { name: 'readme.txt', content: '<html><script>alert(1)</script></html>' },
+      { name: 'data.bin', content: Buffer.from([1, 2, 3, 4, 0, 0, 9]) },
+    ];
+    for (const file of cases) {
+      const res = await engineer.upload(`/api/tickets/${ticketId}/attachments`, file);
+      expect(res.status, file.name).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_media_type');
+    }
+    const big = await engineer.upload(`/api/tickets/${ticketId}/attachments`, { name: 'big.log', content: 'x'.repeat(65 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.message).toContain('larger than');
+    expect((await engineer.get(`/api/tickets/${ticketId}/attachments`)).body.length).toBe(before);
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const tmp = path.join(t.config.dataDir, 'attachments', 'tmp');
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+  });
+
+  it('answers clearly when the request has no file or is not multipart', async () => {
+    const notMultipart = await engineer.post(`/api/tickets/${ticketId}/attachments`, { file: 'x' });
+    expect(notMultipart.status).toBe(415);
+  });
+
+  it('accepts GBK-encoded logs', async () => {
+    const gbk = Buffer.from([0xb6, 0xc1, 0xbf, 0xa8, 0xc6, 0xf7, 0xb3, 0xac, 0xca, 0xb1, 0x0a]);
+    const res = await engineer.upload(`/api/tickets/${ticketId}/attachments`, { name: 'atm-2026.log', content: gbk });
+    expect(res.status).toBe(201);
+    expect(res.body.contentType).toBe('text/plain');
+  });
+});
