@@ -23,7 +23,7 @@ async function main() {
   }
   if (process.argv.includes('--demo')) {
     const { loadDemoData } = await import('./demo/load-demo');
-    const result = await loadDemoData(services, { clock: systemClock });
+    const result = await loadDemoData(deps);
     app.log.info(result.skipped ? 'Demo data already present; nothing added' : `Demo data loaded: ${result.summary}`);
   }
 

@@ -59,9 +59,10 @@ const summaryColumns = {
   createdBy: ref(sql`${creator.id}`, sql`${creator.name}`),
 };
 
-function selectSummaries(db: Db) {
+/** The joined ticket query; the description (up to 20k characters) only when one ticket is shown. */
+function selectSummaries(db: Db, withDescription: boolean) {
   return db
-    .select(summaryColumns)
+    .select({ ...summaryColumns, description: withDescription ? tickets.description : sql<string>`''` })
     .from(tickets)
     .innerJoin(customers, eq(customers.id, tickets.customerId))
     .leftJoin(contacts, eq(contacts.id, tickets.contactId))
@@ -100,12 +101,11 @@ export function toSummary(row: SummaryRow): TicketSummary {
 
 /** One ticket with its description, if the actor may see it. */
 export async function findVisibleTicket(db: Db, actor: Actor, id: string) {
-  const [row] = await selectSummaries(db)
+  const [row] = await selectSummaries(db, true)
     .where(and(eq(tickets.id, id), visibleTo(actor)))
     .limit(1);
   if (!row) return null;
-  const [extra] = await db.select({ description: tickets.description }).from(tickets).where(eq(tickets.id, id));
-  return { ...toSummary(row), description: extra?.description ?? '' };
+  return { ...toSummary(row), description: row.description };
 }
 
 /** The raw row, locked for update, if the actor may see it. */
@@ -175,7 +175,7 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
       break;
   }
 
-  const rows = await selectSummaries(db)
+  const rows = await selectSummaries(db, false)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(query.limit + 1);

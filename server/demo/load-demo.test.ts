@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TICKET_STATUSES } from '../../common/domain';
+import { tickets } from '../db/schema';
+import { createTestApp, type TestApp } from '../test/harness';
+import { DEMO_PASSWORD, loadDemoData } from './load-demo';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t?.close());
+
+describe('demo data', () => {
+  it('fills an empty database with a living desk, once', async () => {
+    const deps = { config: t.config, database: t.database, clock: t.clock, hasher: t.services.hasher, logger: false };
+    const first = await loadDemoData(deps);
+    expect(first.skipped).toBe(false);
+    const statuses = new Set((await t.services.db.select({ s: tickets.status }).from(tickets)).map((r) => r.s));
+    for (const status of TICKET_STATUSES) expect(statuses, status).toContain(status);
+    expect((await loadDemoData(deps)).skipped).toBe(true);
+
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'icbc.ma', password: DEMO_PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    const cookie = `fw_session=${login.cookies[0]!.value}`;
+    const portal = await t.app.inject({ url: '/api/tickets', headers: { cookie } });
+    const names = new Set(portal.json().items.map((x: { customer: { name: string } }) => x.customer.name));
+    expect([...names]).toEqual(['中国工商银行北京分行']);
+  });
+});
