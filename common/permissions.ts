@@ -27,6 +27,13 @@ export const PERMISSIONS = {
   'centers.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
   'centers.write': ['admin'],
   'audit.read': ['admin', 'manager', 'qa'],
+  /** Calendars, SLA policies, escalation matrix: everyone on staff may look, admins change. */
+  'time_rules.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  'time_rules.write': ['admin'],
+  /** Stamp a milestone: plan submitted, arrived on site, service restored. */
+  'tickets.milestones': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** Failed deliveries, retries. */
+  'deliveries.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

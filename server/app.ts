@@ -31,6 +31,11 @@ import { createCustomerService } from './modules/customers/service';
 import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
 import { createTicketService } from './modules/tickets/service';
+import { notificationRoutes } from './modules/notifications/routes';
+import { slaRoutes } from './modules/sla/routes';
+import { createSlaEngine } from './modules/sla/engine';
+import { createSlaService } from './modules/sla/service';
+import { createTimeRulesRegistry } from './modules/time-rules/registry';
 import { userRoutes } from './modules/users/routes';
 import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
@@ -58,16 +63,27 @@ export function createServices(deps: AppDeps) {
   const audit = createAudit(clock);
   const hasher = deps.hasher ?? createPasswordHasher();
   const filesDir = path.join(config.dataDir, 'attachments');
+  const registry = createTimeRulesRegistry();
+  const engine = createSlaEngine({
+    registry,
+    emailEnabled: Boolean(config.smtpUrl),
+    lateAfterMs: Math.max(2 * config.sweepIntervalMs, 60_000),
+    publicUrl: config.publicUrl,
+  });
+  const sla = createSlaService({ db, clock, audit, engine, registry });
   return {
     db,
     audit,
     hasher,
+    registry,
+    engine,
+    sla,
     auth: createAuthService({ db, clock, hasher, audit, sessionTtlHours: config.sessionTtlHours, limits: deps.loginLimits }),
     users: createUserService({ db, clock, hasher, audit }),
     centers: createCenterService({ db, clock, audit }),
     customers: createCustomerService({ db, clock, audit }),
-    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone }),
-    attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes }),
+    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, hooks: sla.hooks, sla: sla.view }),
+    attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, hooks: sla.hooks }),
   };
 }
 
@@ -127,6 +143,8 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   customerRoutes(app, services);
   ticketRoutes(app, services);
   auditRoutes(app, services);
+  slaRoutes(app, services);
+  notificationRoutes(app, { db: services.db, clock: deps.clock, emailConfigured: Boolean(config.smtpUrl) });
 
   app.all('/api/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `No API route ${request.method} ${request.url.split('?')[0]}` } }),

@@ -5,6 +5,9 @@
 import { buildApp, createServices } from './app';
 import { ensureAdmin } from './bootstrap';
 import { openDatabase } from './db/client';
+import { createSmtpMailer } from './jobs/delivery';
+import { startJobs } from './jobs/scheduler';
+import { ensureTimeRuleDefaults } from './modules/time-rules/seed';
 import { systemClock } from './platform/clock';
 import { loadConfig } from './platform/config';
 
@@ -16,6 +19,7 @@ async function main() {
   const services = createServices(deps);
   const app = await buildApp(deps, services);
 
+  await ensureTimeRuleDefaults(services.db, systemClock.now());
   const admin = await ensureAdmin(services, config.adminPassword);
   if (admin.generatedAdminPassword) {
     // Shown once so the first person can log in; set FUWUTAI_ADMIN_PASSWORD to choose it instead.
@@ -27,7 +31,16 @@ async function main() {
     app.log.info(result.skipped ? 'Demo data already present; nothing added' : `Demo data loaded: ${result.summary}`);
   }
 
-  const jobs: Array<{ stop(): Promise<void> }> = [];
+  const jobs = startJobs({
+    db: services.db,
+    engine: services.engine,
+    clock: systemClock,
+    mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
+    sweepIntervalMs: config.sweepIntervalMs,
+    deliveryIntervalMs: config.deliveryIntervalMs,
+    log: app.log,
+  });
+  if (!config.smtpUrl) app.log.info('FUWUTAI_SMTP_URL is not set: notifications are in-app only');
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -8,6 +8,8 @@ export const CustomerCreate = z.object({
   region: optionalText(100),
   notes: optionalText(5000),
   centerId: Id.nullish(),
+  /** The customer's service level (SLA policy); null: the default policy. */
+  slaPolicyId: Id.nullish(),
 });
 export type CustomerCreate = z.input<typeof CustomerCreate>;
 
@@ -22,6 +24,7 @@ export const Customer = z.object({
   region: z.string().nullable(),
   notes: z.string().nullable(),
   centerId: Id.nullable(),
+  slaPolicyId: Id.nullable(),
   createdAt: Instant,
   openTickets: z.number().int(),
 });

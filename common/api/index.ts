@@ -4,3 +4,5 @@ export * from './users';
 export * from './centers';
 export * from './customers';
 export * from './tickets';
+export * from './calendars';
+export * from './notifications';

@@ -34,6 +34,8 @@ export const TicketPatch = z
     siteId: Id.nullable(),
     assigneeId: Id.nullable(),
     centerId: Id.nullable(),
+    /** Override the SLA policy for this ticket (null: the customer's, else the default). */
+    slaPolicyId: Id.nullable(),
   })
   .partial();
 export type TicketPatch = z.infer<typeof TicketPatch>;
@@ -51,6 +53,34 @@ export const CommentCreate = z.object({
 export type CommentCreate = z.infer<typeof CommentCreate>;
 
 const PersonRef = z.object({ id: Id, name: z.string() }).nullable();
+
+export const SLA_STATES = ['waiting', 'running', 'paused', 'met', 'breached', 'cancelled'] as const;
+
+/** One SLA milestone clock of a ticket. */
+export const SlaMilestone = z.object({
+  milestone: z.string(),
+  name: z.object({ zh: z.string(), en: z.string() }),
+  /** running | paused | met | breached; also waiting (its anchor milestone is not met yet) and cancelled (the ticket stopped before it was due). */
+  state: z.enum(SLA_STATES),
+  targetMinutes: z.number(),
+  calendar: z.string(),
+  startedAt: Instant.nullable(),
+  dueAt: Instant.nullable(),
+  metAt: Instant.nullable(),
+  metBy: z.object({ id: Id, name: z.string() }).nullable(),
+  breachedAt: Instant.nullable(),
+  pausedMinutes: z.number(),
+});
+export type SlaMilestone = z.infer<typeof SlaMilestone>;
+
+/** What the queue's countdown badge shows: the unmet milestone due next. */
+export const SlaBadge = z.object({
+  milestone: z.string(),
+  dueAt: Instant,
+  /** From here on the badge is amber (75 % of the target used). */
+  amberAt: Instant.nullable(),
+  state: z.enum(SLA_STATES),
+});
 
 export const Ticket = z.object({
   id: Id,
@@ -76,6 +106,10 @@ export const Ticket = z.object({
   /** Statuses this ticket may move to next (for the caller's role). */
   allowedTransitions: z.array(z.enum(TICKET_STATUSES)),
   following: z.boolean(),
+  escalationLevel: z.number().int(),
+  slaBadge: SlaBadge.nullable(),
+  slaPolicy: z.object({ id: Id, name: z.string() }).nullable(),
+  sla: z.array(SlaMilestone),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -95,13 +129,14 @@ export const TicketListQuery = z.object({
   q: z.string().trim().max(200).optional(),
   /** `open` = every state before resolved. */
   open: z.enum(['true', 'false']).optional(),
-  sort: z.enum(['-reportedAt', 'reportedAt', 'severity']).default('-reportedAt'),
+  /** `due`: the SLA milestone due soonest first (breached ones lead), tickets without a running clock last. */
+  sort: z.enum(['-reportedAt', 'reportedAt', 'severity', 'due']).default('-reportedAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
 export type TicketListQuery = z.infer<typeof TicketListQuery>;
 
-export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true });
+export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const TicketPage = z.object({
@@ -143,3 +178,22 @@ export const Attachment = z.object({
   url: z.string(),
 });
 export type Attachment = z.infer<typeof Attachment>;
+
+export const MilestoneStamp = z.object({
+  /** plan, arrive, restore or a custom milestone of the ticket's policy (respond and resolve are automatic). */
+  milestone: z.string().trim().min(1).max(40),
+  note: z.string().trim().max(5000).optional(),
+});
+export type MilestoneStamp = z.infer<typeof MilestoneStamp>;
+
+export const EscalationFiring = z.object({
+  key: z.string(),
+  level: z.number().int(),
+  afterMinutes: z.number().int(),
+  dueAt: Instant,
+  firedAt: Instant,
+  late: z.boolean(),
+  ruleId: z.string().nullable(),
+  recipients: z.array(z.object({ name: z.string(), userId: z.string().nullable(), email: z.string().nullable() })),
+});
+export type EscalationFiring = z.infer<typeof EscalationFiring>;

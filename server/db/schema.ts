@@ -59,6 +59,8 @@ export const customers = pgTable(
     region: text('region'),
     notes: text('notes'),
     centerId: uuid('center_id').references(() => serviceCenters.id),
+    /** The customer's service level; tickets without their own policy follow it, else the default. */
+    slaPolicyId: uuid('sla_policy_id').references((): any => slaPolicies.id),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -198,6 +200,16 @@ export const tickets = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
     resolvedAt: instant('resolved_at'),
     closedAt: instant('closed_at'),
+    /** A policy chosen for this ticket; when null the customer's, else the default policy applies. */
+    slaPolicyId: uuid('sla_policy_id').references((): any => slaPolicies.id),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    /** The next moment a timer needs this ticket (SLA warning or breach, escalation step); the sweep's index. */
+    nextDueAt: instant('next_due_at'),
+    /** The unmet milestone due next, for the queue's countdown badge and its sort. */
+    slaMilestone: text('sla_milestone'),
+    slaDueAt: instant('sla_due_at'),
+    slaAmberAt: instant('sla_amber_at'),
+    slaState: text('sla_state'),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
@@ -206,6 +218,9 @@ export const tickets = pgTable(
     index('tickets_customer_reported_idx').on(t.customerId, t.reportedAt),
     index('tickets_assignee_status_idx').on(t.assigneeId, t.status),
     index('tickets_status_idx').on(t.status),
+    index('tickets_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`),
+    // The queue's "due soonest" order, tickets without a running clock last.
+    index('tickets_sla_due_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id),
     check('tickets_severity_check', sql`${t.severity} in ('P1','P2','P3','P4')`),
     check(
       'tickets_status_check',
@@ -282,4 +297,194 @@ export const auditLog = pgTable(
     at: instant('at').notNull().defaultNow(),
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.id)],
+);
+
+// ── Time promises: calendars, SLA policies, escalation, timers, delivery ─────────────────────────
+
+/** Business calendars. `key` is how SLA policies and escalation rules name a calendar. */
+export const calendars = pgTable(
+  'calendars',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    timeZone: text('time_zone').notNull(),
+    always: boolean('always').notNull().default(false),
+    weekly: jsonb('weekly').$type<Partial<Record<string, Array<{ start: string; end: string }>>>>().notNull().default({}),
+    defaultWorkday: jsonb('default_workday').$type<Array<{ start: string; end: string }>>().notNull().default([]),
+    /** Shipped with the product (7x24, 5x8-china): may be edited, not deleted. */
+    builtIn: boolean('built_in').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('calendars_key_key').on(t.key)],
+);
+
+/** Holidays and make-up working days (调休) of a calendar, one row per local date. */
+export const calendarExceptions = pgTable(
+  'calendar_exceptions',
+  {
+    id: id(),
+    calendarId: uuid('calendar_id')
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    date: text('date').notNull(),
+    kind: text('kind').$type<'holiday' | 'workday'>().notNull(),
+    name: text('name'),
+    intervals: jsonb('intervals').$type<Array<{ start: string; end: string }> | null>(),
+    /** Where the row came from: the chinese-days package, an iCalendar import, or an admin. */
+    source: text('source').$type<'chinese-days' | 'ical' | 'admin'>().notNull().default('admin'),
+  },
+  (t) => [
+    uniqueIndex('calendar_exceptions_date_key').on(t.calendarId, t.date),
+    check('calendar_exceptions_kind_check', sql`${t.kind} in ('holiday','workday')`),
+    check('calendar_exceptions_date_check', sql`${t.date} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
+  ],
+);
+
+/** SLA policies: per severity, milestone targets (definition validated by domain/sla/schema). */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: id(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    description: text('description'),
+    isDefault: boolean('is_default').notNull().default(false),
+    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('sla_policies_key_key').on(t.key),
+    uniqueIndex('sla_policies_one_default').on(t.isDefault).where(sql`${t.isDefault}`),
+  ],
+);
+
+/** External people escalations may notify, e.g. the vendor's technical center (原厂商技术中心). */
+export const escalationContacts = pgTable('escalation_contacts', {
+  id: id(),
+  name: text('name').notNull(),
+  organisation: text('organisation'),
+  email: text('email'),
+  phone: text('phone'),
+  /** Resolves the `vendor` recipient of the escalation matrix. */
+  isVendorCenter: boolean('is_vendor_center').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const escalationRules = pgTable(
+  'escalation_rules',
+  {
+    id: id(),
+    severity: text('severity').$type<Severity>().notNull(),
+    afterMinutes: integer('after_minutes').notNull(),
+    clock: text('clock').$type<'calendar' | 'working'>().notNull().default('calendar'),
+    calendarKey: text('calendar_key'),
+    level: integer('level').notNull(),
+    recipients: jsonb('recipients').$type<Array<Record<string, string>>>().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('escalation_rules_severity_idx').on(t.severity, t.afterMinutes),
+    check('escalation_rules_after_check', sql`${t.afterMinutes} >= 0`),
+  ],
+);
+
+/**
+ * Bumped in the same transaction as any change to calendars, policies or escalation rules, so
+ * every server process notices within one read and recompiles its cached rules.
+ */
+export const configVersions = pgTable('config_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});
+
+/** Milestones met on a ticket, with who and when (respond, plan, arrive, restore, resolve, custom). */
+export const ticketMilestones = pgTable(
+  'ticket_milestones',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    milestone: text('milestone').notNull(),
+    metAt: instant('met_at').notNull(),
+    metById: uuid('met_by_id').references(() => users.id),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.milestone] })],
+);
+
+/**
+ * Everything the timers fired: an escalation step or an SLA warning/breach, each once per ticket
+ * by its unique key — a second process, a restart or a crash can never fire it twice.
+ */
+export const ticketFirings = pgTable(
+  'ticket_firings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    kind: text('kind').$type<'escalation' | 'sla_warning' | 'sla_breach'>().notNull(),
+    dueAt: instant('due_at').notNull(),
+    firedAt: instant('fired_at').notNull(),
+    /** Fired well after its due moment (the server was down or the sweep fell behind). */
+    late: boolean('late').notNull().default(false),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [uniqueIndex('ticket_firings_key').on(t.ticketId, t.key), index('ticket_firings_fired_idx').on(t.firedAt)],
+);
+
+/** Messages to deliver, written in the same transaction as what caused them. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').$type<'email' | 'inapp'>().notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    /** A worker holds the row until then while it sends; a crashed worker's lease simply runs out. */
+    leaseUntil: instant('lease_until'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_status_idx').on(t.status, t.id),
+  ],
+);
+
+/** In-app notifications (the bell). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    readAt: instant('read_at'),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.id),
+    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+  ],
 );

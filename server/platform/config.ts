@@ -13,6 +13,8 @@ export interface Config {
   /** Password for the `admin` user created on first start; random (printed once) when unset. */
   adminPassword: string | undefined;
   sweepIntervalMs: number;
+  /** How often the outbox worker looks for messages to deliver. */
+  deliveryIntervalMs: number;
   /** Largest accepted attachment, in bytes. */
   maxUploadBytes: number;
   /** Secure cookies (HTTPS only). Defaults to on when NODE_ENV=production. */
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.FUWUTAI_DATA_DIR || './data'),
     adminPassword: env.FUWUTAI_ADMIN_PASSWORD || undefined,
     sweepIntervalMs: intFromEnv(env, 'FUWUTAI_SWEEP_INTERVAL_MS', 15_000),
+    deliveryIntervalMs: intFromEnv(env, 'FUWUTAI_DELIVERY_INTERVAL_MS', 2_000),
     maxUploadBytes: intFromEnv(env, 'FUWUTAI_MAX_UPLOAD_MB', 20) * 1024 * 1024,
     secureCookies: env.FUWUTAI_SECURE_COOKIES
       ? env.FUWUTAI_SECURE_COOKIES === '1' || env.FUWUTAI_SECURE_COOKIES === 'true'

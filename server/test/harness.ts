@@ -13,6 +13,7 @@ import type { Role } from '../../common/domain';
 import { buildApp, createServices, type AppDeps, type Services } from '../app';
 import { openDatabase, type Database } from '../db/client';
 import { createPasswordHasher } from '../modules/auth/password';
+import { ensureTimeRuleDefaults } from '../modules/time-rules/seed';
 import type { Actor } from '../platform/actor';
 import { FakeClock, systemClock, type Clock } from '../platform/clock';
 import { loadConfig, type Config } from '../platform/config';
@@ -105,6 +106,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.deps,
   };
   const services = createServices(deps);
+  await ensureTimeRuleDefaults(services.db, clock.now());
   const app = await buildApp(deps, services);
   await app.ready();
   const factory = createFactory(services);

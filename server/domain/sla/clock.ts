@@ -13,6 +13,9 @@
  * has something to sort by. It is recomputed on every call; `nextSlaEvents` never schedules a
  * wake-up on such a moving instant.
  *
+ * Only statuses in `pauseOn` stop a clock. A ticket reopened after `resolved` owes the work it
+ * owed before, so unmet clocks count the resolved stretch too unless the policy pauses on it.
+ *
  * Hot path (a queue computes this for every row): epoch ms only, the calendar's binary-search
  * functions, no Date and no luxon.
  */
@@ -43,10 +46,11 @@ function workingMs(cal: CompiledCalendar, a: number, b: number): number {
 
 /**
  * The earliest instant by which `ms` working ms have passed since `start`. The calendar takes
- * minutes; `ms / 60000 * 60000` can come out a hair above `ms`, which would make an exact fit
- * skip from an interval's end (17:30) to the next interval's start (08:30 next day). Stepping the
- * minutes down until they do not overshoot keeps the exact-fit rule; rounding then removes the
- * hair below.
+ * minutes, and `ms / 60000 * 60000` can come out a hair above `ms`; should that hair survive
+ * inside the calendar (it is normally lost when added to the year's working-time offset), an
+ * exact fit would skip from an interval's end (17:30) to the next interval's start (08:30 the
+ * next day). Stepping the minutes down until they do not overshoot rules that out for any
+ * calendar; rounding then removes the hair below.
  */
 function addMs(cal: CompiledCalendar, start: number, ms: number): number {
   if (ms <= 0) return start;
@@ -141,36 +145,50 @@ interface Context {
   statusNow: TicketStatus | null;
 }
 
+/**
+ * Every state is built by this one literal, so all results share one object shape. Building them
+ * by spreading a shared `base` object and adding fields measured ~40 µs per ticket on Node 20
+ * (that pattern falls off V8's fast object-literal path); this measures ~2–5 µs per ticket.
+ */
+function state(
+  target: MilestoneTarget,
+  stamp: { at: number; by?: string | null } | undefined,
+  kind: MilestoneStateKind,
+  targetMinutes: number,
+  startedAt: number | null,
+  due: ClockRun | null,
+  warnAt: number | null,
+  amberAt: number | null,
+): MilestoneState {
+  return {
+    milestone: target.key,
+    name: milestoneName(target),
+    state: kind,
+    targetMinutes,
+    calendar: target.calendar,
+    startedAt,
+    dueAt: due ? due.at : null,
+    warnAt,
+    amberAt,
+    metAt: stamp ? stamp.at : null,
+    metBy: stamp?.by ?? null,
+    breachedAt: kind === 'breached' && due ? due.at : null,
+    pausedMinutes: due ? due.pausedMs / MINUTE_MS : 0,
+  };
+}
+
 function milestoneState(target: MilestoneTarget, ctx: Context): MilestoneState {
   const { facts } = ctx;
   const stamp = facts.stamps[target.key];
   const metAt = stamp ? stamp.at : null;
   const startedAt =
     target.anchor === 'reported' ? facts.reportedAt : (facts.stamps[target.anchor.milestone]?.at ?? null);
-  const name = milestoneName(target);
-  const base = {
-    milestone: target.key,
-    ...(name ? { name } : {}),
-    calendar: target.calendar,
-    metAt,
-    metBy: stamp?.by ?? null,
-  };
 
   if (startedAt === null) {
     // The clock never started. A milestone met anyway (restored remotely, so nobody ever
     // arrived) cannot have been late; one still waiting when the ticket stops is moot.
-    const state: MilestoneStateKind = metAt !== null ? 'met' : facts.stoppedAt !== null ? 'cancelled' : 'waiting';
-    return {
-      ...base,
-      state,
-      targetMinutes: target.minutes,
-      startedAt: null,
-      dueAt: null,
-      warnAt: null,
-      amberAt: null,
-      breachedAt: null,
-      pausedMinutes: 0,
-    };
+    const kind: MilestoneStateKind = metAt !== null ? 'met' : facts.stoppedAt !== null ? 'cancelled' : 'waiting';
+    return state(target, stamp, kind, target.minutes, null, null, null, null);
   }
 
   const cal = ctx.calendars(target.calendar);
@@ -183,25 +201,15 @@ function milestoneState(target: MilestoneTarget, ctx: Context): MilestoneState {
   const warnAt = runClock(cal, startedAt, end, history, target.pauseOn, Math.round(targetMs * ctx.warnAtRatio)).at;
   const amberAt = runClock(cal, startedAt, end, history, target.pauseOn, Math.round(targetMs * AMBER_RATIO)).at;
 
-  let state: MilestoneStateKind;
-  if (metAt !== null) state = metAt <= due.at ? 'met' : 'breached';
+  let kind: MilestoneStateKind;
+  if (metAt !== null) kind = metAt <= due.at ? 'met' : 'breached';
   // Stopping exactly at the due is on time, like a stamp exactly at the due.
-  else if (facts.stoppedAt !== null) state = due.at < facts.stoppedAt ? 'breached' : 'cancelled';
-  else if (ctx.now >= due.at) state = 'breached';
-  else if (ctx.statusNow !== null && target.pauseOn.includes(ctx.statusNow)) state = 'paused';
-  else state = 'running';
+  else if (facts.stoppedAt !== null) kind = due.at < facts.stoppedAt ? 'breached' : 'cancelled';
+  else if (ctx.now >= due.at) kind = 'breached';
+  else if (ctx.statusNow !== null && target.pauseOn.includes(ctx.statusNow)) kind = 'paused';
+  else kind = 'running';
 
-  return {
-    ...base,
-    state,
-    targetMinutes,
-    startedAt,
-    dueAt: due.at,
-    warnAt,
-    amberAt,
-    breachedAt: state === 'breached' ? due.at : null,
-    pausedMinutes: due.pausedMs / MINUTE_MS,
-  };
+  return state(target, stamp, kind, targetMinutes, startedAt, due, warnAt, amberAt);
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   type SiteCreate,
 } from '../../../common/api';
 import type { Db } from '../../db/client';
-import { contactPhones, contacts, customers, serviceCenters, sites, tickets } from '../../db/schema';
+import { contactPhones, contacts, customers, serviceCenters, sites, slaPolicies } from '../../db/schema';
 import { containsPattern } from '../../db/text';
 import { normalizePhone, phoneDigits } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
@@ -46,6 +46,7 @@ const toCustomerDto = (row: CustomerRow & { openTickets: number }): Customer => 
   region: row.region,
   notes: row.notes,
   centerId: row.centerId,
+  slaPolicyId: row.slaPolicyId,
   createdAt: row.createdAt.toISOString(),
   openTickets: row.openTickets,
 });
@@ -80,10 +81,15 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     }));
   }
 
-  async function checkCenter(tx: Db, centerId: string | null | undefined) {
-    if (!centerId) return;
-    const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
-    if (!c) throw fieldError('centerId', 'no such service center');
+  async function checkReferences(tx: Db, refs: { centerId?: string | null; slaPolicyId?: string | null }) {
+    if (refs.centerId) {
+      const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, refs.centerId));
+      if (!c) throw fieldError('centerId', 'no such service center');
+    }
+    if (refs.slaPolicyId) {
+      const [p] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, refs.slaPolicyId));
+      if (!p) throw fieldError('slaPolicyId', 'no such SLA policy');
+    }
   }
 
   async function assertNameFree(tx: Db, name: string, exceptId?: string) {
@@ -141,11 +147,11 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       const input = CustomerCreateSchema.parse(raw);
       return db.transaction(async (tx) => {
         await assertNameFree(tx, input.name);
-        await checkCenter(tx, input.centerId);
+        await checkReferences(tx, input);
         const now = clock.now();
         const [row] = await tx
           .insert(customers)
-          .values({ ...input, centerId: input.centerId ?? null, createdAt: now, updatedAt: now })
+          .values({ ...input, centerId: input.centerId ?? null, slaPolicyId: input.slaPolicyId ?? null, createdAt: now, updatedAt: now })
           .returning();
         const dto = toCustomerDto({ ...row!, openTickets: 0 });
         await audit.record(tx, { actorId: actor?.id ?? null, ip: actor?.ip }, 'customer', dto.id, 'created', null, dto);
@@ -158,7 +164,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
         const [before] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
         if (!before) throw notFound('Customer');
         if (patch.name) await assertNameFree(tx, patch.name, id);
-        await checkCenter(tx, patch.centerId);
+        await checkReferences(tx, patch);
         const [after] = await tx
           .update(customers)
           .set({ ...patch, updatedAt: clock.now() })
@@ -268,6 +274,7 @@ function customersColumns() {
     region: customers.region,
     notes: customers.notes,
     centerId: customers.centerId,
+    slaPolicyId: customers.slaPolicyId,
     createdAt: customers.createdAt,
     updatedAt: customers.updatedAt,
   };

@@ -126,7 +126,7 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
             size: received.size,
             sha256: received.sha256,
           });
-          await deps.hooks?.afterChange?.(tx, ticketId, now);
+          await deps.hooks?.afterChange?.(tx, ticketId, now, actor, [{ kind: 'attachment' }]);
           return inserted!;
         });
         return toDto(row);

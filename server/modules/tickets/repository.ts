@@ -4,7 +4,9 @@
  */
 import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { TicketListQuery, TicketSummary } from '../../../common/api';
+import type { SLA_STATES, TicketListQuery, TicketSummary } from '../../../common/api';
+
+type SlaState = (typeof SLA_STATES)[number];
 import type { Db } from '../../db/client';
 import { contacts, customers, serviceCenters, sites, tickets, users } from '../../db/schema';
 import { containsPattern } from '../../db/text';
@@ -57,7 +59,15 @@ const summaryColumns = {
   assignee: ref(sql`${assignee.id}`, sql`${assignee.name}`),
   center: ref(sql`${serviceCenters.id}`, sql`${serviceCenters.name}`),
   createdBy: ref(sql`${creator.id}`, sql`${creator.name}`),
+  escalationLevel: tickets.escalationLevel,
+  slaMilestone: tickets.slaMilestone,
+  slaDueAt: tickets.slaDueAt,
+  slaAmberAt: tickets.slaAmberAt,
+  slaState: tickets.slaState,
 };
+
+/** The queue order "due soonest": breached and running clocks first, tickets without a clock last. */
+const dueOrder = sql`coalesce(${tickets.slaDueAt}, 'infinity'::timestamptz)`;
 
 /** The joined ticket query; the description (up to 20k characters) only when one ticket is shown. */
 function selectSummaries(db: Db, withDescription: boolean) {
@@ -96,6 +106,11 @@ export function toSummary(row: SummaryRow): TicketSummary {
     updatedAt: iso(row.updatedAt)!,
     resolvedAt: iso(row.resolvedAt),
     closedAt: iso(row.closedAt),
+    escalationLevel: row.escalationLevel,
+    slaBadge:
+      row.slaMilestone && row.slaDueAt && row.slaState
+        ? { milestone: row.slaMilestone, dueAt: iso(row.slaDueAt)!, amberAt: iso(row.slaAmberAt), state: row.slaState as SlaState }
+        : null,
   };
 }
 
@@ -173,6 +188,10 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
         );
       }
       break;
+    case 'due':
+      order = [asc(dueOrder), asc(tickets.id)];
+      if (cursor) conditions.push(sql`(${dueOrder}, ${tickets.id}) > (${cursor.s ?? 'infinity'}::timestamptz, ${cursor.i}::uuid)`);
+      break;
   }
 
   const rows = await selectSummaries(db, false)
@@ -183,7 +202,12 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeCursor({ r: last.reportedAt, i: last.id, ...(query.sort === 'severity' ? { s: last.severity } : {}) })
+      ? encodeCursor({
+          r: last.reportedAt,
+          i: last.id,
+          ...(query.sort === 'severity' ? { s: last.severity } : {}),
+          ...(query.sort === 'due' ? { s: last.slaBadge?.dueAt ?? 'infinity' } : {}),
+        })
       : null;
   return { items: page, nextCursor };
 }

@@ -4,12 +4,12 @@
  * one transaction.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { CommentCreate, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
+import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import type { TicketStatus } from '../../../common/domain';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
-import { contacts, customers, serviceCenters, sites, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
+import { contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
 import { isCustomer, requirePermission, type Actor } from '../../platform/actor';
@@ -25,15 +25,35 @@ const FUTURE_TOLERANCE_MS = 60_000;
 /** Roles a ticket can be assigned to. */
 const ASSIGNABLE_ROLES = ['admin', 'manager', 'dispatcher', 'engineer'] as const;
 
+/** What a use case changed, for hooks that keep dependent state (SLA clocks) in step. */
+export type TicketChange =
+  | { kind: 'created'; status: TicketStatus }
+  | { kind: 'status'; from: TicketStatus; to: TicketStatus }
+  | { kind: 'comment'; public: boolean }
+  | { kind: 'updated'; fields: string[] }
+  | { kind: 'attachment' };
+
 export interface TicketHooks {
-  /** Called inside the writing transaction after any change, so dependent state (SLA clocks) stays in step. */
-  afterChange?(tx: Db, ticketId: string, now: Date): Promise<void>;
+  /** Called inside the writing transaction after every change, with who did it and what changed. */
+  afterChange?(tx: Db, ticketId: string, now: Date, actor: Actor, changes: readonly TicketChange[]): Promise<void>;
 }
 
 const fieldError = (path: string, message: string) =>
   new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 
-export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; timeZone: string; hooks?: TicketHooks }) {
+/** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
+export interface SlaView {
+  view(db: Db, ticketId: string, now: Date): Promise<{ policy: { id: string; name: string } | null; milestones: SlaMilestone[] }>;
+}
+
+export function createTicketService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: Audit;
+  timeZone: string;
+  hooks?: TicketHooks;
+  sla?: SlaView;
+}) {
   const { db, clock, audit } = deps;
   const hooks = deps.hooks ?? {};
 
@@ -51,8 +71,12 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
   async function checkReferences(
     tx: Db,
     customerId: string,
-    refs: { contactId?: string | null; siteId?: string | null; assigneeId?: string | null; centerId?: string | null },
+    refs: { contactId?: string | null; siteId?: string | null; assigneeId?: string | null; centerId?: string | null; slaPolicyId?: string | null },
   ) {
+    if (refs.slaPolicyId) {
+      const [p] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, refs.slaPolicyId));
+      if (!p) throw fieldError('slaPolicyId', 'no such SLA policy');
+    }
     if (refs.contactId) {
       const [c] = await tx.select({ customerId: contacts.customerId }).from(contacts).where(eq(contacts.id, refs.contactId));
       if (!c || c.customerId !== customerId) throw fieldError('contactId', "not a contact of this ticket's customer");
@@ -90,27 +114,37 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
       .select({ userId: ticketFollowers.userId })
       .from(ticketFollowers)
       .where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id)));
+    const sla = deps.sla ? await deps.sla.view(db, id, clock.now()) : { policy: null, milestones: [] };
     return {
       ...found,
       allowedTransitions: can(actor.role, 'tickets.transition') ? nextStatuses(found.status, actor.role) : [],
       following: Boolean(follow),
+      slaPolicy: sla.policy,
+      sla: sla.milestones,
     };
   }
 
   /** Loads and locks a ticket the actor may see, runs `work`, then lets dependents catch up. */
-  async function change<T>(actor: Actor, id: string, work: (tx: Db, ticket: TicketRow, now: Date) => Promise<T>): Promise<T> {
+  async function change<T>(
+    actor: Actor,
+    id: string,
+    work: (tx: Db, ticket: TicketRow, now: Date, changes: TicketChange[]) => Promise<T>,
+  ): Promise<T> {
     return db.transaction(async (tx) => {
       const ticket = await lockVisibleTicket(tx, actor, id);
       if (!ticket) throw notFound('Ticket');
       const now = clock.now();
-      const result = await work(tx, ticket, now);
+      const changes: TicketChange[] = [];
+      const result = await work(tx, ticket, now, changes);
+      if (changes.length === 0) return result;
       await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, id));
-      await hooks.afterChange?.(tx, id, now);
+      await hooks.afterChange?.(tx, id, now, actor, changes);
       return result;
     });
   }
 
-  async function setStatus(tx: Db, actor: Actor, ticket: TicketRow, to: TicketStatus, now: Date, note?: string) {
+  async function setStatus(tx: Db, actor: Actor, ticket: TicketRow, to: TicketStatus, now: Date, changes: TicketChange[], note?: string) {
+    changes.push({ kind: 'status', from: ticket.status, to });
     const fields: Partial<TicketRow> = { status: to };
     if (to === 'resolved') fields.resolvedAt = now;
     if (to === 'closed') fields.closedAt = now;
@@ -182,7 +216,7 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
         }
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, ticket);
-        await hooks.afterChange?.(tx, ticket.id, now);
+        await hooks.afterChange?.(tx, ticket.id, now, actor, [{ kind: 'created', status: ticket.status }]);
         return ticket.id;
       });
       return present(actor, id);
@@ -194,7 +228,10 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
 
     async patch(actor: Actor, id: string, patch: TicketPatch): Promise<Ticket> {
       requirePermission(actor, 'tickets.update');
-      await change(actor, id, async (tx, ticket, now) => {
+      if (patch.slaPolicyId !== undefined && actor.role !== 'admin' && actor.role !== 'manager') {
+        throw new AppError('forbidden', 'Only a manager or an administrator may change the SLA policy of a ticket');
+      }
+      await change(actor, id, async (tx, ticket, now, changeLog) => {
         const { assignee } = await checkReferences(tx, ticket.customerId, patch);
         const { severityReason, ...fields } = patch;
         const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -206,6 +243,7 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
           throw fieldError('severityReason', 'a reason is required to change the severity');
         }
         await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
+        changeLog.push({ kind: 'updated', fields: Object.keys(changes) });
 
         if (changes.severity) {
           await addEvent(tx, id, actor.id, now, { kind: 'severity_changed', public: true, body: severityReason, data: changes.severity });
@@ -228,17 +266,18 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
           { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
         );
         // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
-        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(tx, actor, ticket, 'assigned', now);
+        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(tx, actor, ticket, 'assigned', now, changeLog);
         if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
           await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
           await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
+          changeLog.push({ kind: 'status', from: 'assigned', to: 'new' });
         }
       });
       return present(actor, id);
     },
 
     async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
-      await change(actor, id, async (tx, ticket, now) => {
+      await change(actor, id, async (tx, ticket, now, changes) => {
         const check = checkTransition(ticket.status, input.to, actor.role);
         if (!check.ok) {
           throw new AppError(
@@ -261,18 +300,19 @@ export function createTicketService(deps: { db: Db; clock: Clock; audit: Audit; 
           await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
           await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: actor.id, name: actor.name } } });
         }
-        await setStatus(tx, actor, ticket, input.to, now, input.note);
+        await setStatus(tx, actor, ticket, input.to, now, changes, input.note);
       });
       return present(actor, id);
     },
 
     async comment(actor: Actor, id: string, input: CommentCreate) {
       if (!input.public) requirePermission(actor, 'tickets.comment_internal');
-      const eventId = await change(actor, id, async (tx, ticket, now) => {
+      const eventId = await change(actor, id, async (tx, ticket, now, changes) => {
         const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
+        changes.push({ kind: 'comment', public: input.public });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
         // The customer answered: the ball is back with the engineer.
-        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(tx, actor, ticket, 'in_progress', now);
+        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(tx, actor, ticket, 'in_progress', now, changes);
         return eventId;
       });
       const events = await listEvents(db, actor, id);

@@ -1,0 +1,36 @@
+/**
+ * The due-time sweep: claims tickets whose next due moment has come with
+ * `SELECT … FOR UPDATE SKIP LOCKED` (so any number of server processes share the work without
+ * waiting on each other), fires what is due through the SLA engine, and stores each ticket's next
+ * due moment. Oldest due first, in small batches, so transactions stay short (PGlite is one
+ * connection shared with every request).
+ */
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/client';
+import type { SlaEngine } from '../modules/sla/engine';
+
+export interface SweepResult {
+  tickets: number;
+  fired: number;
+}
+
+export async function sweepOnce(db: Db, engine: SlaEngine, now: Date, batchSize = 50, maxBatches = 200): Promise<SweepResult> {
+  const total: SweepResult = { tickets: 0, fired: 0 };
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const claimed = await db.transaction(async (tx) => {
+      const due = await rows<{ id: string }>(
+        tx,
+        sql`select id from tickets where next_due_at <= ${now.toISOString()}::timestamptz
+            order by next_due_at limit ${batchSize} for update skip locked`,
+      );
+      for (const { id } of due) {
+        const result = await engine.evaluate(tx, id, now, { fire: true });
+        total.fired += result?.fired ?? 0;
+      }
+      return due.length;
+    });
+    total.tickets += claimed;
+    if (claimed < batchSize) break;
+  }
+  return total;
+}

@@ -1,0 +1,197 @@
+/**
+ * The SLA engine: turns a ticket's stored facts (reported time, status history from its timeline,
+ * milestone stamps, fired keys) into milestone clocks and escalation steps with the pure domain,
+ * fires what is due exactly once (unique key per ticket), and stores the ticket's next due moment
+ * and queue summary. Nothing here keeps counters: every number is derived again from the facts.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { TicketStatus } from '../../../common/domain';
+import type { Db } from '../../db/client';
+import { customers, ticketEvents, ticketFirings, ticketMilestones, tickets } from '../../db/schema';
+import { escalationSteps, type EscalationStep } from '../../domain/escalation';
+import {
+  BUILT_IN_MILESTONE_NAMES,
+  computeMilestones,
+  isBuiltInMilestone,
+  nextSlaEvents,
+  queueSummary,
+  type MilestoneState,
+  type SlaFiring,
+  type TicketClockFacts,
+} from '../../domain/sla';
+import { addEvent } from '../tickets/events';
+import type { TicketRow } from '../tickets/repository';
+import type { PolicyInForce, TimeRules, TimeRulesRegistry } from '../time-rules/registry';
+import { enqueue, resolveRecipients, slaRecipients, type NotifyOptions } from './notify';
+
+const STOPPED: readonly TicketStatus[] = ['resolved', 'closed', 'cancelled'];
+
+export interface EngineOptions extends NotifyOptions {
+  registry: TimeRulesRegistry;
+  /** A firing more than this after its due moment is marked late (the server was down or behind). */
+  lateAfterMs: number;
+  publicUrl: string;
+}
+
+export interface Evaluation {
+  ticket: TicketRow;
+  policy: PolicyInForce | undefined;
+  milestones: MilestoneState[];
+  fired: number;
+}
+
+/** Status history from the timeline; the ticket was `new` from the moment it was reported. */
+async function statusHistory(tx: Db, ticket: TicketRow) {
+  const rows = await tx
+    .select({ at: ticketEvents.createdAt, data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'status_changed')))
+    .orderBy(asc(ticketEvents.id));
+  const start = Math.min(ticket.reportedAt.getTime(), ticket.createdAt.getTime());
+  const first = (rows[0]?.data.from as TicketStatus | undefined) ?? ticket.status;
+  return [{ at: start, status: first }, ...rows.map((r) => ({ at: r.at.getTime(), status: r.data.to as TicketStatus }))];
+}
+
+/** When the ticket stopped owing work: its last move into resolved or cancelled, if it is still there. */
+function stoppedAt(ticket: TicketRow, history: ReadonlyArray<{ at: number; status: TicketStatus }>): number | null {
+  if (!STOPPED.includes(ticket.status)) return null;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const s = history[i]!.status;
+    if (s === 'resolved' || s === 'cancelled') return history[i]!.at;
+  }
+  return ticket.updatedAt.getTime();
+}
+
+export async function loadFacts(tx: Db, ticket: TicketRow): Promise<TicketClockFacts> {
+  const history = await statusHistory(tx, ticket);
+  const stamps = await tx.select().from(ticketMilestones).where(eq(ticketMilestones.ticketId, ticket.id));
+  return {
+    reportedAt: ticket.reportedAt.getTime(),
+    severity: ticket.severity,
+    statusHistory: history,
+    stamps: Object.fromEntries(stamps.map((s) => [s.milestone, { at: s.metAt.getTime(), by: s.metById }])),
+    stoppedAt: stoppedAt(ticket, history),
+  };
+}
+
+export async function policyFor(tx: Db, rules: TimeRules, ticket: TicketRow): Promise<PolicyInForce | undefined> {
+  if (ticket.slaPolicyId) return rules.policy(ticket.slaPolicyId) ?? rules.defaultPolicy;
+  const [customer] = await tx.select({ slaPolicyId: customers.slaPolicyId }).from(customers).where(eq(customers.id, ticket.customerId));
+  return (customer?.slaPolicyId && rules.policy(customer.slaPolicyId)) || rules.defaultPolicy;
+}
+
+const minutesText = (minutes: number) =>
+  minutes % 1440 === 0 ? `${minutes / 1440} 天` : minutes % 60 === 0 ? `${minutes / 60} 小时` : `${minutes} 分钟`;
+
+export function createSlaEngine(options: EngineOptions) {
+  const milestoneName = (m: MilestoneState) => m.name?.zh ?? (isBuiltInMilestone(m.milestone) ? BUILT_IN_MILESTONE_NAMES[m.milestone].zh : m.milestone);
+  const link = (ticket: TicketRow) => `${options.publicUrl}/tickets/${ticket.id}`;
+
+  async function fireEscalation(tx: Db, ticket: TicketRow, step: EscalationStep, now: Date) {
+    const recipients = await resolveRecipients(tx, ticket, step.rule.recipients);
+    const elapsed = minutesText(step.rule.afterMinutes);
+    const subject = `【升级 L${step.rule.level}】${ticket.number} ${ticket.severity} ${ticket.title} — 已 ${elapsed}未解决`;
+    const body = [
+      `工单 ${ticket.number}（${ticket.severity}）自报障起已 ${elapsed}仍未解决，按升级矩阵通知您。`,
+      `Ticket ${ticket.number} (${ticket.severity}) is still unresolved ${step.rule.afterMinutes} minutes after it was reported (escalation level ${step.rule.level}).`,
+      link(ticket),
+    ].join('\n');
+    await enqueue(tx, ticket, recipients, { kind: 'escalation', subject, body }, now, options);
+    await addEvent(tx, ticket.id, null, now, {
+      kind: 'escalated',
+      public: false,
+      body: `升级至第 ${step.rule.level} 级：${recipients.map((r) => r.name).join('、') || '（无接收人）'}`,
+      data: { level: step.rule.level, ruleId: step.rule.id, afterMinutes: step.rule.afterMinutes, recipients: recipients.map((r) => r.name) },
+    });
+    return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), level: step.rule.level, afterMinutes: step.rule.afterMinutes };
+  }
+
+  async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date) {
+    const recipients = await slaRecipients(tx, ticket, firing.kind);
+    const name = milestoneName(milestone);
+    const due = new Date(milestone.dueAt!).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const subject =
+      firing.kind === 'sla_warning'
+        ? `【即将超时】${ticket.number} ${ticket.severity}「${name}」将于 ${due} 到期`
+        : `【已超时】${ticket.number} ${ticket.severity}「${name}」已于 ${due} 超时`;
+    const body = [subject, `Ticket ${ticket.number}: milestone "${milestone.milestone}" ${firing.kind === 'sla_warning' ? 'is due soon' : 'is breached'} (due ${new Date(milestone.dueAt!).toISOString()}).`, link(ticket)].join('\n');
+    await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body }, now, options);
+    if (firing.kind === 'sla_breach') {
+      await addEvent(tx, ticket.id, null, now, { kind: 'sla_breached', public: false, body: `「${name}」超时`, data: { milestone: milestone.milestone, dueAt: new Date(milestone.dueAt!).toISOString() } });
+    }
+    return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), milestone: milestone.milestone };
+  }
+
+  return {
+    /**
+     * Re-derives the ticket's clocks as of `now` and stores its next due moment. With `fire`, also
+     * fires what is due (the sweep); without, leaves due work to the sweep (request hooks).
+     */
+    async evaluate(tx: Db, ticketId: string, now: Date, mode: { fire: boolean }): Promise<Evaluation | null> {
+      const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId));
+      if (!ticket) return null;
+      const rules = await options.registry.get(tx);
+      const policy = await policyFor(tx, rules, ticket);
+      const facts = await loadFacts(tx, ticket);
+      const firedRows = await tx.select({ key: ticketFirings.key }).from(ticketFirings).where(eq(ticketFirings.ticketId, ticket.id));
+      const fired = new Set(firedRows.map((r) => r.key));
+      const t = now.getTime();
+
+      const milestones = policy ? computeMilestones(policy.definition, facts, rules.calendar, t) : [];
+      const sla = nextSlaEvents(milestones, fired, t);
+      const esc = escalationSteps(rules.escalationRules, { severity: ticket.severity, reportedAt: facts.reportedAt, stoppedAt: facts.stoppedAt }, rules.calendar, t, fired);
+
+      const due = [
+        ...esc.due.map((step) => ({ key: step.key, at: step.at, run: () => fireEscalation(tx, ticket, step, now), kind: 'escalation' as const })),
+        ...sla.due.map((f) => ({
+          key: f.key,
+          at: f.at,
+          run: () => fireSla(tx, ticket, f, milestones.find((m) => m.milestone === f.milestone)!, now),
+          kind: f.kind,
+        })),
+      ].sort((a, b) => a.at - b.at);
+
+      let firedCount = 0;
+      if (mode.fire) {
+        for (const firing of due) {
+          // The unique key makes this the one and only firing, whichever process gets here first.
+          const [claimed] = await tx
+            .insert(ticketFirings)
+            .values({ ticketId: ticket.id, key: firing.key, kind: firing.kind, dueAt: new Date(firing.at), firedAt: now, late: t - firing.at > options.lateAfterMs })
+            .onConflictDoNothing()
+            .returning({ id: ticketFirings.id });
+          if (!claimed) continue;
+          const data = await firing.run();
+          await tx.update(ticketFirings).set({ data }).where(eq(ticketFirings.id, claimed.id));
+          firedCount++;
+        }
+      }
+
+      const candidates = [sla.nextAt, esc.nextAt, ...(mode.fire ? [] : due.map((d) => d.at))].filter((x): x is number => x !== null);
+      const summary = queueSummary(milestones);
+      await tx
+        .update(tickets)
+        .set({
+          nextDueAt: candidates.length ? new Date(Math.min(...candidates)) : null,
+          escalationLevel: Math.max(ticket.escalationLevel, mode.fire ? esc.level : 0),
+          slaMilestone: summary?.milestone ?? null,
+          slaDueAt: summary ? new Date(summary.dueAt) : null,
+          slaAmberAt: summary?.amberAt ? new Date(summary.amberAt) : null,
+          slaState: summary?.state ?? null,
+        })
+        .where(eq(tickets.id, ticket.id));
+      return { ticket, policy, milestones, fired: firedCount };
+    },
+
+    /** Marks open tickets for re-evaluation by the next sweep (after a rule change). */
+    async markForReevaluation(tx: Db, ticketIds: string[] | 'all-open', now: Date) {
+      const open = inArray(tickets.status, ['new', 'assigned', 'in_progress', 'pending_customer']);
+      await tx
+        .update(tickets)
+        .set({ nextDueAt: now })
+        .where(ticketIds === 'all-open' ? open : and(open, inArray(tickets.id, ticketIds)));
+    },
+  };
+}
+
+export type SlaEngine = ReturnType<typeof createSlaEngine>;

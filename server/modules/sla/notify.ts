@@ -1,0 +1,107 @@
+/**
+ * Who hears about a fired timer, and the messages they get. Messages go into the outbox inside
+ * the firing's transaction; the delivery worker sends them. Roles resolve to the people of that
+ * role responsible for the ticket's center (its center or any parent, or organisation-wide staff),
+ * falling back to everyone with the role, so a Zhejiang P1 reaches the East-region manager rather
+ * than every manager in the country.
+ */
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Role } from '../../../common/domain';
+import type { Db } from '../../db/client';
+import { escalationContacts, outbox, users } from '../../db/schema';
+import type { EscalationRecipient } from '../../domain/escalation';
+import type { TicketRow } from '../tickets/repository';
+
+export interface Recipient {
+  userId: string | null;
+  email: string | null;
+  name: string;
+}
+
+export interface Message {
+  kind: string;
+  subject: string;
+  body: string;
+}
+
+export interface NotifyOptions {
+  /** Emails are queued only when an SMTP server is configured. */
+  emailEnabled: boolean;
+}
+
+async function usersWithRole(tx: Db, role: Role, ticket: TicketRow): Promise<Recipient[]> {
+  const active = and(eq(users.role, role), eq(users.active, true));
+  let rows: Array<{ id: string; email: string | null; name: string }> = [];
+  if (ticket.centerId) {
+    // Ancestors-or-self of the ticket's center: their path is a prefix of the ticket center's path.
+    rows = await tx
+      .select({ id: users.id, email: users.email, name: users.name })
+      .from(users)
+      .where(
+        and(
+          active,
+          or(
+            isNull(users.centerId),
+            inArray(
+              users.centerId,
+              sql`(select a.id from service_centers a, service_centers t where t.id = ${ticket.centerId} and t.path like a.path || '%')`,
+            ),
+          ),
+        ),
+      );
+  }
+  if (rows.length === 0) rows = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(active);
+  return rows.map((u) => ({ userId: u.id, email: u.email, name: u.name }));
+}
+
+export async function resolveRecipients(tx: Db, ticket: TicketRow, recipients: readonly EscalationRecipient[]): Promise<Recipient[]> {
+  const found: Recipient[] = [];
+  for (const r of recipients) {
+    switch (r.kind) {
+      case 'role':
+        found.push(...(await usersWithRole(tx, r.role, ticket)));
+        break;
+      case 'user': {
+        const [u] = await tx.select().from(users).where(and(eq(users.id, r.userId), eq(users.active, true)));
+        if (u) found.push({ userId: u.id, email: u.email, name: u.name });
+        break;
+      }
+      case 'contact':
+      case 'vendor': {
+        const rows = await tx
+          .select()
+          .from(escalationContacts)
+          .where(r.kind === 'contact' ? eq(escalationContacts.id, r.contactId) : eq(escalationContacts.isVendorCenter, true));
+        found.push(...rows.map((c) => ({ userId: null, email: c.email, name: c.organisation ? `${c.organisation} ${c.name}` : c.name })));
+        break;
+      }
+    }
+  }
+  // One message per person even when several recipients name them.
+  const seen = new Set<string>();
+  return found.filter((r) => {
+    const key = r.userId ?? `mail:${r.email ?? r.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Who is told about an SLA warning (the engineer, or the dispatchers while unassigned) or breach (plus managers). */
+export async function slaRecipients(tx: Db, ticket: TicketRow, kind: 'sla_warning' | 'sla_breach'): Promise<Recipient[]> {
+  const list: EscalationRecipient[] = ticket.assigneeId ? [{ kind: 'user', userId: ticket.assigneeId }] : [{ kind: 'role', role: 'dispatcher' }];
+  if (kind === 'sla_breach') list.push({ kind: 'role', role: 'manager' });
+  return resolveRecipients(tx, ticket, list);
+}
+
+export async function enqueue(tx: Db, ticket: TicketRow, recipients: readonly Recipient[], message: Message, now: Date, options: NotifyOptions) {
+  const rows: Array<typeof outbox.$inferInsert> = [];
+  for (const r of recipients) {
+    const common = { subject: message.subject, body: message.body, ticketId: ticket.id, kind: message.kind, nextAttemptAt: now, createdAt: now };
+    if (r.userId) rows.push({ ...common, channel: 'inapp', userId: r.userId });
+    if (r.email && options.emailEnabled) rows.push({ ...common, channel: 'email', userId: r.userId, email: r.email });
+  }
+  if (rows.length) await tx.insert(outbox).values(rows);
+  return rows.length;
+}
+

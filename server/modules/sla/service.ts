@@ -1,0 +1,154 @@
+/**
+ * SLA use cases around a ticket: keeping its clocks in step after every change (the ticket
+ * hook), reading its milestones for the API, stamping milestones met by an explicit action
+ * (plan submitted, arrived on site, service restored, custom ones), and listing fired escalations.
+ */
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { EscalationFiring, MilestoneStamp, SlaMilestone } from '../../../common/api';
+import type { Db } from '../../db/client';
+import { ticketFirings, ticketMilestones, tickets, users } from '../../db/schema';
+import { BUILT_IN_MILESTONE_NAMES, computeMilestones, isBuiltInMilestone, type MilestoneState } from '../../domain/sla';
+import { isCustomer, type Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { AppError, notFound } from '../../platform/errors';
+import type { Audit } from '../audit';
+import { addEvent } from '../tickets/events';
+import { lockVisibleTicket, visibleTo } from '../tickets/repository';
+import type { SlaView, TicketChange, TicketHooks } from '../tickets/service';
+import type { TimeRulesRegistry } from '../time-rules/registry';
+import { loadFacts, policyFor, type SlaEngine } from './engine';
+
+/** Met automatically: respond by the first staff reply or status change out of new; resolve by resolving. */
+const AUTOMATIC = new Set(['respond', 'resolve']);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; engine: SlaEngine; registry: TimeRulesRegistry }) {
+  const { db, clock, audit, engine, registry } = deps;
+
+  async function stamp(tx: Db, ticketId: string, milestone: string, at: Date, byId: string | null, note: string | null) {
+    const [row] = await tx
+      .insert(ticketMilestones)
+      .values({ ticketId, milestone, metAt: at, metById: byId, note })
+      .onConflictDoNothing()
+      .returning();
+    return row ?? null;
+  }
+
+  /** The stamps a change implies; pure bookkeeping, the engine derives everything else. */
+  async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, changes: readonly TicketChange[]) {
+    const staff = !isCustomer(actor);
+    for (const change of changes) {
+      // Created already assigned: the agent's intake moved it out of `new` on the spot.
+      const outOfNew = (change.kind === 'status' && change.from === 'new') || (change.kind === 'created' && change.status !== 'new');
+      if (staff && ((change.kind === 'comment' && change.public) || outOfNew)) {
+        await stamp(tx, ticketId, 'respond', now, actor.id, null);
+      }
+      if (change.kind === 'status' && change.to === 'resolved') {
+        await stamp(tx, ticketId, 'resolve', now, actor.id, null);
+        // Resolved means the service runs again, whether or not "restored" was stamped on its own.
+        await stamp(tx, ticketId, 'restore', now, actor.id, 'implied by resolution');
+      }
+      if (change.kind === 'status' && change.from === 'resolved' && change.to === 'in_progress') {
+        await tx.delete(ticketMilestones).where(and(eq(ticketMilestones.ticketId, ticketId), eq(ticketMilestones.milestone, 'resolve')));
+      }
+    }
+  }
+
+  const hooks: TicketHooks = {
+    async afterChange(tx, ticketId, now, actor, changes) {
+      await autoStamp(tx, ticketId, now, actor, changes);
+      await engine.evaluate(tx, ticketId, now, { fire: false });
+    },
+  };
+
+  async function milestoneStates(db_: Db, ticketId: string, now: Date) {
+    const [ticket] = await db_.select().from(tickets).where(eq(tickets.id, ticketId));
+    if (!ticket) return { policy: undefined, states: [] as MilestoneState[] };
+    const rules = await registry.get(db_);
+    const policy = await policyFor(db_, rules, ticket);
+    if (!policy) return { policy, states: [] };
+    return { policy, states: computeMilestones(policy.definition, await loadFacts(db_, ticket), rules.calendar, now.getTime()) };
+  }
+
+  const view: SlaView = {
+    async view(db_, ticketId, now) {
+      const { policy, states } = await milestoneStates(db_, ticketId, now);
+      const metByIds = [...new Set(states.map((s) => s.metBy).filter((x): x is string => Boolean(x)))];
+      const people = metByIds.length ? await db_.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, metByIds)) : [];
+      const milestones: SlaMilestone[] = states.map((s) => ({
+        milestone: s.milestone,
+        name: s.name ?? (isBuiltInMilestone(s.milestone) ? BUILT_IN_MILESTONE_NAMES[s.milestone] : { zh: s.milestone, en: s.milestone }),
+        state: s.state,
+        targetMinutes: s.targetMinutes,
+        calendar: s.calendar,
+        startedAt: iso(s.startedAt),
+        dueAt: iso(s.dueAt),
+        metAt: iso(s.metAt),
+        metBy: people.find((p) => p.id === s.metBy) ?? null,
+        breachedAt: iso(s.breachedAt),
+        pausedMinutes: Math.round(s.pausedMinutes * 100) / 100,
+      }));
+      return { policy: policy ? { id: policy.id, name: policy.name } : null, milestones };
+    },
+  };
+
+  return {
+    hooks,
+    view,
+
+    async stampMilestone(actor: Actor, ticketId: string, input: MilestoneStamp) {
+      if (AUTOMATIC.has(input.milestone)) {
+        throw new AppError('validation', `"${input.milestone}" is met automatically (respond: the first reply or status change; resolve: resolving the ticket)`, {
+          fields: [{ path: 'milestone', message: 'automatic milestone' }],
+        });
+      }
+      await db.transaction(async (tx) => {
+        const ticket = await lockVisibleTicket(tx, actor, ticketId);
+        if (!ticket) throw notFound('Ticket');
+        if (!['new', 'assigned', 'in_progress', 'pending_customer'].includes(ticket.status)) {
+          throw new AppError('conflict', `The ticket is ${ticket.status}; milestones can only be recorded while it is open`);
+        }
+        const now = clock.now();
+        const { policy, states } = await milestoneStates(tx, ticketId, now);
+        const known = states.map((s) => s.milestone);
+        if (!known.includes(input.milestone)) {
+          throw new AppError('validation', `The ticket's SLA policy (${policy?.name ?? 'none'}) has no milestone "${input.milestone}" for ${ticket.severity}; it has: ${known.join(', ') || 'none'}`, {
+            fields: [{ path: 'milestone', message: 'not in policy' }],
+          });
+        }
+        const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
+        if (!row) throw new AppError('conflict', `Milestone "${input.milestone}" was already recorded`);
+        await addEvent(tx, ticketId, actor.id, now, { kind: 'milestone', public: true, body: input.note ?? null, data: { milestone: input.milestone } });
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticketId, 'milestone_met', null, { milestone: input.milestone, note: input.note ?? null });
+        await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId));
+        await engine.evaluate(tx, ticketId, now, { fire: false });
+      });
+    },
+
+    async escalations(actor: Actor, ticketId: string): Promise<EscalationFiring[]> {
+      const [visible] = await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), visibleTo(actor)));
+      if (!visible) throw notFound('Ticket');
+      const rows = await db
+        .select()
+        .from(ticketFirings)
+        .where(and(eq(ticketFirings.ticketId, ticketId), eq(ticketFirings.kind, 'escalation')))
+        .orderBy(asc(ticketFirings.dueAt), asc(ticketFirings.id));
+      return rows.map((r) => {
+        const data = r.data as { level?: number; afterMinutes?: number; recipients?: EscalationFiring['recipients'] };
+        return {
+          key: r.key,
+          level: data.level ?? 0,
+          afterMinutes: data.afterMinutes ?? 0,
+          dueAt: r.dueAt.toISOString(),
+          firedAt: r.firedAt.toISOString(),
+          late: r.late,
+          ruleId: r.key.startsWith('esc:') ? r.key.slice(4) : null,
+          recipients: data.recipients ?? [],
+        };
+      });
+    },
+  };
+}
+
+export type SlaService = ReturnType<typeof createSlaService>;
