@@ -35,7 +35,11 @@ import { notificationRoutes } from './modules/notifications/routes';
 import { slaRoutes } from './modules/sla/routes';
 import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService } from './modules/sla/service';
+import { createCalendarService } from './modules/time-rules/calendars';
+import { createEscalationService } from './modules/time-rules/escalation-rules';
+import { createPolicyService } from './modules/time-rules/policies';
 import { createTimeRulesRegistry } from './modules/time-rules/registry';
+import { timeRuleRoutes } from './modules/time-rules/routes';
 import { userRoutes } from './modules/users/routes';
 import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
@@ -71,6 +75,7 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
   });
   const sla = createSlaService({ db, clock, audit, engine, registry });
+  const timeRules = { db, clock, audit, registry };
   return {
     db,
     audit,
@@ -81,6 +86,9 @@ export function createServices(deps: AppDeps) {
     auth: createAuthService({ db, clock, hasher, audit, sessionTtlHours: config.sessionTtlHours, limits: deps.loginLimits }),
     users: createUserService({ db, clock, hasher, audit }),
     centers: createCenterService({ db, clock, audit }),
+    calendars: createCalendarService(timeRules),
+    policies: createPolicyService(timeRules),
+    escalation: createEscalationService(timeRules),
     customers: createCustomerService({ db, clock, audit }),
     tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, hooks: sla.hooks, sla: sla.view }),
     attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, hooks: sla.hooks }),
@@ -144,6 +152,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   ticketRoutes(app, services);
   auditRoutes(app, services);
   slaRoutes(app, services);
+  timeRuleRoutes(app, services);
   notificationRoutes(app, { db: services.db, clock: deps.clock, emailConfigured: Boolean(config.smtpUrl) });
 
   app.all('/api/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) =>

@@ -6,3 +6,4 @@ export * from './customers';
 export * from './tickets';
 export * from './calendars';
 export * from './notifications';
+export * from './time-rules';

@@ -57,6 +57,15 @@ const ROUTES: RouteCase[] = [
   { permission: 'centers.write', method: 'post', url: () => '/api/centers', body: () => ({ code: `c${Math.random()}`, name: 'x', level: 'regional' }) },
   { permission: 'audit.read', method: 'get', url: () => '/api/audit' },
   { permission: 'user', method: 'get', url: () => '/api/me' },
+  { permission: 'user', method: 'get', url: () => '/api/notifications' },
+  { permission: 'tickets.read', method: 'get', url: () => `/api/tickets/${ticketId}/escalations` },
+  { permission: 'tickets.milestones', method: 'post', url: () => `/api/tickets/${ticketId}/milestones`, body: () => ({ milestone: 'no-such' }) },
+  { permission: 'time_rules.read', method: 'get', url: () => '/api/calendars' },
+  { permission: 'time_rules.read', method: 'get', url: () => '/api/sla-policies' },
+  { permission: 'time_rules.read', method: 'get', url: () => '/api/escalation-rules' },
+  { permission: 'time_rules.write', method: 'post', url: () => '/api/escalation-contacts', body: () => ({ name: '厂商' }) },
+  { permission: 'time_rules.write', method: 'post', url: () => '/api/sla-policies', body: () => ({ key: `p${Math.floor(Math.random() * 1e9)}`, name: 'x', definition: {} }) },
+  { permission: 'deliveries.manage', method: 'get', url: () => '/api/admin/deliveries' },
 ];
 
 const call = (client: Client, route: RouteCase) =>
@@ -126,6 +135,7 @@ describe('tenant isolation', () => {
       ['edit contact', outsider.patch(`/api/customers/${foreignCustomer}/contacts/${foreignContact}`, { name: 'x' })],
       ['edit contact via own customer', outsider.patch(`/api/customers/${customerId}/contacts/${foreignContact}`, { name: 'x' })],
       ['create ticket for them', outsider.post('/api/tickets', { title: 'x', severity: 'P4', channel: 'portal', customerId: foreignCustomer })],
+      ['escalations', outsider.get(`/api/tickets/${foreignTicket}/escalations`)],
     ];
     for (const [label, attempt] of attempts) {
       const res = await attempt;
