@@ -2,7 +2,7 @@
  * Customers (tenant organisations), their sites and contacts, and caller identification by
  * phone. A customer user sees only their own organisation; another one answers "not found".
  */
-import { and, asc, eq, ilike, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import {
   ContactCreate as ContactCreateSchema,
   CustomerCreate as CustomerCreateSchema,
@@ -20,7 +20,8 @@ import {
   type SiteCreate,
 } from '../../../common/api';
 import type { Db } from '../../db/client';
-import { contactPhones, contacts, customers, serviceCenters, sites, slaPolicies } from '../../db/schema';
+import { contactPhones, contacts, customers, serviceCenters, sites, slaPolicies, tickets } from '../../db/schema';
+import { reevaluateOpenTickets } from '../time-rules';
 import { containsPattern } from '../../db/text';
 import { normalizePhone, phoneDigits } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
@@ -172,6 +173,10 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
           .returning();
         const changes = diff(before, after!);
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'customer', id, 'updated', changes.before, changes.after);
+        if ('slaPolicyId' in changes.after) {
+          // A new service level: the customer's open tickets (without a policy of their own) are re-derived.
+          await reevaluateOpenTickets(tx, clock.now(), and(eq(tickets.customerId, id), isNull(tickets.slaPolicyId)));
+        }
         const [{ n } = { n: 0 }] = await tx.select({ n: openTicketCount }).from(customers).where(eq(customers.id, id));
         return toCustomerDto({ ...after!, openTickets: n });
       });

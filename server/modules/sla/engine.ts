@@ -4,7 +4,7 @@
  * fires what is due exactly once (unique key per ticket), and stores the ticket's next due moment
  * and queue summary. Nothing here keeps counters: every number is derived again from the facts.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { TicketStatus } from '../../../common/domain';
 import type { Db } from '../../db/client';
 import { customers, ticketEvents, ticketFirings, ticketMilestones, tickets } from '../../db/schema';
@@ -181,15 +181,6 @@ export function createSlaEngine(options: EngineOptions) {
         })
         .where(eq(tickets.id, ticket.id));
       return { ticket, policy, milestones, fired: firedCount };
-    },
-
-    /** Marks open tickets for re-evaluation by the next sweep (after a rule change). */
-    async markForReevaluation(tx: Db, ticketIds: string[] | 'all-open', now: Date) {
-      const open = inArray(tickets.status, ['new', 'assigned', 'in_progress', 'pending_customer']);
-      await tx
-        .update(tickets)
-        .set({ nextDueAt: now })
-        .where(ticketIds === 'all-open' ? open : and(open, inArray(tickets.id, ticketIds)));
     },
   };
 }

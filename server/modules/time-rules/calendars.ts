@@ -70,7 +70,7 @@ function validate(def: CalendarDefinition) {
   }
 }
 
-export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit; onChange?: () => void }) {
+export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
 
   async function load(tx: Db, id: string) {
@@ -95,7 +95,6 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
     await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'calendar', id, action, before, after);
     await bumpTimeRulesVersion(tx);
     await reevaluateOpenTickets(tx, now);
-    deps.onChange?.();
   }
 
   return {
@@ -164,7 +163,6 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
         await tx.delete(calendars).where(eq(calendars.id, id));
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'calendar', id, 'deleted', { key: row.key, name: row.name }, null);
         await bumpTimeRulesVersion(tx);
-        deps.onChange?.();
       });
     },
 

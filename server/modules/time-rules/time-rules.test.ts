@@ -126,6 +126,17 @@ describe('SLA policies', () => {
     expect((await admin.patch(`/api/sla-policies/${standard.id}`, { isDefault: false })).status).toBe(409);
   });
 
+  it("moving a customer to another service level re-derives its open tickets on the next sweep", async () => {
+    const policies = (await admin.get('/api/sla-policies')).body as Array<{ id: string; key: string }>;
+    const customer = (await admin.post('/api/customers', { name: '换级客户', slaPolicyId: policies.find((p) => p.key === 'onsite')!.id })).body;
+    const ticket = (await dispatcher.post('/api/tickets', { title: 'x', severity: 'P2', channel: 'phone', customerId: customer.id })).body;
+    expect(ticket.slaBadge.milestone).toBe('arrive');
+    await admin.patch(`/api/customers/${customer.id}`, { slaPolicyId: policies.find((p) => p.key === 'standard')!.id });
+    await sweepOnce(t.services.db, t.services.engine, clock.now());
+    const queue = (await dispatcher.get(`/api/tickets?customerId=${customer.id}`)).body;
+    expect(queue.items[0].slaBadge.milestone).toBe('respond');
+  });
+
   it('a manager can move one ticket to another policy; an engineer cannot', async () => {
     const manager = await t.as('manager');
     const engineer = await t.as('engineer');
