@@ -1,0 +1,26 @@
+/**
+ * Browser tests: one app (real server, fresh database) and one chromium for all specs, each spec
+ * with its own data and browser contexts. Starting the app dominates the run time, so the specs
+ * share it rather than each starting their own.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { hotlineSpec } from './specs/hotline';
+import { languageSpec } from './specs/language';
+import { portalSpec } from './specs/portal';
+import { describeBrowser, startE2eApp, type E2eApp } from './support';
+
+describeBrowser('browser', () => {
+  let e2e: E2eApp | undefined;
+  const app = () => {
+    if (!e2e) throw new Error('the app did not start');
+    return e2e;
+  };
+  beforeAll(async () => {
+    e2e = await startE2eApp();
+  });
+  afterAll(async () => e2e?.close());
+
+  hotlineSpec(app);
+  portalSpec(app);
+  languageSpec(app);
+});

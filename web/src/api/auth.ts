@@ -1,0 +1,45 @@
+/** The session: who is logged in, logging in and out, changing the password. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Me } from './types';
+
+export const meKey = ['me'] as const;
+
+export function useMeQuery() {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: ({ signal }) => api.get<Me | null>('/api/me', { signal, allowAnonymous: true }),
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { username: string; password: string }) => api.post<{ ok: true }>('/api/auth/login', body),
+    meta: { form: true },
+    onSuccess: async () => {
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      await client.refetchQueries({ queryKey: meKey });
+    },
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/api/auth/logout'),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(meKey, null);
+    },
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/api/auth/password', body),
+    meta: { form: true },
+  });
+}

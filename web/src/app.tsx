@@ -1,0 +1,157 @@
+/**
+ * The application shell: providers (React Query, antd theme and locale, i18n), the session, and
+ * the routes — staff layout or customer portal, chosen by the logged-in user's role.
+ */
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import i18next from 'i18next';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { meKey, useMeQuery } from './api/auth';
+import { ApiError, onUnauthenticated } from './api/client';
+import { FeedbackBridge, showError, showInfo } from './components/feedback';
+import { FullPageSpin, LoadError, NotFoundPage } from './components/states';
+import { LoginPage } from './features/auth/login-page';
+import { isPortalUser, MeContext } from './features/auth/session';
+import { PortalLayout } from './layouts/portal-layout';
+import { StaffLayout } from './layouts/staff-layout';
+
+const QueuePage = lazy(() => import('./features/tickets/queue-page').then((m) => ({ default: m.QueuePage })));
+const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
+const NewTicketPage = lazy(() => import('./features/tickets/new-ticket-page').then((m) => ({ default: m.NewTicketPage })));
+const CustomersPage = lazy(() => import('./features/customers/customers-page').then((m) => ({ default: m.CustomersPage })));
+const CustomerPage = lazy(() => import('./features/customers/customer-page').then((m) => ({ default: m.CustomerPage })));
+const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => ({ default: m.UsersPage })));
+const CentersPage = lazy(() => import('./features/admin/centers-page').then((m) => ({ default: m.CentersPage })));
+const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
+const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
+const PortalNewTicketPage = lazy(() => import('./features/portal/portal-new-ticket-page').then((m) => ({ default: m.PortalNewTicketPage })));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: true,
+      retry: (count, error) => !(error instanceof ApiError && error.status > 0 && error.status < 500) && count < 2,
+    },
+  },
+  queryCache: new QueryCache({
+    // Pages render their own load errors; background refetch failures of shown data get a toast.
+    onError: (error, query) => {
+      if (query.state.data !== undefined) showError(error);
+    },
+  }),
+  mutationCache: new MutationCache({
+    // Forms handle their own errors (field errors next to the fields); everything else gets a toast.
+    onError: (error, _vars, _ctx, mutation) => {
+      if (!mutation.meta?.form) showError(error);
+    },
+  }),
+});
+
+onUnauthenticated(() => {
+  if (queryClient.getQueryData(meKey)) showInfo(i18next.t('auth.sessionExpired'));
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
+  queryClient.setQueryData(meKey, null);
+});
+
+function RedirectToLogin() {
+  const location = useLocation();
+  const next = location.pathname + location.search;
+  return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+}
+
+/** After logging in, /login sends the user where they were going. */
+function AfterLogin() {
+  const location = useLocation();
+  const next = new URLSearchParams(location.search).get('next');
+  return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/tickets'} replace />;
+}
+
+function StaffRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<AfterLogin />} />
+      <Route element={<StaffLayout />}>
+        <Route index element={<Navigate to="/tickets" replace />} />
+        <Route path="/tickets" element={<QueuePage />} />
+        <Route path="/tickets/new" element={<NewTicketPage />} />
+        <Route path="/tickets/:id" element={<TicketPage />} />
+        <Route path="/customers" element={<CustomersPage />} />
+        <Route path="/customers/:id" element={<CustomerPage />} />
+        <Route path="/admin/users" element={<UsersPage />} />
+        <Route path="/admin/centers" element={<CentersPage />} />
+        <Route path="/admin/audit" element={<AuditPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function PortalRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<AfterLogin />} />
+      <Route element={<PortalLayout />}>
+        <Route index element={<Navigate to="/tickets" replace />} />
+        <Route path="/tickets" element={<PortalTicketsPage />} />
+        <Route path="/tickets/new" element={<PortalNewTicketPage />} />
+        <Route path="/tickets/:id" element={<TicketPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function Session() {
+  const me = useMeQuery();
+  if (me.isPending) return <FullPageSpin />;
+  if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} />;
+  if (!me.data) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<RedirectToLogin />} />
+      </Routes>
+    );
+  }
+  return (
+    <MeContext.Provider value={me.data}>
+      <Suspense fallback={<FullPageSpin />}>{isPortalUser(me.data) ? <PortalRoutes /> : <StaffRoutes />}</Suspense>
+    </MeContext.Provider>
+  );
+}
+
+function Providers({ children }: { children: React.ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        token: { colorPrimary: '#1f6feb', borderRadius: 6, colorBgLayout: '#f5f6f8' },
+        components: { Layout: { headerHeight: 52, headerPadding: '0 20px', siderBg: '#ffffff', headerBg: '#ffffff' } },
+      }}
+    >
+      <AntApp>
+        <FeedbackBridge />
+        {children}
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function AppRoot() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Providers>
+        <BrowserRouter>
+          <Session />
+        </BrowserRouter>
+      </Providers>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,143 @@
+/** Selects backed by the API: customers (searched on the server), assignees, service centers. */
+import { Select, TreeSelect } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAssignableUsers, useCenters } from '../api/admin';
+import { useCustomer, useCustomerList } from '../api/customers';
+import type { Center } from '../api/types';
+import { useLabels } from '../i18n/labels';
+import { useDebounced } from './use-debounced';
+
+interface ValueProps<T> {
+  value?: T;
+  onChange?: (value: T) => void;
+  id?: string;
+  placeholder?: string;
+  allowClear?: boolean;
+  style?: React.CSSProperties;
+  disabled?: boolean;
+  'data-testid'?: string;
+}
+
+/** A customer chosen by typing part of its name or code. */
+export function CustomerSelect({ value, onChange, id, placeholder, allowClear, style, disabled, ...rest }: ValueProps<string | undefined>) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search, 250);
+  const list = useCustomerList(q, { limit: 30 });
+  const selected = useCustomer(value && !list.data?.some((c) => c.id === value) ? value : null);
+  const options = useMemo(() => {
+    const rows = (list.data ?? []).map((c) => ({ value: c.id, label: c.code ? `${c.name}（${c.code}）` : c.name }));
+    if (value && selected.data && !rows.some((o) => o.value === value)) rows.unshift({ value, label: selected.data.name });
+    return rows;
+  }, [list.data, selected.data, value]);
+  return (
+    <Select
+      id={id}
+      data-testid={rest['data-testid']}
+      value={value ?? undefined}
+      onChange={(v) => onChange?.(v ?? undefined)}
+      options={options}
+      showSearch={{ filterOption: false, onSearch: setSearch }}
+      loading={list.isFetching}
+      placeholder={placeholder ?? t('newTicket.customerPlaceholder')}
+      allowClear={allowClear}
+      style={style}
+      disabled={disabled}
+      notFoundContent={list.isFetching ? t('common.loading') : t('customers.empty')}
+    />
+  );
+}
+
+/** Engineers, dispatchers and managers, grouped by role; `extra` options go first (我的 / 未分配). */
+export function AssigneeSelect({
+  value,
+  onChange,
+  id,
+  placeholder,
+  allowClear = true,
+  style,
+  disabled,
+  extra = [],
+  ...rest
+}: ValueProps<string | null | undefined> & { extra?: { value: string; label: string }[] }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { groups, isLoading } = useAssignableUsers();
+  const options = useMemo(
+    () => [
+      ...extra,
+      ...groups
+        .filter((g) => g.users.length)
+        .map((g) => ({
+          label: labels.role(g.role),
+          title: labels.role(g.role),
+          options: g.users.map((u) => ({ value: u.id, label: u.name, search: `${u.name} ${u.username}` })),
+        })),
+    ],
+    [extra, groups, labels],
+  );
+  return (
+    <Select
+      id={id}
+      data-testid={rest['data-testid']}
+      value={value ?? undefined}
+      onChange={(v) => onChange?.(v ?? null)}
+      options={options}
+      showSearch={{ optionFilterProp: 'search' }}
+      loading={isLoading}
+      placeholder={placeholder ?? t('ticket.assignPlaceholder')}
+      allowClear={allowClear}
+      style={style}
+      disabled={disabled}
+      popupMatchSelectWidth={false}
+    />
+  );
+}
+
+export interface CenterNode {
+  key: string;
+  value: string;
+  title: string;
+  center: Center;
+  children?: CenterNode[];
+}
+
+/** The center list as a tree (parents before children, siblings by code). */
+export function centerTree(centers: Center[], label: (c: Center) => string = (c) => c.name): CenterNode[] {
+  const byParent = new Map<string | null, Center[]>();
+  const ids = new Set(centers.map((c) => c.id));
+  for (const c of centers) {
+    const parent = c.parentId && ids.has(c.parentId) ? c.parentId : null;
+    byParent.set(parent, [...(byParent.get(parent) ?? []), c]);
+  }
+  const build = (parent: string | null): CenterNode[] =>
+    (byParent.get(parent) ?? [])
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((c) => {
+        const children = build(c.id);
+        return { key: c.id, value: c.id, title: label(c), center: c, ...(children.length ? { children } : {}) };
+      });
+  return build(null);
+}
+
+export function CenterSelect({ value, onChange, id, placeholder, allowClear = true, style, disabled, exclude }: ValueProps<string | null | undefined> & { exclude?: string }) {
+  const { t } = useTranslation();
+  const centers = useCenters();
+  const tree = useMemo(() => centerTree((centers.data ?? []).filter((c) => c.id !== exclude)), [centers.data, exclude]);
+  return (
+    <TreeSelect
+      id={id}
+      value={value ?? undefined}
+      onChange={(v) => onChange?.(v ?? null)}
+      treeData={tree}
+      treeDefaultExpandAll
+      showSearch={{ treeNodeFilterProp: 'title' }}
+      loading={centers.isLoading}
+      placeholder={placeholder ?? t('users.center')}
+      allowClear={allowClear}
+      style={style}
+      disabled={disabled}
+    />
+  );
+}

@@ -1,0 +1,106 @@
+/** Create or edit a customer organisation. */
+import { Form, Input, Modal } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSaveCustomer } from '../../api/customers';
+import type { Customer } from '../../api/types';
+import { showSuccess } from '../../components/feedback';
+import { handleFormError, validated } from '../../components/form-errors';
+import { CenterSelect } from '../../components/selects';
+
+interface CustomerValues {
+  name: string;
+  code?: string;
+  industry?: string;
+  region?: string;
+  centerId?: string | null;
+  notes?: string;
+}
+
+export function CustomerModal({
+  customer,
+  open,
+  onClose,
+  onSaved,
+}: {
+  customer?: Customer | null;
+  open: boolean;
+  onClose: () => void;
+  onSaved?: (customer: Customer) => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<CustomerValues>();
+  const save = useSaveCustomer(customer?.id);
+  useEffect(() => {
+    if (!open) return;
+    form.resetFields();
+    if (customer) {
+      form.setFieldsValue({
+        name: customer.name,
+        code: customer.code ?? '',
+        industry: customer.industry ?? '',
+        region: customer.region ?? '',
+        centerId: customer.centerId,
+        notes: customer.notes ?? '',
+      });
+    }
+  }, [open, customer, form]);
+
+  const submit = async () => {
+    const values = await validated(form);
+    if (!values) return;
+    try {
+      const saved = await save.mutateAsync({
+        name: values.name.trim(),
+        code: values.code?.trim() || null,
+        industry: values.industry?.trim() || null,
+        region: values.region?.trim() || null,
+        centerId: values.centerId ?? null,
+        notes: values.notes?.trim() || null,
+      });
+      showSuccess(customer ? t('common.saved') : t('customers.created', { name: saved.name }));
+      onSaved?.(saved);
+      onClose();
+    } catch (error) {
+      handleFormError(form, error);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={customer ? t('customers.edit') : t('customers.create')}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('common.save')}
+      confirmLoading={save.isPending}
+      forceRender
+    >
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
+        <Form.Item name="name" label={t('customers.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input autoFocus data-testid="customer-name" />
+        </Form.Item>
+        <div className="form-row-2">
+          <Form.Item name="code" label={t('customers.code')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="industry" label={t('customers.industry')}>
+            <Input />
+          </Form.Item>
+        </div>
+        <div className="form-row-2">
+          <Form.Item name="region" label={t('customers.region')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="centerId" label={t('customers.center')}>
+            <CenterSelect placeholder={t('customers.center')} />
+          </Form.Item>
+        </div>
+        <Form.Item name="notes" label={t('customers.notes')}>
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+        </Form.Item>
+        <button type="submit" hidden />
+      </Form>
+    </Modal>
+  );
+}

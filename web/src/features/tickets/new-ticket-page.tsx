@@ -1,0 +1,215 @@
+/**
+ * /tickets/new — logging a phone call: identify the caller by number first, then the problem,
+ * its severity (with the P1–P4 definitions), and optionally an assignee.
+ */
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { CATEGORIES, CHANNELS, TICKET_TYPES, type Category, type Channel, type Severity, type TicketType } from '../../../../common/domain';
+import { useCustomer } from '../../api/customers';
+import { useCreateTicket } from '../../api/tickets';
+import type { Contact, PhoneMatch } from '../../api/types';
+import { showSuccess } from '../../components/feedback';
+import { handleFormError } from '../../components/form-errors';
+import { AssigneeSelect, CustomerSelect } from '../../components/selects';
+import { SeverityCards } from '../../components/severity-cards';
+import { useLabels } from '../../i18n/labels';
+import { useCan } from '../auth/session';
+import { ContactModal } from '../customers/contact-modal';
+import { CallerLookup } from './caller-lookup';
+import { useDocumentTitle } from '../../components/use-document-title';
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+/** On today's date, hours and minutes after now cannot be chosen (a report cannot come from the future). */
+function disabledFutureTime(date: Dayjs | null) {
+  const now = dayjs();
+  if (!date || !date.isSame(now, 'day')) return {};
+  return {
+    disabledHours: () => range(now.hour() + 1, 24),
+    disabledMinutes: (hour: number) => (hour === now.hour() ? range(now.minute() + 1, 60) : []),
+  };
+}
+
+interface NewTicketValues {
+  customerId?: string;
+  contactId?: string | null;
+  siteId?: string | null;
+  title: string;
+  description?: string;
+  severity?: Severity;
+  channel: Channel;
+  type: TicketType;
+  category: Category;
+  reportedAt?: Dayjs | null;
+  assigneeId?: string | null;
+}
+
+export function NewTicketPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('newTicket.title'));
+  const labels = useLabels();
+  const can = useCan();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<NewTicketValues>();
+  const create = useCreateTicket();
+  const [phone, setPhone] = useState('');
+  const [addingContact, setAddingContact] = useState(false);
+  const [justAdded, setJustAdded] = useState<Contact | null>(null);
+  const customerId = Form.useWatch('customerId', form);
+  const contactId = Form.useWatch('contactId', form);
+  const customer = useCustomer(customerId);
+
+  const contactOptions = useMemo(() => {
+    const contacts = [...(customer.data?.contacts ?? [])];
+    if (justAdded && justAdded.customerId === customerId && !contacts.some((c) => c.id === justAdded.id)) contacts.push(justAdded);
+    return contacts.map((c) => ({ value: c.id, label: c.phones[0] ? `${c.name} · ${c.phones[0]}` : c.name }));
+  }, [customer.data, justAdded, customerId]);
+  const siteOptions = (customer.data?.sites ?? []).map((s) => ({ value: s.id, label: s.address ? `${s.name}（${s.address}）` : s.name }));
+
+  const pick = (match: PhoneMatch) => form.setFieldsValue({ customerId: match.customer.id, contactId: match.contact.id, siteId: null });
+
+  const submit = async (values: NewTicketValues) => {
+    try {
+      const ticket = await create.mutateAsync({
+        customerId: values.customerId,
+        contactId: values.contactId ?? undefined,
+        siteId: values.siteId ?? undefined,
+        title: values.title.trim(),
+        description: values.description?.trim() ?? '',
+        severity: values.severity!,
+        channel: values.channel,
+        type: values.type,
+        category: values.category,
+        reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
+        assigneeId: values.assigneeId ?? undefined,
+      });
+      showSuccess(t('newTicket.created', { number: ticket.number }));
+      navigate(`/tickets/${ticket.id}`);
+    } catch (error) {
+      handleFormError(form, error);
+    }
+  };
+
+  return (
+    <div className="page-card new-ticket">
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {t('newTicket.title')}
+      </Typography.Title>
+      <Form<NewTicketValues>
+        form={form}
+        layout="vertical"
+        requiredMark
+        initialValues={{ channel: 'phone', type: 'fault', category: 'other' }}
+        onFinish={(values) => void submit(values)}
+        onValuesChange={(changed) => {
+          // Another customer: the contact and site chosen for the previous one no longer apply.
+          if ('customerId' in changed) form.setFieldsValue({ contactId: null, siteId: null });
+        }}
+        scrollToFirstError
+      >
+        <section className="form-section">
+          <h3 className="form-section-title">{t('newTicket.caller')}</h3>
+          {can('contacts.lookup') && (
+            <Form.Item label={t('newTicket.phone')} extra={t('newTicket.lookupHint')}>
+              <CallerLookup phone={phone} onPhoneChange={setPhone} pickedContactId={contactId} onPick={pick} />
+            </Form.Item>
+          )}
+          <div className="form-row-3">
+            <Form.Item name="customerId" label={t('newTicket.customer')} rules={[{ required: true, message: t('newTicket.customerRequired') }]}>
+              <CustomerSelect data-testid="customer-select" />
+            </Form.Item>
+            <Form.Item label={t('newTicket.contact')} required={false}>
+              <Space.Compact style={{ width: '100%' }}>
+                <Form.Item name="contactId" noStyle>
+                  <Select
+                    allowClear
+                    options={contactOptions}
+                    placeholder={t('newTicket.contactPlaceholder')}
+                    disabled={!customerId}
+                    loading={customer.isFetching}
+                    data-testid="contact-select"
+                    showSearch={{ optionFilterProp: 'label' }}
+                  />
+                </Form.Item>
+                {can('contacts.write') && (
+                  <Button icon={<PlusOutlined />} disabled={!customerId} onClick={() => setAddingContact(true)} data-testid="add-contact">
+                    {t('newTicket.addContact')}
+                  </Button>
+                )}
+              </Space.Compact>
+            </Form.Item>
+            <Form.Item name="siteId" label={t('newTicket.site')}>
+              <Select allowClear options={siteOptions} placeholder={t('newTicket.sitePlaceholder')} disabled={!customerId} />
+            </Form.Item>
+          </div>
+        </section>
+
+        <section className="form-section">
+          <h3 className="form-section-title">{t('newTicket.problem')}</h3>
+          <Form.Item name="title" label={t('ticket.title')} rules={[{ required: true, whitespace: true, message: t('newTicket.titleRequired') }, { max: 200 }]}>
+            <Input placeholder={t('newTicket.titlePlaceholder')} data-testid="ticket-title-input" />
+          </Form.Item>
+          <Form.Item name="description" label={t('ticket.description')}>
+            <Input.TextArea autoSize={{ minRows: 4, maxRows: 14 }} placeholder={t('newTicket.descriptionPlaceholder')} data-testid="ticket-description-input" />
+          </Form.Item>
+          <Form.Item
+            name="severity"
+            label={t('severity.label')}
+            extra={t('newTicket.severityHint')}
+            rules={[{ required: true, message: t('newTicket.severityRequired') }]}
+          >
+            <SeverityCards />
+          </Form.Item>
+          <div className="form-row-3">
+            <Form.Item name="channel" label={t('ticket.channel')}>
+              <Select options={CHANNELS.map((v) => ({ value: v, label: labels.channel(v) }))} />
+            </Form.Item>
+            <Form.Item name="type" label={t('ticket.type')}>
+              <Select options={TICKET_TYPES.map((v) => ({ value: v, label: labels.type(v) }))} />
+            </Form.Item>
+            <Form.Item name="category" label={t('ticket.category')}>
+              <Select options={CATEGORIES.map((v) => ({ value: v, label: labels.category(v) }))} />
+            </Form.Item>
+          </div>
+          <div className="form-row-3">
+            <Form.Item name="reportedAt" label={t('newTicket.reportedAt')} extra={t('newTicket.reportedAtHint')}>
+              <DatePicker
+                showTime={{ format: 'HH:mm' }}
+                format="YYYY-MM-DD HH:mm"
+                style={{ width: '100%' }}
+                disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+                disabledTime={disabledFutureTime}
+                placeholder={t('newTicket.reportedAt')}
+              />
+            </Form.Item>
+            <Form.Item name="assigneeId" label={t('newTicket.assignee')}>
+              <AssigneeSelect placeholder={t('newTicket.assigneePlaceholder')} data-testid="new-assignee" />
+            </Form.Item>
+          </div>
+        </section>
+        <div className="form-actions">
+          <Button onClick={() => navigate(-1)}>{t('common.cancel')}</Button>
+          <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="create-ticket">
+            {t('newTicket.submit')}
+          </Button>
+        </div>
+      </Form>
+      {customerId && (
+        <ContactModal
+          customerId={customerId}
+          open={addingContact}
+          initialPhones={phone.trim() ? [phone.trim()] : []}
+          onClose={() => setAddingContact(false)}
+          onSaved={(contact) => {
+            setJustAdded(contact);
+            form.setFieldsValue({ contactId: contact.id });
+          }}
+        />
+      )}
+    </div>
+  );
+}

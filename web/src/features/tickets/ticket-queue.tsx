@@ -1,0 +1,256 @@
+/**
+ * The ticket queue: filters (kept in the URL), a dense table, keyset paging and keyboard
+ * navigation. Used by the staff queue, a customer's page (customer fixed) and the portal.
+ */
+import { ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Empty, Input, Select, Space, Switch, Table, Tooltip, Typography, type InputRef, type TableColumnsType } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { SEVERITIES, TICKET_STATUSES, type Severity, type TicketStatus } from '../../../../common/domain';
+import { useTicketList } from '../../api/tickets';
+import type { TicketSummary } from '../../api/types';
+import { LoadError, LoadingRows } from '../../components/states';
+import { AssigneeSelect, CustomerSelect } from '../../components/selects';
+import { SeverityTag, StatusTag } from '../../components/tags';
+import { RelativeTime } from '../../components/time';
+import { useDebounced } from '../../components/use-debounced';
+import { useLabels } from '../../i18n/labels';
+import { useCan } from '../auth/session';
+import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
+import { useQueueKeyboard } from './use-queue-keyboard';
+
+export interface TicketQueueProps {
+  variant: 'staff' | 'portal';
+  /** Show only this customer's tickets (customer page). */
+  fixedCustomerId?: string;
+  /** Global keyboard shortcuts (only where the queue is the page). */
+  keyboard?: boolean;
+  emptyText?: string;
+}
+
+export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyText }: TicketQueueProps) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const can = useCan();
+  const navigate = useNavigate();
+  const { filters, setFilters, clearFilters, cursor, page, goNext, goPrevious } = useQueueState();
+  const query = useTicketList(toListParams(filters, cursor, fixedCustomerId));
+  const rows = useMemo(() => query.data?.items ?? [], [query.data]);
+  const staff = variant === 'staff';
+
+  // Search box: typed text reaches the URL after a pause; a URL change from elsewhere refills it.
+  const searchRef = useRef<InputRef>(null);
+  const [text, setText] = useState(filters.q);
+  const pushed = useRef(filters.q);
+  const debouncedText = useDebounced(text, 350);
+  useEffect(() => {
+    if (filters.q !== pushed.current) {
+      pushed.current = filters.q;
+      setText(filters.q);
+    }
+  }, [filters.q]);
+  const applyText = useCallback(
+    (value: string) => {
+      if (value.trim() === filters.q.trim()) return;
+      pushed.current = value;
+      setFilters({ q: value });
+    },
+    [filters.q, setFilters],
+  );
+  // Only a new pause in typing applies the text; a URL change alone must not re-apply stale text.
+  const applyTextRef = useRef(applyText);
+  useEffect(() => {
+    applyTextRef.current = applyText;
+  }, [applyText]);
+  useEffect(() => applyTextRef.current(debouncedText), [debouncedText]);
+
+  const [selected, setSelected] = useState(-1);
+  useEffect(() => setSelected((s) => (rows.length === 0 ? -1 : Math.min(s, rows.length - 1))), [rows]);
+  useEffect(() => setSelected(-1), [page]);
+  useEffect(() => {
+    if (selected >= 0) document.querySelector(`[data-row-index="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  const openRow = useCallback((index: number) => rows[index] && navigate(`/tickets/${rows[index].id}`), [rows, navigate]);
+  const focusSearch = useCallback(() => searchRef.current?.focus({ cursor: 'all' }), []);
+  const newTicket = useCallback(() => navigate('/tickets/new'), [navigate]);
+  useQueueKeyboard({
+    enabled: keyboard,
+    rowCount: rows.length,
+    selected,
+    setSelected,
+    open: openRow,
+    focusSearch,
+    newTicket: can('tickets.create') ? newTicket : undefined,
+  });
+
+  const columns: TableColumnsType<TicketSummary> = [
+    {
+      title: t('queue.columns.number'),
+      dataIndex: 'number',
+      width: 150,
+      render: (number: string, row) => (
+        <Link to={`/tickets/${row.id}`} className="ticket-number" onClick={(e) => e.stopPropagation()}>
+          {number}
+        </Link>
+      ),
+    },
+    { title: t('queue.columns.title'), dataIndex: 'title', ellipsis: true, render: (title: string) => <span className="ticket-title">{title}</span> },
+    ...(staff && !fixedCustomerId
+      ? [{ title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true }]
+      : []),
+    { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity) => <SeverityTag severity={s} /> },
+    { title: t('queue.columns.status'), dataIndex: 'status', width: 110, render: (s: TicketStatus) => <StatusTag status={s} /> },
+    {
+      title: t('queue.columns.assignee'),
+      dataIndex: 'assignee',
+      width: 120,
+      ellipsis: true,
+      render: (a: TicketSummary['assignee']) => a?.name ?? <Typography.Text type="secondary">{t('queue.unassigned')}</Typography.Text>,
+    },
+    { title: t('queue.columns.reportedAt'), dataIndex: 'reportedAt', width: 120, render: (v: string) => <RelativeTime value={v} /> },
+  ];
+
+  const statusOptions = TICKET_STATUSES.map((s) => ({ value: s, label: labels.status(s) }));
+  // The chosen tags stay short (P1); the list shows each level's name.
+  const severityOptions = SEVERITIES.map((s) => ({ value: s, label: s }));
+  const sortOptions: { value: QueueSort; label: string }[] = [
+    { value: 'newest', label: t('queue.sortNewest') },
+    { value: 'oldest', label: t('queue.sortOldest') },
+    { value: 'severity', label: t('queue.sortSeverity') },
+    { value: 'due', label: t('queue.sortDue') },
+  ];
+  const assigneeExtras = useMemo(
+    () => [
+      { value: 'me', label: t('queue.assigneeMine') },
+      { value: 'none', label: t('queue.assigneeNone') },
+    ],
+    [t],
+  );
+
+  if (query.isError && !query.data) return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
+
+  return (
+    <div className="ticket-queue">
+      <div className="queue-filters">
+        <Input
+          ref={searchRef}
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={t('queue.searchPlaceholder')}
+          aria-label={t('common.search')}
+          data-testid="queue-search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onPressEnter={() => applyText(text)}
+          suffix={keyboard && !text ? <kbd className="kbd">/</kbd> : undefined}
+          style={{ width: 240 }}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          maxTagCount="responsive"
+          placeholder={t('queue.status')}
+          aria-label={t('queue.status')}
+          data-testid="filter-status"
+          value={filters.status}
+          onChange={(status: TicketStatus[]) => setFilters({ status })}
+          options={statusOptions}
+          style={{ width: 170 }}
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          maxTagCount="responsive"
+          placeholder={t('queue.severity')}
+          aria-label={t('queue.severity')}
+          data-testid="filter-severity"
+          value={filters.severity}
+          onChange={(severity: Severity[]) => setFilters({ severity })}
+          options={severityOptions}
+          optionRender={(option) => `${option.value} ${labels.severityName(option.value as Severity)}`}
+          style={{ width: 150 }}
+          popupMatchSelectWidth={false}
+        />
+        {staff && !fixedCustomerId && (
+          <CustomerSelect
+            allowClear
+            placeholder={t('queue.customer')}
+            value={filters.customerId}
+            onChange={(customerId) => setFilters({ customerId })}
+            style={{ width: 180 }}
+            data-testid="filter-customer"
+          />
+        )}
+        {staff && can('users.read') && (
+          <AssigneeSelect
+            placeholder={t('queue.assignee')}
+            value={filters.assignee}
+            onChange={(assignee) => setFilters({ assignee: assignee ?? undefined })}
+            extra={assigneeExtras}
+            style={{ width: 130 }}
+            data-testid="filter-assignee"
+          />
+        )}
+        <label className="queue-switch">
+          <Switch size="small" checked={filters.open} onChange={(open) => setFilters({ open })} data-testid="filter-open" />
+          {t('queue.openOnly')}
+        </label>
+        <Select
+          value={filters.sort}
+          onChange={(sort: QueueSort) => setFilters({ sort })}
+          options={sortOptions}
+          aria-label={t('queue.sort')}
+          data-testid="queue-sort"
+          style={{ width: 100 }}
+        />
+        {hasFilters(filters) && (
+          <Tooltip title={t('queue.clearFilters')}>
+            <Button icon={<ClearOutlined />} type="text" onClick={clearFilters} aria-label={t('queue.clearFilters')} data-testid="clear-filters" />
+          </Tooltip>
+        )}
+      </div>
+      <Table<TicketSummary>
+        size="small"
+        rowKey="id"
+        columns={columns}
+        dataSource={rows}
+        loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
+        pagination={false}
+        data-testid="ticket-table"
+        locale={{ emptyText: query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} /> }}
+        rowClassName={(_, index) => (index === selected ? 'queue-row queue-row-selected' : 'queue-row')}
+        onRow={(row, index) => ({
+          onClick: () => navigate(`/tickets/${row.id}`),
+          'data-row-index': index,
+          'data-testid': 'ticket-row',
+        } as React.HTMLAttributes<HTMLTableRowElement>)}
+      />
+      <div className="queue-footer">
+        {keyboard && <Typography.Text type="secondary" className="queue-shortcuts">{t('queue.shortcuts')}</Typography.Text>}
+        <Space style={{ marginInlineStart: 'auto' }}>
+          <Button
+            size="small"
+            type="text"
+            icon={<ReloadOutlined spin={query.isFetching && !query.isPending} />}
+            aria-label={t('common.refresh')}
+            title={t('common.refresh')}
+            onClick={() => void query.refetch()}
+          />
+          <Typography.Text type="secondary">{t('queue.pageInfo', { page, count: rows.length })}</Typography.Text>
+          <Button size="small" icon={<LeftOutlined />} disabled={page === 1} onClick={goPrevious} data-testid="page-previous">
+            {t('common.previous')}
+          </Button>
+          <Button
+            size="small"
+            disabled={!query.data?.nextCursor}
+            onClick={() => query.data?.nextCursor && goNext(query.data.nextCursor)}
+            data-testid="page-next"
+          >
+            {t('common.next')} <RightOutlined />
+          </Button>
+        </Space>
+      </div>
+    </div>
+  );
+}

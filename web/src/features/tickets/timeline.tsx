@@ -1,0 +1,173 @@
+/**
+ * The ticket's history as the customer and the team lived it: one icon and sentence per event,
+ * comments in full; internal notes on a yellow background with an 内部 tag.
+ */
+import {
+  ClockCircleOutlined,
+  EditOutlined,
+  FlagOutlined,
+  RiseOutlined,
+  FileOutlined,
+  LockOutlined,
+  MessageOutlined,
+  PaperClipOutlined,
+  PlusCircleOutlined,
+  SwapOutlined,
+  UserSwitchOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
+import { Empty, Image, Tag } from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { Channel, Severity, TicketStatus } from '../../../../common/domain';
+import type { TicketEvent } from '../../api/types';
+import { RelativeTime } from '../../components/time';
+import { useLabels, type Labels } from '../../i18n/labels';
+
+/** Image types the server shows inline (`?inline=1`); others download. */
+export const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+const personName = (value: unknown) => (value && typeof value === 'object' && 'name' in value ? str((value as { name: unknown }).name) : '');
+
+export function formatSize(bytes: number) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const ICONS: Record<string, React.ReactNode> = {
+  created: <PlusCircleOutlined />,
+  comment: <MessageOutlined />,
+  status_changed: <SwapOutlined />,
+  assigned: <UserSwitchOutlined />,
+  severity_changed: <WarningOutlined />,
+  field_changed: <EditOutlined />,
+  attachment: <PaperClipOutlined />,
+  milestone: <FlagOutlined />,
+  sla_breached: <ClockCircleOutlined />,
+  escalated: <RiseOutlined />,
+};
+
+const milestoneName = (code: unknown, t: TFunction) =>
+  t(`milestone.${str(code)}` as 'milestone.respond', { defaultValue: str(code) }) as string;
+
+function sentence(event: TicketEvent, t: TFunction, labels: Labels): string {
+  const actor = event.actor?.name ?? t('event.system');
+  const d = event.data;
+  switch (event.kind) {
+    case 'created':
+      return t('event.created', {
+        actor,
+        number: str(d.number),
+        channel: d.channel ? labels.channel(d.channel as Channel) : '',
+        severity: str(d.severity),
+      });
+    case 'comment':
+      return event.public ? t('event.comment', { actor }) : t('event.internalNote', { actor });
+    case 'status_changed':
+      return t('event.statusChanged', { actor, from: labels.status(d.from as TicketStatus), to: labels.status(d.to as TicketStatus) });
+    case 'assigned': {
+      const from = personName(d.from);
+      const to = personName(d.to);
+      if (!to) return t('event.unassigned', { actor, from });
+      return from ? t('event.reassigned', { actor, from, to }) : t('event.assigned', { actor, to });
+    }
+    case 'severity_changed':
+      return t('event.severityChanged', { actor, from: str(d.from), to: str(d.to) });
+    case 'field_changed': {
+      const changes = d.changes && typeof d.changes === 'object' ? Object.keys(d.changes) : [];
+      const fields = changes.map((key) => (t(`field.${key}` as 'field.title', { defaultValue: key }) as string)).join(labels.lang === 'zh' ? '、' : ', ');
+      return t('event.fieldChanged', { actor, fields });
+    }
+    case 'attachment':
+      return t('event.attachment', { actor });
+    case 'milestone':
+      return t('event.milestone', { actor, milestone: milestoneName(d.milestone, t) });
+    case 'sla_breached':
+      return t('event.slaBreached', { milestone: milestoneName(d.milestone, t) });
+    case 'escalated':
+      return t('event.escalated', { level: typeof d.level === 'number' ? d.level : '' });
+    default:
+      return t('event.unknown', { actor, kind: event.kind });
+  }
+}
+
+function AttachmentBody({ data }: { data: TicketEvent['data'] }) {
+  const id = str(data.attachmentId);
+  const filename = str(data.filename);
+  const contentType = str(data.contentType);
+  const size = typeof data.size === 'number' ? data.size : 0;
+  if (!id) return null;
+  return (
+    <div className="timeline-file">
+      {INLINE_IMAGES.has(contentType) ? (
+        <Image src={`/api/attachments/${id}?inline=1`} alt={filename} width={120} height={80} style={{ objectFit: 'cover', borderRadius: 4 }} />
+      ) : (
+        <FileOutlined style={{ fontSize: 20, color: '#8c8c8c' }} />
+      )}
+      <a href={`/api/attachments/${id}`} download={filename} data-testid="attachment-link">
+        {filename}
+      </a>
+      <span className="muted">{formatSize(size)}</span>
+    </div>
+  );
+}
+
+function EventBody({ event, t }: { event: TicketEvent; t: TFunction }) {
+  switch (event.kind) {
+    case 'comment':
+      return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
+    case 'status_changed':
+    case 'milestone':
+    case 'escalated':
+      return event.body ? <div className="timeline-note">{event.body}</div> : null;
+    case 'severity_changed':
+      return event.body ? <div className="timeline-note">{t('event.reason', { reason: event.body })}</div> : null;
+    case 'attachment':
+      return <AttachmentBody data={event.data} />;
+    default:
+      return null;
+  }
+}
+
+export function Timeline({ events }: { events: TicketEvent[] }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  if (events.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('event.empty')} />;
+  return (
+    <ol className="timeline" data-testid="timeline">
+      {events.map((event) => {
+        const internal = !event.public;
+        const severity = event.kind === 'severity_changed' ? (event.data.to as Severity) : null;
+        return (
+          <li
+            key={event.id}
+            className={`timeline-item timeline-${event.kind}${internal ? ' timeline-internal' : ''}${severity ? ` timeline-to-${severity}` : ''}`}
+            data-testid="timeline-event"
+            data-kind={event.kind}
+            data-public={String(event.public)}
+          >
+            <span className="timeline-icon" aria-hidden>
+              {internal && event.kind === 'comment' ? <LockOutlined /> : (ICONS[event.kind] ?? <EditOutlined />)}
+            </span>
+            <div className="timeline-content">
+              <div className="timeline-head">
+                <span className="timeline-sentence">{sentence(event, t, labels)}</span>
+                {internal && (
+                  <Tag color="gold" className="timeline-internal-tag" data-testid="internal-tag">
+                    {t('event.internal')}
+                  </Tag>
+                )}
+                <span className="timeline-time">
+                  <RelativeTime value={event.createdAt} />
+                </span>
+              </div>
+              <EventBody event={event} t={t} />
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,100 @@
+/** The header's user menu: who I am, change my password, log out. */
+import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Avatar, Button, Dropdown, Form, Input, Modal } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { useChangePassword, useLogout } from '../api/auth';
+import { showSuccess } from '../components/feedback';
+import { handleFormError, validated } from '../components/form-errors';
+import { useMe } from '../features/auth/session';
+import { useLabels } from '../i18n/labels';
+
+function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ currentPassword: string; newPassword: string; confirm: string }>();
+  const change = useChangePassword();
+  const submit = async () => {
+    const values = await validated(form);
+    if (!values) return;
+    try {
+      await change.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
+      showSuccess(t('auth.passwordChanged'));
+      form.resetFields();
+      onClose();
+    } catch (error) {
+      handleFormError(form, error);
+    }
+  };
+  return (
+    <Modal
+      open={open}
+      title={t('auth.changePassword')}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('common.save')}
+      confirmLoading={change.isPending}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" onFinish={() => void submit()}>
+        <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
+          <Input.Password autoComplete="current-password" autoFocus />
+        </Form.Item>
+        <Form.Item name="newPassword" label={t('auth.newPassword')} rules={[{ required: true, min: 8, message: t('auth.passwordTooShort') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('auth.confirmPassword')}
+          dependencies={['newPassword']}
+          rules={[
+            { required: true, message: t('auth.passwordRequired') },
+            ({ getFieldValue }) => ({
+              validator: (_, value) =>
+                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('auth.passwordMismatch'))),
+            }),
+          ]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <button type="submit" hidden />
+      </Form>
+    </Modal>
+  );
+}
+
+export function UserMenu() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const labels = useLabels();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const subtitle = [labels.role(me.role), me.customerName ?? me.centerName].filter(Boolean).join(' · ');
+  return (
+    <>
+      <Dropdown
+        trigger={['click']}
+        menu={{
+          items: [
+            { key: 'who', label: <div className="user-menu-who"><b>{me.name}</b><span>{subtitle}</span></div>, disabled: true },
+            { type: 'divider' },
+            { key: 'password', icon: <KeyOutlined />, label: t('auth.changePassword') },
+            { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
+          ],
+          onClick: ({ key }) => {
+            if (key === 'password') setPasswordOpen(true);
+            if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
+          },
+        }}
+      >
+        <Button type="text" aria-label={t('nav.userMenu')} data-testid="user-menu" style={{ height: 40 }}>
+          <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f6feb' }} />
+          <span className="user-menu-name">{me.name}</span>
+          <DownOutlined style={{ fontSize: 10 }} />
+        </Button>
+      </Dropdown>
+      <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+    </>
+  );
+}
