@@ -2,12 +2,11 @@
  * buildApp(deps): the Fastify application with its plugins and every module's routes. No
  * listening, no jobs, no process concerns — main.ts owns those, tests call this directly.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -45,6 +44,7 @@ import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import { installAuthorization, installErrorHandling } from './platform/http';
+import { serveWebApp } from './platform/web';
 
 export interface AppDeps {
   config: Config;
@@ -116,6 +116,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
+  await app.register(fastifyCompress, { threshold: 1024 });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 1000, parts: 12 },
@@ -159,23 +160,6 @@ export async function buildApp(deps: AppDeps, services: Services = createService
     reply.status(404).send({ error: { code: 'not_found', message: `No API route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  const webDir = deps.webDir ?? defaultWebDir;
-  if (fs.existsSync(path.join(webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
-    // The single-page app owns every other path.
-    const sendIndex = (_: unknown, reply: { header(k: string, v: string): { sendFile(f: string): unknown } }) =>
-      reply.header('cache-control', 'no-cache').sendFile('index.html');
-    app.get('/', sendIndex as never);
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method !== 'GET' || request.url.startsWith('/api/')) {
-        return reply.status(404).send({ error: { code: 'not_found', message: 'Not found' } });
-      }
-      return sendIndex(request, reply as never);
-    });
-  } else {
-    app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('Fuwutai API is running. The web UI is not built: run `npm run build:web`.'),
-    );
-  }
+  await serveWebApp(app, deps.webDir ?? defaultWebDir);
   return app;
 }

@@ -146,6 +146,19 @@ export const TicketPage = z.object({
 });
 export type TicketPage = z.infer<typeof TicketPage>;
 
+/**
+ * Timeline event kinds and what their `data` holds:
+ * - created: { number, severity, channel, reportedAt }
+ * - comment: body = the text; public = false for an internal note
+ * - status_changed: { from, to }; body = the note
+ * - assigned: { from: {id,name}|null, to: {id,name}|null }
+ * - severity_changed: { from, to }; body = the reason
+ * - field_changed: { changes: { field: { from, to } } } (internal)
+ * - attachment: { attachmentId, filename, size, contentType }
+ * - milestone: { milestone } — plan submitted, arrived on site, service restored …; body = the note
+ * - escalated: { level, ruleId, afterMinutes, recipients: string[] } (internal)
+ * - sla_breached: { milestone, dueAt } (internal)
+ */
 export const TICKET_EVENT_KINDS = [
   'created',
   'comment',
@@ -154,11 +167,15 @@ export const TICKET_EVENT_KINDS = [
   'severity_changed',
   'field_changed',
   'attachment',
+  'milestone',
+  'escalated',
+  'sla_breached',
 ] as const;
+export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 
 export const TicketEvent = z.object({
   id: z.number().int(),
-  kind: z.string(),
+  kind: z.enum(TICKET_EVENT_KINDS),
   public: z.boolean(),
   body: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),

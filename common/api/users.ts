@@ -57,10 +57,29 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const UserListQuery = z.object({
-  role: z.enum(ROLES).optional(),
+  /** One role or several, comma-separated (`engineer,dispatcher`). */
+  role: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES)))
+    .optional(),
   centerId: Id.optional(),
   customerId: Id.optional(),
   q: z.string().trim().max(100).optional(),
   active: z.enum(['true', 'false']).optional(),
 });
 export type UserListQuery = z.infer<typeof UserListQuery>;
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  entity: z.string(),
+  entityId: z.string(),
+  action: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  ip: z.string().nullable(),
+  at: Instant,
+  actorId: Id.nullable(),
+  actorName: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AuditEntry } from '../../../common/api';
 import type { Db } from '../../db/client';
 import type { Audit } from './index';
 
@@ -18,6 +19,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: Audit; db: Db }
           before: z.coerce.number().int().positive().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
+        response: { 200: z.array(AuditEntry) },
       },
     },
     async (request) => {

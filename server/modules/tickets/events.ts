@@ -1,12 +1,12 @@
 /** The ticket timeline: every change as an event row, read back with the actor's name. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { TicketEvent } from '../../../common/api';
+import type { TicketEvent, TicketEventKind } from '../../../common/api';
 import type { Db } from '../../db/client';
 import { ticketEvents, users } from '../../db/schema';
 import { isCustomer, type Actor } from '../../platform/actor';
 
 export interface NewEvent {
-  kind: string;
+  kind: TicketEventKind;
   public: boolean;
   body?: string | null;
   data?: Record<string, unknown>;
@@ -48,7 +48,7 @@ export async function listEvents(db: Db, actor: Actor, ticketId: string): Promis
     .orderBy(asc(ticketEvents.id));
   return rows.map((r) => ({
     id: r.id,
-    kind: r.kind,
+    kind: r.kind as TicketEventKind,
     public: r.public,
     body: r.body,
     data: r.data,

@@ -1,5 +1,5 @@
 /** User administration: accounts for staff and for customers' people. */
-import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { UserCreate as UserCreateSchema, type User, type UserCreate, type UserListQuery, type UserUpdate } from '../../../common/api';
 import { isCustomerRole, type Role } from '../../../common/domain';
 import type { Db } from '../../db/client';
@@ -96,7 +96,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
 
     async list(query: UserListQuery): Promise<User[]> {
       const conditions: (SQL | undefined)[] = [
-        query.role ? eq(users.role, query.role) : undefined,
+        query.role?.length ? inArray(users.role, query.role) : undefined,
         query.centerId ? eq(users.centerId, query.centerId) : undefined,
         query.customerId ? eq(users.customerId, query.customerId) : undefined,
         query.active ? eq(users.active, query.active === 'true') : undefined,

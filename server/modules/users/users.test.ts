@@ -51,6 +51,11 @@ describe('user administration', () => {
     const res = await admin.get('/api/users?role=engineer');
     expect(res.status).toBe(200);
     expect(res.body.every((u: { role: string }) => u.role === 'engineer')).toBe(true);
+    const assignable = await admin.get('/api/users?role=engineer,manager');
+    expect(new Set(assignable.body.map((u: { role: string }) => u.role))).toEqual(new Set(['engineer', 'manager'].filter((r) => assignable.body.some((u: { role: string }) => u.role === r))));
+    expect(assignable.body.some((u: { role: string }) => u.role === 'engineer')).toBe(true);
+    expect(assignable.body.every((u: { role: string }) => ['engineer', 'manager'].includes(u.role))).toBe(true);
+    expect((await admin.get('/api/users?role=engineer,king')).status).toBe(400);
   });
 
   it('resets a password and keeps the last administrator', async () => {
