@@ -31,6 +31,9 @@ export async function sweepOnce(db: Db, engine: SlaEngine, now: Date, batchSize 
     });
     total.tickets += claimed;
     if (claimed < batchSize) break;
+    // PGlite runs every query on this thread with no real I/O, so a sweep that never yields would
+    // hold off requests and timers until its last batch; let them in between batches.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return total;
 }

@@ -10,9 +10,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import type { Severity } from '../../common/domain';
 import { createServices } from '../app';
-import type { Database } from '../db/client';
+import { rows, type Database, type Db } from '../db/client';
 import { createPasswordHasher } from '../modules/auth/password';
 import { ensureTimeRuleDefaults } from '../modules/time-rules/seed';
 import type { Actor } from '../platform/actor';
@@ -261,6 +262,7 @@ export async function createSeeder(database: Database) {
   const actor: Actor = { id: admin.id, username: admin.username, name: admin.name, role: 'admin', customerId: null, centerId: null, centerPath: null };
   const staff = { manager: await person('manager'), executive: await person('executive'), dispatcher: await person('dispatcher') };
   const customer = await services.customers.create(null, { name: `进程测试客户 ${tag}` });
+  let bulkCount = 0;
   return {
     services,
     staff,
@@ -287,6 +289,61 @@ export async function createSeeder(database: Database) {
       );
       return created;
     },
+    /**
+     * Many open, unassigned tickets in one statement (what a data import writes): ticket `i` was
+     * reported `agoMs(i)` before now and is due for evaluation at once (`next_due_at` = reported_at,
+     * as after a rule change), so the sweep derives everything else from these facts.
+     */
+    async bulkTickets(count: number, severityOf: (i: number) => Severity, agoMs: (i: number) => number): Promise<void> {
+      const now = Date.now();
+      const values = Array.from({ length: count }, (_, i) => ({ severity: severityOf(i), reported_at: new Date(now - agoMs(i)).toISOString() }));
+      await services.db.execute(sql`
+        insert into tickets (number, title, description, type, channel, severity, category, status, customer_id, reported_at, created_at, updated_at, next_due_at)
+        select 'FW-1999-' || lpad((${bulkCount}::int + v.ordinality)::text, 6, '0'), '批量工单 ' || v.ordinality, '', 'fault', 'phone', v.severity, 'other', 'new',
+               ${customer.id}::uuid, v.reported_at, v.reported_at, v.reported_at, v.reported_at
+        from rows from (jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as (severity text, reported_at timestamptz)) with ordinality as v(severity, reported_at, ordinality)`);
+      bulkCount += count;
+    },
+  };
+}
+
+/** One row per (ticket, escalation step) fired, with the step's hours, and counts that must stay at one. */
+export async function timerReport(db: Db) {
+  const steps = await rows<{ ticket_id: string; severity: Severity; hours: number[] }>(
+    db,
+    sql`select t.id as ticket_id, t.severity,
+               coalesce(array_agg(r.after_minutes / 60 order by r.after_minutes) filter (where r.id is not null), '{}') as hours
+        from tickets t
+        left join ticket_firings f on f.ticket_id = t.id and f.kind = 'escalation'
+        left join escalation_rules r on f.key = 'esc:' || r.id::text
+        group by t.id, t.severity`,
+  );
+  const [counts] = await rows<{ firings: number; escalations: number; escalated_events: number; late_mismatch: number; late: number }>(
+    db,
+    sql`select (select count(*)::int from ticket_firings) as firings,
+               (select count(*)::int from ticket_firings where kind = 'escalation') as escalations,
+               (select count(*)::int from ticket_events where kind = 'escalated') as escalated_events,
+               (select count(*)::int from ticket_firings where late) as late,
+               -- A firing is late when it fired more than a minute after it fell due (sweeps every 200 ms here).
+               (select count(*)::int from ticket_firings where late <> (fired_at - due_at > interval '60 seconds')) as late_mismatch`,
+  );
+  // The same message twice to the same person over the same channel would be a double firing's trace.
+  const duplicates = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from outbox
+        group by ticket_id, kind, subject, channel, coalesce(user_id::text, email)
+        having count(*) > 1`,
+  );
+  const [due] = await rows<{ n: number }>(db, sql`select count(*)::int as n from tickets where next_due_at <= now()`);
+  return {
+    steps,
+    firings: counts!.firings,
+    escalations: counts!.escalations,
+    escalatedEvents: counts!.escalated_events,
+    late: counts!.late,
+    lateMismatch: counts!.late_mismatch,
+    duplicateMessages: duplicates.length,
+    stillDue: due!.n,
   };
 }
 

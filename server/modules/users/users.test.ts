@@ -52,7 +52,6 @@ describe('user administration', () => {
     expect(res.status).toBe(200);
     expect(res.body.every((u: { role: string }) => u.role === 'engineer')).toBe(true);
     const assignable = await admin.get('/api/users?role=engineer,manager');
-    expect(new Set(assignable.body.map((u: { role: string }) => u.role))).toEqual(new Set(['engineer', 'manager'].filter((r) => assignable.body.some((u: { role: string }) => u.role === r))));
     expect(assignable.body.some((u: { role: string }) => u.role === 'engineer')).toBe(true);
     expect(assignable.body.every((u: { role: string }) => ['engineer', 'manager'].includes(u.role))).toBe(true);
     expect((await admin.get('/api/users?role=engineer,king')).status).toBe(400);
