@@ -126,7 +126,10 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** The `admin` password of every server started here (FUWUTAI_ADMIN_PASSWORD). */
 export const ADMIN_PASSWORD = 'process-test-admin-pw';
+/** Password of every user the seeder creates. */
+export const PASSWORD = 'process-test-password';
 
 /** Starts `server/main.ts` in a child process and resolves once /api/health answers. */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
@@ -194,15 +197,12 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   };
 
   try {
-    await waitFor(
+    const state = await waitFor(
       `server on port ${port} to answer /api/health`,
-      async () => {
-        if (exitedFlag) throw new Error(`server exited during start-up:\n${output}`);
-        const res = await fetch(`${url}/api/health`);
-        return res.ok;
-      },
+      async () => (exitedFlag ? 'exited' : (await fetch(`${url}/api/health`)).ok && 'ready'),
       { timeoutMs: options.readyTimeoutMs ?? 60_000, intervalMs: 100 },
     );
+    if (state === 'exited') throw new Error(`server on port ${port} exited during start-up`);
   } catch (error) {
     await server.kill();
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
@@ -346,6 +346,3 @@ export async function timerReport(db: Db) {
     stillDue: due!.n,
   };
 }
-
-/** Password of every user the seeder creates. */
-export const PASSWORD = 'process-test-password';

@@ -1,0 +1,158 @@
+/**
+ * The due-time sweep's claim query on a large PostgreSQL ticket table: one million open tickets,
+ * exactly 1,000 of them due, the rest due later or without a running clock (NULL). Prints how long
+ * generating the data takes, the claim query's median and p95 over 20 runs (each in a transaction
+ * that is rolled back), its plan (it must use the partial index tickets_next_due_idx), and the
+ * sweep-style claim of the 1,000 due tickets in batches of 50 (claim only, no evaluation).
+ * Goal: the claim query under 50 ms.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:sweep-claim
+ *
+ * A scratch database fw_bench_claim_<pid> is created on that server and dropped at the end.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { openDatabase } from '../server/db/client';
+import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_TYPES } from '../common/domain';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const DUE = 1_000;
+/** Every STEP-th ticket is due, so the due ones are spread through the table. */
+const STEP = Math.floor(TICKETS / DUE);
+const RUNS = 20;
+/** The sweep's claim, as server/jobs/sweep.ts sends it (there with the batch size as limit). */
+const claim = (limit: number) => `select id from tickets where next_due_at <= $1::timestamptz order by next_due_at limit ${limit} for update skip locked`;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (started: number) => performance.now() - started;
+const sqlList = (values: readonly string[]) => `array[${values.map((v) => `'${v}'`).join(',')}]`;
+
+async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`${label.padEnd(34)} ${(ms(started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function bench(url: string) {
+  // Two connections: migrate() holds one for its advisory lock while the migrator uses another.
+  const database = await openDatabase({ url, poolSize: 2 });
+  await timed('migrate', () => database.migrate());
+  await database.close();
+
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; shared_buffers: string }>(`select version(), current_setting('shared_buffers') as shared_buffers`);
+    console.log(`PostgreSQL ${rows[0]!.version}; shared_buffers ${rows[0]!.shared_buffers}\n`);
+
+    const [customer] = (await client.query<{ id: string }>(`insert into customers (name) values ('基准客户') returning id`)).rows;
+    // Open tickets reported over the last 30 days. Every STEP-th ticket is due (within the last
+    // hour); one in ten waits on the customer with no running clock (NULL); the rest fall due
+    // within the next 30 days. Values cycle through the allowed sets so every check passes.
+    await timed(`generate ${TICKETS.toLocaleString('en')} tickets`, () =>
+      client.query(
+        `insert into tickets (number, title, description, type, channel, severity, category, status, customer_id,
+                              reported_at, created_at, updated_at, next_due_at, sla_milestone, sla_due_at, sla_state)
+         select 'FW-2026-' || lpad(g::text, 7, '0'), '工单 ' || g, '', (${sqlList(TICKET_TYPES)})[1 + g % ${TICKET_TYPES.length}],
+                (${sqlList(CHANNELS)})[1 + g % ${CHANNELS.length}], (${sqlList(SEVERITIES)})[1 + g % 4], (${sqlList(CATEGORIES)})[1 + g % ${CATEGORIES.length}],
+                case when g % 10 = 3 then 'pending_customer' else (array['new','assigned','in_progress'])[1 + g % 3] end,
+                $1, r.at, r.at, r.at, d.due,
+                case when d.due is null then null else 'resolve' end, d.due,
+                case when d.due is null then 'paused' else 'running' end
+         from generate_series(1, $2::int) g
+         cross join lateral (select now() - ((g::bigint * 7919) % (30 * 86400)) * interval '1 second' as at) r
+         cross join lateral (
+           select case when g % $3 = 0 then now() - (1 + g % 3600) * interval '1 second'
+                       when g % 10 = 3 then null
+                       else now() + (60 + (g::bigint * 104729) % (30 * 86400)) * interval '1 second' end as due) d`,
+        [customer!.id, TICKETS, STEP],
+      ),
+    );
+    await timed('analyze', () => client.query('analyze tickets'));
+    const sizes = (
+      await client.query<{ due: number; nulls: number; table: string; index: string }>(
+        `select count(*) filter (where next_due_at <= now())::int as due, count(*) filter (where next_due_at is null)::int as nulls,
+                pg_size_pretty(pg_total_relation_size('tickets')) as table, pg_size_pretty(pg_relation_size('tickets_next_due_idx')) as index
+         from tickets`,
+      )
+    ).rows[0]!;
+    console.log(`due now ${sizes.due}, without a running clock ${sizes.nulls}; tickets with indexes ${sizes.table}, tickets_next_due_idx ${sizes.index}\n`);
+    if (sizes.due !== DUE) throw new Error(`expected ${DUE} due tickets, found ${sizes.due}`);
+
+    const now = () => new Date().toISOString();
+    const times: number[] = [];
+    for (let run = -2; run < RUNS; run++) {
+      await client.query('begin');
+      const started = performance.now();
+      const { rowCount } = await client.query(claim(DUE), [now()]);
+      const elapsed = ms(started);
+      await client.query('rollback');
+      if (rowCount !== DUE) throw new Error(`claimed ${rowCount}, expected ${DUE}`);
+      if (run >= 0) times.push(elapsed); // two warm-up runs
+    }
+    times.sort((a, b) => a - b);
+    console.log(`claim ${DUE} due (limit ${DUE}), ${RUNS} runs: median ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms`);
+
+    await client.query('begin');
+    const plan = (await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${claim(DUE)}`, [now()])).rows.map((r) => r['QUERY PLAN']);
+    await client.query('rollback');
+    console.log(`\nexplain (analyze, buffers):\n  ${plan.join('\n  ')}\n`);
+    if (!plan.some((line) => line.includes('tickets_next_due_idx'))) throw new Error('the claim query does not use tickets_next_due_idx');
+
+    // As the sweep claims: 50 at a time, each batch its own transaction; here the "evaluation"
+    // only moves the claimed tickets' next due moment a day ahead, as firing their steps would.
+    await client.query(`create temp table due_before as select id, next_due_at from tickets where next_due_at <= now()`);
+    const sweeps: number[] = [];
+    const batches: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      for (;;) {
+        await client.query('begin');
+        const batchStarted = performance.now();
+        const { rows: claimed } = await client.query<{ id: string }>(claim(50), [now()]);
+        batches.push(ms(batchStarted));
+        await client.query(`update tickets set next_due_at = now() + interval '1 day' where id = any($1::uuid[])`, [claimed.map((r) => r.id)]);
+        await client.query('commit');
+        if (claimed.length < 50) break;
+      }
+      sweeps.push(ms(started));
+      await client.query(`update tickets t set next_due_at = d.next_due_at from due_before d where t.id = d.id`);
+    }
+    sweeps.sort((a, b) => a - b);
+    batches.sort((a, b) => a - b);
+    console.log(
+      `sweep-style claim of the ${DUE} due in batches of 50 (claim + move each batch, 5 runs): median ${percentile(sweeps, 50).toFixed(1)} ms per sweep; ` +
+        `claim query per batch median ${percentile(batches, 50).toFixed(2)} ms, p95 ${percentile(batches, 95).toFixed(2)} ms`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    console.error('Set DATABASE_URL to a PostgreSQL server where a scratch database may be created.');
+    process.exit(2);
+  }
+  const cpus = os.cpus();
+  console.log(`sweep claim benchmark: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`);
+  const name = `fw_bench_claim_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    await bench(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
