@@ -4,9 +4,13 @@
  * share it rather than each starting their own.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { bellSpec } from './specs/bell';
+import { calendarSpec } from './specs/calendar';
+import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
 import { portalSpec } from './specs/portal';
+import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
 
 describeBrowser('browser', () => {
@@ -23,4 +27,8 @@ describeBrowser('browser', () => {
   hotlineSpec(app);
   portalSpec(app);
   languageSpec(app);
+  slaSpec(app);
+  calendarSpec(app);
+  bellSpec(app);
+  escalationSpec(app);
 });

@@ -37,6 +37,7 @@ async function main() {
     clock: systemClock,
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
     sweepIntervalMs: config.sweepIntervalMs,
+    sweepBatchSize: database.kind === 'pglite' ? 10 : 50,
     deliveryIntervalMs: config.deliveryIntervalMs,
     log: app.log,
   });

@@ -74,14 +74,15 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     db,
     kind: 'postgresql',
     async migrate() {
-      // Two server processes starting together: the second waits, then finds nothing to do.
-      const lock = await pool.connect();
+      // Two server processes starting together: the second waits, then finds nothing to do. The
+      // lock lives on its own connection so that a pool of one can still run the migrations.
+      const lock = new pg.Client({ connectionString: url });
+      await lock.connect();
       try {
         await lock.query('select pg_advisory_lock(74210001)');
         await migratePg(db as never, { migrationsFolder });
       } finally {
-        await lock.query('select pg_advisory_unlock(74210001)').catch(() => {});
-        lock.release();
+        await lock.end().catch(() => {}); // ending the session releases the lock
       }
     },
     schemaVersion: () => readSchemaVersion(db),

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -452,6 +453,8 @@ export const outbox = pgTable(
     subject: text('subject').notNull(),
     body: text('body').notNull(),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    /** The timer firing that caused this message, if any. */
+    firingId: bigint('firing_id', { mode: 'number' }).references(() => ticketFirings.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -464,6 +467,10 @@ export const outbox = pgTable(
   },
   (t) => [
     index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // One message per firing, recipient and channel, enforced by the database itself.
+    uniqueIndex('outbox_firing_recipient_key')
+      .on(t.firingId, t.channel, sql`coalesce(${t.userId}::text, ${t.email})`)
+      .where(sql`${t.firingId} is not null`),
     index('outbox_status_idx').on(t.status, t.id),
   ],
 );

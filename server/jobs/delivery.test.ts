@@ -5,7 +5,7 @@
  * bell API over the in-app rows.
  */
 import net from 'node:net';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, outbox } from '../db/schema';
@@ -245,6 +245,37 @@ describe('email delivery over SMTP', () => {
     await deliverOnce(t.services.db, mailer, clock.now(), 500);
     expect(await rowById(emailRow.id)).toMatchObject({ status: 'sent', attempts: 2, leaseUntil: null });
     expect(smtp.received.slice(before).filter((m) => m.to.includes(managerEmail) && parseMail(m.raw).subject.includes('升级'))).toHaveLength(1);
+  });
+});
+
+describe('a worker that lost its lease', () => {
+  it('cannot undo what the worker that took over recorded', async () => {
+    const { emailRow } = await escalatedTicket();
+    // Only this row is pending, so worker A's batch holds exactly it (and its bell twin).
+    await t.services.db.update(outbox).set({ status: 'sent' }).where(and(eq(outbox.status, 'pending'), eq(outbox.channel, 'email'), ne(outbox.id, emailRow.id)));
+    let failSlowSend: ((error: Error) => void) | undefined;
+    const slow: Mailer = { send: () => new Promise<void>((_, reject) => (failSlowSend = reject)) };
+    const sends: string[] = [];
+    const fast: Mailer = { send: async (m) => void sends.push(m.to) };
+
+    // Worker A leases the row and hangs in its SMTP conversation…
+    const workerA = deliverOnce(t.services.db, slow, clock.now(), 500);
+    for (let waited = 0; !failSlowSend; waited += 10) {
+      if (waited > 10_000) throw new Error('worker A never started sending');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // …its lease runs out; worker B takes the row over and sends it.
+    const leasedUntil = (await rowById(emailRow.id)).leaseUntil!;
+    clock.set(new Date(leasedUntil.getTime() + 1000));
+    await deliverOnce(t.services.db, fast, clock.now(), 500);
+    expect(await rowById(emailRow.id)).toMatchObject({ status: 'sent' });
+    // A's send finally fails: the row must stay sent, not go back to pending for a third send.
+    failSlowSend!(new Error('connection reset'));
+    await workerA;
+    expect(await rowById(emailRow.id)).toMatchObject({ status: 'sent', lastError: null });
+    clock.advance(60);
+    await deliverOnce(t.services.db, fast, clock.now(), 500);
+    expect(sends.filter((to) => to === managerEmail)).toHaveLength(1);
   });
 });
 

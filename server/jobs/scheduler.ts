@@ -42,6 +42,8 @@ export function startJobs(options: {
   clock: Clock;
   mailer: Mailer | null;
   sweepIntervalMs: number;
+  /** Tickets per sweep transaction: small on PGlite, whose one connection requests share. */
+  sweepBatchSize: number;
   deliveryIntervalMs: number;
   log: FastifyBaseLogger;
 }): Job[] {
@@ -50,7 +52,7 @@ export function startJobs(options: {
     every(
       options.sweepIntervalMs,
       async () => {
-        const result = await sweepOnce(db, engine, clock.now());
+        const result = await sweepOnce(db, engine, clock, options.sweepBatchSize);
         if (result.fired) log.info(result, 'sweep fired timers');
       },
       log,

@@ -27,6 +27,12 @@ const CustomerPage = lazy(() => import('./features/customers/customer-page').the
 const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => ({ default: m.UsersPage })));
 const CentersPage = lazy(() => import('./features/admin/centers-page').then((m) => ({ default: m.CentersPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
+const DeliveriesPage = lazy(() => import('./features/admin/deliveries-page').then((m) => ({ default: m.DeliveriesPage })));
+const CalendarsPage = lazy(() => import('./features/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })));
+const CalendarPage = lazy(() => import('./features/calendars/calendar-page').then((m) => ({ default: m.CalendarPage })));
+const PoliciesPage = lazy(() => import('./features/sla-policies/policies-page').then((m) => ({ default: m.PoliciesPage })));
+const PolicyPage = lazy(() => import('./features/sla-policies/policy-page').then((m) => ({ default: m.PolicyPage })));
+const EscalationPage = lazy(() => import('./features/escalation/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
 const PortalNewTicketPage = lazy(() => import('./features/portal/portal-new-ticket-page').then((m) => ({ default: m.PortalNewTicketPage })));
 
@@ -85,6 +91,12 @@ function StaffRoutes() {
         <Route path="/admin/users" element={<UsersPage />} />
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
+        <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+        <Route path="/admin/calendars" element={<CalendarsPage />} />
+        <Route path="/admin/calendars/:id" element={<CalendarPage />} />
+        <Route path="/admin/sla-policies" element={<PoliciesPage />} />
+        <Route path="/admin/sla-policies/:id" element={<PolicyPage />} />
+        <Route path="/admin/escalation" element={<EscalationPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -87,7 +87,7 @@ export function createSlaEngine(options: EngineOptions) {
   const milestoneName = (m: MilestoneState) => m.name?.zh ?? (isBuiltInMilestone(m.milestone) ? BUILT_IN_MILESTONE_NAMES[m.milestone].zh : m.milestone);
   const link = (ticket: TicketRow) => `${options.publicUrl}/tickets/${ticket.id}`;
 
-  async function fireEscalation(tx: Db, ticket: TicketRow, step: EscalationStep, now: Date) {
+  async function fireEscalation(tx: Db, ticket: TicketRow, step: EscalationStep, now: Date, firingId: number) {
     const recipients = await resolveRecipients(tx, ticket, step.rule.recipients);
     const elapsed = minutesText(step.rule.afterMinutes);
     const subject = `【升级 L${step.rule.level}】${ticket.number} ${ticket.severity} ${ticket.title} — 已 ${elapsed}未解决`;
@@ -96,7 +96,7 @@ export function createSlaEngine(options: EngineOptions) {
       `Ticket ${ticket.number} (${ticket.severity}) is still unresolved ${step.rule.afterMinutes} minutes after it was reported (escalation level ${step.rule.level}).`,
       link(ticket),
     ].join('\n');
-    await enqueue(tx, ticket, recipients, { kind: 'escalation', subject, body }, now, options);
+    await enqueue(tx, ticket, recipients, { kind: 'escalation', subject, body, firingId }, now, options);
     await addEvent(tx, ticket.id, null, now, {
       kind: 'escalated',
       public: false,
@@ -106,7 +106,7 @@ export function createSlaEngine(options: EngineOptions) {
     return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), level: step.rule.level, afterMinutes: step.rule.afterMinutes };
   }
 
-  async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date) {
+  async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date, firingId: number) {
     const recipients = await slaRecipients(tx, ticket, firing.kind);
     const name = milestoneName(milestone);
     const due = new Date(milestone.dueAt!).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -115,7 +115,7 @@ export function createSlaEngine(options: EngineOptions) {
         ? `【即将超时】${ticket.number} ${ticket.severity}「${name}」将于 ${due} 到期`
         : `【已超时】${ticket.number} ${ticket.severity}「${name}」已于 ${due} 超时`;
     const body = [subject, `Ticket ${ticket.number}: milestone "${milestone.milestone}" ${firing.kind === 'sla_warning' ? 'is due soon' : 'is breached'} (due ${new Date(milestone.dueAt!).toISOString()}).`, link(ticket)].join('\n');
-    await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body }, now, options);
+    await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body, firingId }, now, options);
     if (firing.kind === 'sla_breach') {
       await addEvent(tx, ticket.id, null, now, { kind: 'sla_breached', public: false, body: `「${name}」超时`, data: { milestone: milestone.milestone, dueAt: new Date(milestone.dueAt!).toISOString() } });
     }
@@ -142,11 +142,11 @@ export function createSlaEngine(options: EngineOptions) {
       const esc = escalationSteps(rules.escalationRules, { severity: ticket.severity, reportedAt: facts.reportedAt, stoppedAt: facts.stoppedAt }, rules.calendar, t, fired);
 
       const due = [
-        ...esc.due.map((step) => ({ key: step.key, at: step.at, run: () => fireEscalation(tx, ticket, step, now), kind: 'escalation' as const })),
+        ...esc.due.map((step) => ({ key: step.key, at: step.at, run: (firingId: number) => fireEscalation(tx, ticket, step, now, firingId), kind: 'escalation' as const })),
         ...sla.due.map((f) => ({
           key: f.key,
           at: f.at,
-          run: () => fireSla(tx, ticket, f, milestones.find((m) => m.milestone === f.milestone)!, now),
+          run: (firingId: number) => fireSla(tx, ticket, f, milestones.find((m) => m.milestone === f.milestone)!, now, firingId),
           kind: f.kind,
         })),
       ].sort((a, b) => a.at - b.at);
@@ -161,7 +161,7 @@ export function createSlaEngine(options: EngineOptions) {
             .onConflictDoNothing()
             .returning({ id: ticketFirings.id });
           if (!claimed) continue;
-          const data = await firing.run();
+          const data = await firing.run(claimed.id);
           await tx.update(ticketFirings).set({ data }).where(eq(ticketFirings.id, claimed.id));
           firedCount++;
         }

@@ -22,6 +22,8 @@ export interface Message {
   kind: string;
   subject: string;
   body: string;
+  /** The timer firing that caused it: at most one message per firing, recipient and channel. */
+  firingId?: number;
 }
 
 export interface NotifyOptions {
@@ -97,7 +99,15 @@ export async function slaRecipients(tx: Db, ticket: TicketRow, kind: 'sla_warnin
 export async function enqueue(tx: Db, ticket: TicketRow, recipients: readonly Recipient[], message: Message, now: Date, options: NotifyOptions) {
   const rows: Array<typeof outbox.$inferInsert> = [];
   for (const r of recipients) {
-    const common = { subject: message.subject, body: message.body, ticketId: ticket.id, kind: message.kind, nextAttemptAt: now, createdAt: now };
+    const common = {
+      subject: message.subject,
+      body: message.body,
+      ticketId: ticket.id,
+      firingId: message.firingId ?? null,
+      kind: message.kind,
+      nextAttemptAt: now,
+      createdAt: now,
+    };
     if (r.userId) rows.push({ ...common, channel: 'inapp', userId: r.userId });
     if (r.email && options.emailEnabled) rows.push({ ...common, channel: 'email', userId: r.userId, email: r.email });
   }

@@ -21,13 +21,14 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** Field errors from `details.fields`, with the `body.` prefix of schema validation removed. */
+  /** Field errors from `details.fields`, with the `body.` prefix of schema validation removed and indexes dotted. */
   get fieldErrors(): FieldError[] {
     const fields = (this.details as { fields?: unknown } | undefined)?.fields;
     if (!Array.isArray(fields)) return [];
     return fields
       .filter((f): f is FieldError => typeof f?.path === 'string' && typeof f?.message === 'string')
-      .map((f) => ({ path: f.path.replace(/^(body|querystring|params)\.?/, ''), message: f.message }));
+      // `weekly.1[0].end` (calendar validation) and `weekly.1.0.end` name the same field.
+      .map((f) => ({ path: f.path.replace(/^(body|querystring|params)\.?/, '').replace(/\[(\d+)\]/g, '.$1'), message: f.message }));
   }
 }
 
@@ -51,7 +52,11 @@ export async function request<T>(method: string, url: string, body?: unknown, op
   const headers: Record<string, string> = { accept: 'application/json' };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
+  else if (body instanceof Blob) {
+    // A file sent as the raw body (an iCalendar import): its own content type.
+    headers['content-type'] = body.type || 'application/octet-stream';
+    payload = body;
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
   }

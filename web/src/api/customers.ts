@@ -33,7 +33,12 @@ export function useSaveCustomer(id?: string) {
   return useMutation({
     mutationFn: (body: CustomerCreate) => (id ? api.patch<Customer>(`/api/customers/${id}`, body) : api.post<Customer>('/api/customers', body)),
     meta: { form: true },
-    onSuccess: () => void client.invalidateQueries({ queryKey: customerKeys.all }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: customerKeys.all });
+      // A new service level re-derives the customer's open tickets and changes the policies' customer counts.
+      void client.invalidateQueries({ queryKey: ['tickets'] });
+      void client.invalidateQueries({ queryKey: ['sla-policies'] });
+    },
   });
 }
 

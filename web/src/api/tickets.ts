@@ -2,7 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Severity, TicketStatus } from '../../../common/domain';
 import { api, qs } from './client';
-import type { Attachment, Ticket, TicketCreate, TicketEvent, TicketPage, TicketPatch } from './types';
+import type { Attachment, EscalationFiring, MilestoneStamp, Ticket, TicketCreate, TicketEvent, TicketPage, TicketPatch } from './types';
 
 export interface TicketListParams {
   status?: readonly TicketStatus[];
@@ -22,6 +22,7 @@ export const ticketKeys = {
   detail: (id: string) => ['tickets', 'detail', id] as const,
   events: (id: string) => ['tickets', 'events', id] as const,
   attachments: (id: string) => ['tickets', 'attachments', id] as const,
+  escalations: (id: string) => ['tickets', 'escalations', id] as const,
 };
 
 export function useTicketList(params: TicketListParams) {
@@ -79,6 +80,18 @@ export const useTransitionTicket = (id: string) =>
 
 export const useFollowTicket = (id: string) =>
   useTicketMutation(id, (on: boolean) => (on ? api.put<Ticket>(`/api/tickets/${id}/follow`) : api.delete<Ticket>(`/api/tickets/${id}/follow`)));
+
+/** Plan submitted, arrived on site, service restored, or a custom milestone of the policy. */
+export const useStampMilestone = (id: string) =>
+  useTicketMutation(id, (body: MilestoneStamp) => api.post<Ticket>(`/api/tickets/${id}/milestones`, body), true);
+
+export function useTicketEscalations(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ticketKeys.escalations(id),
+    queryFn: ({ signal }) => api.get<EscalationFiring[]>(`/api/tickets/${encodeURIComponent(id)}/escalations`, { signal }),
+    enabled,
+  });
+}
 
 export function useCommentTicket(id: string) {
   const client = useQueryClient();

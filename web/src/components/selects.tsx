@@ -1,9 +1,10 @@
-/** Selects backed by the API: customers (searched on the server), assignees, service centers. */
+/** Selects backed by the API: customers (searched on the server), assignees, service centers, SLA policies. */
 import { Select, TreeSelect } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAssignableUsers, useCenters } from '../api/admin';
 import { useCustomer, useCustomerList } from '../api/customers';
+import { usePolicies } from '../api/time-rules';
 import type { Center } from '../api/types';
 import { useLabels } from '../i18n/labels';
 import { useDebounced } from './use-debounced';
@@ -138,6 +139,28 @@ export function CenterSelect({ value, onChange, id, placeholder, allowClear = tr
       allowClear={allowClear}
       style={style}
       disabled={disabled}
+    />
+  );
+}
+
+/** An SLA policy; cleared means "the default policy" (named in the placeholder). */
+export function PolicySelect({ value, onChange, id, disabled, style, ...rest }: ValueProps<string | null | undefined>) {
+  const { t, i18n } = useTranslation();
+  const policies = usePolicies();
+  const fallback = policies.data?.find((p) => p.isDefault);
+  const name = (p: { name: string; nameEn: string | null }) => (i18n.language === 'en' && p.nameEn) || p.name;
+  return (
+    <Select
+      id={id}
+      data-testid={rest['data-testid']}
+      value={value ?? undefined}
+      onChange={(v) => onChange?.(v ?? null)}
+      allowClear
+      loading={policies.isLoading}
+      disabled={disabled}
+      style={style}
+      placeholder={fallback ? t('customers.defaultPolicy', { name: name(fallback) }) : t('customers.defaultPolicyUnnamed')}
+      options={(policies.data ?? []).map((p) => ({ value: p.id, label: p.isDefault ? `${name(p)}（${t('policies.default')}）` : name(p) }))}
     />
   );
 }

@@ -20,7 +20,7 @@ import {
 
 export function useLabels() {
   const { t, i18n } = useTranslation();
-  const lang = i18n.language === 'en' ? 'en' : 'zh';
+  const lang: 'zh' | 'en' = i18n.language === 'en' ? 'en' : 'zh';
   return useMemo(
     () => ({
       lang,

@@ -1,4 +1,4 @@
-/** The customer portal: a light top bar with the organisation's name, 我的工单 and 报修. */
+/** The customer portal: a light top bar with the organisation's name, 我的工单 and 报修, the bell. */
 import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { Suspense } from 'react';
@@ -7,6 +7,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { PageSkeleton } from '../components/states';
 import { useCan, useMe } from '../features/auth/session';
+import { NotificationBell } from '../features/notifications/notification-bell';
 import { UserMenu } from './user-menu';
 
 export function PortalLayout() {
@@ -30,6 +31,7 @@ export function PortalLayout() {
         </Link>
         <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="portal-menu" />
         <span className="app-header-right">
+          <NotificationBell />
           <LanguageSwitch />
           <UserMenu />
         </span>

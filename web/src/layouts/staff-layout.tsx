@@ -1,5 +1,16 @@
-/** Service staff: a sider menu (items by permission), a header with language and user menu. */
-import { AuditOutlined, ClusterOutlined, PlusCircleOutlined, ShopOutlined, TeamOutlined, UnorderedListOutlined } from '@ant-design/icons';
+/** Service staff: a sider menu (items by permission), a header with the bell, language and user menu. */
+import {
+  AuditOutlined,
+  CalendarOutlined,
+  ClusterOutlined,
+  FieldTimeOutlined,
+  PlusCircleOutlined,
+  RiseOutlined,
+  SendOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UnorderedListOutlined,
+} from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +18,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { PageSkeleton } from '../components/states';
 import { useCan } from '../features/auth/session';
+import { NotificationBell } from '../features/notifications/notification-bell';
 import { UserMenu } from './user-menu';
 
 export function StaffLayout() {
@@ -15,17 +27,31 @@ export function StaffLayout() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
 
-  const items = [
+  type Item = { key: string; icon: React.ReactNode; label: React.ReactNode };
+  const present = (list: (Item | false)[]) => list.filter((item): item is Item => item !== false);
+  const work = present([
     { key: '/tickets', icon: <UnorderedListOutlined />, label: <Link to="/tickets">{t('nav.queue')}</Link> },
     can('tickets.create') && { key: '/tickets/new', icon: <PlusCircleOutlined />, label: <Link to="/tickets/new">{t('nav.newTicket')}</Link> },
     can('customers.read') && { key: '/customers', icon: <ShopOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+  ]);
+  const timeRules = present([
+    can('time_rules.read') && { key: '/admin/calendars', icon: <CalendarOutlined />, label: <Link to="/admin/calendars">{t('nav.calendars')}</Link> },
+    can('time_rules.read') && { key: '/admin/sla-policies', icon: <FieldTimeOutlined />, label: <Link to="/admin/sla-policies">{t('nav.policies')}</Link> },
+    can('time_rules.read') && { key: '/admin/escalation', icon: <RiseOutlined />, label: <Link to="/admin/escalation">{t('nav.escalation')}</Link> },
+  ]);
+  const system = present([
     can('users.write') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },
     can('centers.write') && { key: '/admin/centers', icon: <ClusterOutlined />, label: <Link to="/admin/centers">{t('nav.centers')}</Link> },
+    can('deliveries.manage') && { key: '/admin/deliveries', icon: <SendOutlined />, label: <Link to="/admin/deliveries">{t('nav.deliveries')}</Link> },
     can('audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
-  ].filter((item) => item !== false);
+  ]);
+  // Groups only when expanded: a collapsed sider shows icons alone.
+  const group = (key: string, label: string, children: Item[]) =>
+    children.length === 0 ? [] : collapsed ? children : [{ type: 'group' as const, key, label, children }];
+  const items = [...work, ...group('time-rules', t('nav.timeRulesGroup'), timeRules), ...group('system', t('nav.systemGroup'), system)];
 
   // The longest menu key that prefixes the path is the current page (/tickets/new beats /tickets).
-  const selectedKey = items
+  const selectedKey = [...work, ...timeRules, ...system]
     .map((i) => i.key)
     .filter((key) => location.pathname === key || location.pathname.startsWith(key + '/'))
     .sort((a, b) => b.length - a.length)[0];
@@ -51,6 +77,7 @@ export function StaffLayout() {
         <Layout.Header className="app-header">
           <span />
           <span className="app-header-right">
+            <NotificationBell />
             <LanguageSwitch />
             <UserMenu />
           </span>

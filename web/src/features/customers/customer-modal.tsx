@@ -1,4 +1,4 @@
-/** Create or edit a customer organisation. */
+/** Create or edit a customer organisation, including its service level (SLA policy). */
 import { Form, Input, Modal } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,7 @@ import { useSaveCustomer } from '../../api/customers';
 import type { Customer } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { handleFormError, validated } from '../../components/form-errors';
-import { CenterSelect } from '../../components/selects';
+import { CenterSelect, PolicySelect } from '../../components/selects';
 
 interface CustomerValues {
   name: string;
@@ -14,6 +14,7 @@ interface CustomerValues {
   industry?: string;
   region?: string;
   centerId?: string | null;
+  slaPolicyId?: string | null;
   notes?: string;
 }
 
@@ -41,6 +42,7 @@ export function CustomerModal({
         industry: customer.industry ?? '',
         region: customer.region ?? '',
         centerId: customer.centerId,
+        slaPolicyId: customer.slaPolicyId,
         notes: customer.notes ?? '',
       });
     }
@@ -56,6 +58,7 @@ export function CustomerModal({
         industry: values.industry?.trim() || null,
         region: values.region?.trim() || null,
         centerId: values.centerId ?? null,
+        slaPolicyId: values.slaPolicyId ?? null,
         notes: values.notes?.trim() || null,
       });
       showSuccess(customer ? t('common.saved') : t('customers.created', { name: saved.name }));
@@ -96,6 +99,9 @@ export function CustomerModal({
             <CenterSelect placeholder={t('customers.center')} />
           </Form.Item>
         </div>
+        <Form.Item name="slaPolicyId" label={t('customers.slaPolicy')} extra={t('customers.slaPolicyHint')}>
+          <PolicySelect data-testid="customer-sla-policy-select" />
+        </Form.Item>
         <Form.Item name="notes" label={t('customers.notes')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
         </Form.Item>

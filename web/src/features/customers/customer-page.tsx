@@ -7,6 +7,7 @@ import { Link, useParams } from 'react-router';
 import { useCenters } from '../../api/admin';
 import { isNotFound } from '../../api/client';
 import { useAddSite, useCustomer } from '../../api/customers';
+import { usePolicies } from '../../api/time-rules';
 import type { Contact, Site } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { handleFormError, validated } from '../../components/form-errors';
@@ -57,6 +58,7 @@ export function CustomerPage() {
   const can = useCan();
   const customer = useCustomer(id);
   const centers = useCenters(can('centers.read'));
+  const policies = usePolicies(can('time_rules.read'));
   const [editing, setEditing] = useState(false);
   const [contactDialog, setContactDialog] = useState<{ contact: Contact | null } | null>(null);
   const [addingSite, setAddingSite] = useState(false);
@@ -74,6 +76,8 @@ export function CustomerPage() {
   }
   const c = customer.data;
   const centerName = centers.data?.find((x) => x.id === c.centerId)?.name;
+  const policy = c.slaPolicyId ? policies.data?.find((p) => p.id === c.slaPolicyId) : policies.data?.find((p) => p.isDefault);
+  const policyText = policy ? (c.slaPolicyId ? policy.name : t('customers.defaultPolicy', { name: policy.name })) : c.slaPolicyId ? '…' : t('customers.defaultPolicyUnnamed');
   const canWriteContacts = can('contacts.write');
 
   const contactColumns: TableColumnsType<Contact> = [
@@ -137,6 +141,18 @@ export function CustomerPage() {
             { key: 'industry', label: t('customers.industry'), children: c.industry ?? '—' },
             { key: 'region', label: t('customers.region'), children: c.region ?? '—' },
             { key: 'center', label: t('customers.center'), children: centerName ?? '—' },
+            {
+              key: 'sla',
+              label: t('customers.slaPolicy'),
+              children:
+                policy && can('time_rules.read') ? (
+                  <Link to={`/admin/sla-policies/${policy.id}`} data-testid="customer-sla-policy">
+                    {policyText}
+                  </Link>
+                ) : (
+                  <span data-testid="customer-sla-policy">{policyText}</span>
+                ),
+            },
             { key: 'open', label: t('customers.openTickets'), children: c.openTickets },
             ...(c.notes ? [{ key: 'notes', label: t('customers.notes'), children: c.notes, span: 3 }] : []),
           ]}

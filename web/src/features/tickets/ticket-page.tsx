@@ -1,11 +1,11 @@
 /**
  * /tickets/:id — header with status actions, description, timeline with the comment box, and a
- * side column with the details, assignment and attachments. Staff and portal share the page;
+ * side column with the SLA panel, the details, assignment and attachments. Staff and portal share the page;
  * permissions decide what is offered (the API already filters what a customer may see).
  */
 import { ArrowLeftOutlined, EditOutlined, StarFilled, StarOutlined, WarningOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { isNotFound } from '../../api/client';
@@ -14,6 +14,7 @@ import type { Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { AssigneeSelect } from '../../components/selects';
 import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
+import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
 import { DateTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
@@ -21,6 +22,7 @@ import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
+import { SlaPanel } from './sla-panel';
 import { EditTicketModal, SeverityModal } from './ticket-dialogs';
 import { Timeline } from './timeline';
 import { TransitionActions } from './transition-actions';
@@ -104,6 +106,12 @@ export function TicketPage() {
   const events = useTicketEvents(id, ticket.isSuccess);
   const [dialog, setDialog] = useState<'edit' | 'severity' | null>(null);
   const backLabel = portal ? t('portal.myTickets') : t('nav.queue');
+  const labels = useLabels();
+  // Custom milestones have names only the policy knows; the timeline borrows them.
+  const milestoneNames = useMemo(
+    () => Object.fromEntries((ticket.data?.sla ?? []).map((m) => [m.milestone, m.name[labels.lang]])),
+    [ticket.data?.sla, labels.lang],
+  );
   useDocumentTitle(ticket.data ? `${ticket.data.number} ${ticket.data.title}` : null);
 
   if (ticket.isPending) return <PageSkeleton />;
@@ -134,6 +142,8 @@ export function TicketPage() {
               </span>
               <StatusTag status={tk.status} />
               <SeverityTag severity={tk.severity} withName />
+              {!portal && tk.slaBadge && <SlaBadge badge={tk.slaBadge} status={tk.status} />}
+              {!portal && <EscalationTag level={tk.escalationLevel} />}
             </div>
             <Typography.Title level={4} className="ticket-title-heading" data-testid="ticket-title">
               {tk.title}
@@ -163,11 +173,12 @@ export function TicketPage() {
             </div>
           </Card>
           <Card size="small" title={t('ticket.timeline')} className="section-card">
-            {events.isPending ? <PageSkeleton /> : <Timeline events={events.data ?? []} />}
+            {events.isPending ? <PageSkeleton /> : <Timeline events={events.data ?? []} milestoneNames={milestoneNames} />}
             {can('tickets.comment') && <CommentBox ticketId={tk.id} canInternal={can('tickets.comment_internal')} />}
           </Card>
         </Col>
         <Col xs={24} lg={8}>
+          <SlaPanel ticket={tk} />
           <Card size="small" title={t('ticket.details')} className="section-card">
             <Details ticket={tk} />
           </Card>

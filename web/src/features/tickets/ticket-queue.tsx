@@ -12,6 +12,7 @@ import { useTicketList } from '../../api/tickets';
 import type { TicketSummary } from '../../api/types';
 import { LoadError, LoadingRows } from '../../components/states';
 import { AssigneeSelect, CustomerSelect } from '../../components/selects';
+import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
 import { RelativeTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
@@ -100,7 +101,22 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
       ? [{ title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true }]
       : []),
     { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity) => <SeverityTag severity={s} /> },
-    { title: t('queue.columns.status'), dataIndex: 'status', width: 110, render: (s: TicketStatus) => <StatusTag status={s} /> },
+    { title: t('queue.columns.status'), dataIndex: 'status', width: 124, render: (s: TicketStatus) => <StatusTag status={s} /> },
+    ...(staff
+      ? [
+          {
+            title: t('queue.columns.sla'),
+            key: 'sla',
+            width: 240,
+            render: (_: unknown, row: TicketSummary) => (
+              <span className="queue-sla">
+                {row.slaBadge ? <SlaBadge badge={row.slaBadge} status={row.status} /> : <span className="muted">—</span>}
+                <EscalationTag level={row.escalationLevel} />
+              </span>
+            ),
+          },
+        ]
+      : []),
     {
       title: t('queue.columns.assignee'),
       dataIndex: 'assignee',

@@ -1,6 +1,7 @@
 /**
  * The ticket's history as the customer and the team lived it: one icon and sentence per event,
- * comments in full; internal notes on a yellow background with an 内部 tag.
+ * comments in full; internal notes on a yellow background with an 内部 tag. SLA events (a
+ * milestone recorded with its note, a breach, an escalation with who was told) read the same way.
  */
 import {
   ClockCircleOutlined,
@@ -21,7 +22,8 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Severity, TicketStatus } from '../../../../common/domain';
 import type { TicketEvent } from '../../api/types';
-import { RelativeTime } from '../../components/time';
+import { formatTarget } from '../../components/duration';
+import { formatDateTime, RelativeTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
 
 /** Image types the server shows inline (`?inline=1`); others download. */
@@ -49,10 +51,15 @@ const ICONS: Record<string, React.ReactNode> = {
   escalated: <RiseOutlined />,
 };
 
-const milestoneName = (code: unknown, t: TFunction) =>
-  t(`milestone.${str(code)}` as 'milestone.respond', { defaultValue: str(code) }) as string;
+/** The policy's name for a milestone when the page knows it (custom ones), else the built-in name. */
+type MilestoneNames = Record<string, string>;
+const milestoneName = (code: unknown, t: TFunction, names: MilestoneNames) =>
+  names[str(code)] ?? (t(`milestone.${str(code)}` as 'milestone.respond', { defaultValue: str(code) }) as string);
 
-function sentence(event: TicketEvent, t: TFunction, labels: Labels): string {
+const names = (value: unknown, labels: Labels) =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').join(labels.lang === 'zh' ? '、' : ', ') : '';
+
+function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: MilestoneNames): string {
   const actor = event.actor?.name ?? t('event.system');
   const d = event.data;
   switch (event.kind) {
@@ -83,11 +90,18 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels): string {
     case 'attachment':
       return t('event.attachment', { actor });
     case 'milestone':
-      return t('event.milestone', { actor, milestone: milestoneName(d.milestone, t) });
+      return t('event.milestone', { actor, milestone: milestoneName(d.milestone, t, milestones) });
     case 'sla_breached':
-      return t('event.slaBreached', { milestone: milestoneName(d.milestone, t) });
-    case 'escalated':
-      return t('event.escalated', { level: typeof d.level === 'number' ? d.level : '' });
+      return d.dueAt
+        ? t('event.slaBreachedAt', { milestone: milestoneName(d.milestone, t, milestones), due: formatDateTime(str(d.dueAt)) })
+        : t('event.slaBreached', { milestone: milestoneName(d.milestone, t, milestones) });
+    case 'escalated': {
+      const level = typeof d.level === 'number' ? d.level : '';
+      const after = typeof d.afterMinutes === 'number' ? formatTarget(d.afterMinutes, t) : '';
+      const who = names(d.recipients, labels);
+      if (after && who) return t('event.escalatedTo', { level, after, who });
+      return t('event.escalated', { level });
+    }
     default:
       return t('event.unknown', { actor, kind: event.kind });
   }
@@ -120,7 +134,6 @@ function EventBody({ event, t }: { event: TicketEvent; t: TFunction }) {
       return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
     case 'status_changed':
     case 'milestone':
-    case 'escalated':
       return event.body ? <div className="timeline-note">{event.body}</div> : null;
     case 'severity_changed':
       return event.body ? <div className="timeline-note">{t('event.reason', { reason: event.body })}</div> : null;
@@ -131,7 +144,7 @@ function EventBody({ event, t }: { event: TicketEvent; t: TFunction }) {
   }
 }
 
-export function Timeline({ events }: { events: TicketEvent[] }) {
+export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[]; milestoneNames?: MilestoneNames }) {
   const { t } = useTranslation();
   const labels = useLabels();
   if (events.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('event.empty')} />;
@@ -153,7 +166,7 @@ export function Timeline({ events }: { events: TicketEvent[] }) {
             </span>
             <div className="timeline-content">
               <div className="timeline-head">
-                <span className="timeline-sentence">{sentence(event, t, labels)}</span>
+                <span className="timeline-sentence">{sentence(event, t, labels, milestoneNames)}</span>
                 {internal && (
                   <Tag color="gold" className="timeline-internal-tag" data-testid="internal-tag">
                     {t('event.internal')}

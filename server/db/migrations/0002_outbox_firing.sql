@@ -1,0 +1,3 @@
+ALTER TABLE "outbox" ADD COLUMN "firing_id" bigint;--> statement-breakpoint
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_firing_id_ticket_firings_id_fk" FOREIGN KEY ("firing_id") REFERENCES "public"."ticket_firings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "outbox_firing_recipient_key" ON "outbox" USING btree ("firing_id","channel",coalesce("user_id"::text, "email")) WHERE "outbox"."firing_id" is not null;

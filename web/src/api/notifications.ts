@@ -1,0 +1,67 @@
+/** The bell (my in-app notifications) and, for administrators, the delivery queue. */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, qs } from './client';
+import type { DeliveryOverview, NotificationPage } from './types';
+
+export const notificationKeys = {
+  bell: ['notifications'] as const,
+  deliveries: (status?: string) => ['deliveries', status ?? 'all'] as const,
+};
+
+/** How often the bell asks for news; it also asks when the window regains focus. */
+export const BELL_POLL_MS = 30_000;
+
+export function useNotifications() {
+  return useQuery({
+    queryKey: notificationKeys.bell,
+    queryFn: ({ signal }) => api.get<NotificationPage>(`/api/notifications${qs({ limit: 20 })}`, { signal }),
+    refetchInterval: BELL_POLL_MS,
+    refetchOnWindowFocus: 'always',
+    staleTime: 10_000,
+  });
+}
+
+export function useMarkNotificationRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.post<void>(`/api/notifications/${id}/read`),
+    onMutate: (id) => {
+      // Mark it at once; the refetch below brings the server's word.
+      client.setQueryData<NotificationPage>(notificationKeys.bell, (page) =>
+        page && page.items.some((n) => n.id === id && !n.readAt)
+          ? {
+              unreadCount: Math.max(0, page.unreadCount - 1),
+              items: page.items.map((n) => (n.id === id ? { ...n, readAt: new Date().toISOString() } : n)),
+            }
+          : page,
+      );
+    },
+    onSettled: () => void client.invalidateQueries({ queryKey: notificationKeys.bell }),
+  });
+}
+
+export function useMarkAllNotificationsRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/api/notifications/read-all'),
+    onSettled: () => void client.invalidateQueries({ queryKey: notificationKeys.bell }),
+  });
+}
+
+export function useDeliveries(status: 'pending' | 'sent' | 'failed' | undefined, enabled = true) {
+  return useQuery({
+    queryKey: notificationKeys.deliveries(status),
+    queryFn: ({ signal }) => api.get<DeliveryOverview>(`/api/admin/deliveries${qs({ status, limit: 200 })}`, { signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+    enabled,
+  });
+}
+
+export function useRetryDelivery() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.post<void>(`/api/admin/deliveries/${id}/retry`),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['deliveries'] }),
+  });
+}

@@ -1,0 +1,184 @@
+/**
+ * The ticket's time promises: each milestone of its SLA policy with its state, target, due time,
+ * who met it when, paused time and a bar of time used; the buttons that record plan / arrival /
+ * restoration / custom milestones; and the escalation steps fired so far.
+ */
+import {
+  CheckCircleFilled,
+  ClockCircleOutlined,
+  CloseCircleFilled,
+  EditOutlined,
+  HourglassOutlined,
+  MinusCircleOutlined,
+  PauseCircleOutlined,
+} from '@ant-design/icons';
+import { Button, Card, Progress, Tag, Tooltip, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { TicketStatus } from '../../../../common/domain';
+import { useCalendars } from '../../api/time-rules';
+import type { Calendar, SlaMilestone, Ticket } from '../../api/types';
+import { formatCountdown, formatMinutes, formatTarget } from '../../components/duration';
+import { badgeTone, TONE_COLORS } from '../../components/sla-badge';
+import { DateTime, formatDateTime } from '../../components/time';
+import { useCountdownNow } from '../../components/use-now';
+import { useLabels } from '../../i18n/labels';
+import { isPortalUser, useCan, useMe } from '../auth/session';
+import { EscalationList } from './escalation-list';
+import { MilestoneActions } from './milestone-actions';
+import { SlaPolicyModal } from './sla-policy-modal';
+
+const OPEN: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending_customer'];
+export const isOpenTicket = (status: TicketStatus) => OPEN.includes(status);
+
+const TONE_STROKE = { ok: '#52c41a', amber: '#fa8c16', red: '#f5222d', paused: '#bfbfbf', muted: '#d9d9d9' } as const;
+
+function StateIcon({ milestone, tone }: { milestone: SlaMilestone; tone: keyof typeof TONE_STROKE }) {
+  switch (milestone.state) {
+    case 'met':
+      return <CheckCircleFilled style={{ color: '#52c41a' }} />;
+    case 'breached':
+      return <CloseCircleFilled style={{ color: '#f5222d' }} />;
+    case 'paused':
+      return <PauseCircleOutlined style={{ color: '#8c8c8c' }} />;
+    case 'waiting':
+      return <HourglassOutlined style={{ color: '#8c8c8c' }} />;
+    case 'cancelled':
+      return <MinusCircleOutlined style={{ color: '#bfbfbf' }} />;
+    default:
+      return <ClockCircleOutlined style={{ color: TONE_STROKE[tone] }} />;
+  }
+}
+
+/** Share of the window from start to due that has passed (wall-clock, so an estimate on working-time calendars). */
+function usedPercent(m: SlaMilestone, now: number): number | null {
+  if (!m.startedAt || !m.dueAt) return null;
+  const start = Date.parse(m.startedAt);
+  const due = Date.parse(m.dueAt);
+  const end = m.metAt ? Date.parse(m.metAt) : now;
+  if (due <= start) return end >= due ? 100 : 0;
+  return Math.max(0, Math.min(100, Math.round(((end - start) / (due - start)) * 100)));
+}
+
+function MilestoneRow({ milestone: m, calendar, open }: { milestone: SlaMilestone; calendar: Calendar | undefined; open: boolean }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const dueAt = m.dueAt ? Date.parse(m.dueAt) : null;
+  const live = open && (m.state === 'running' || m.state === 'paused');
+  const now = useCountdownNow(live ? dueAt : null);
+  // Amber is not sent per milestone: 75 % of the window, as the queue badge computes it.
+  const amberAt = m.startedAt && dueAt !== null ? Date.parse(m.startedAt) + (dueAt - Date.parse(m.startedAt)) * 0.75 : null;
+  const tone = m.state === 'met' ? 'ok' : badgeTone(m.state, dueAt, amberAt, now);
+  const percent = usedPercent(m, now);
+  const lateMet = m.state === 'breached' && m.metAt;
+  const stateLabel = lateMet ? t('sla.state.metLate') : t(`sla.state.${m.state}`);
+  const name = m.name[labels.lang];
+
+  let countdown: string | null = null;
+  if (live && dueAt !== null && m.state === 'running') {
+    countdown = now < dueAt ? t('sla.left', { time: formatCountdown(dueAt - now, t, true) }) : t('sla.overdue', { time: formatCountdown(now - dueAt, t, false) });
+  }
+
+  return (
+    <li className={`sla-milestone sla-milestone-${m.state}`} data-testid="sla-milestone" data-milestone={m.milestone} data-state={m.state}>
+      <div className="sla-milestone-head">
+        <span className="sla-milestone-icon" aria-hidden>
+          <StateIcon milestone={m} tone={tone} />
+        </span>
+        <span className="sla-milestone-name">{name}</span>
+        <Tag color={m.state === 'met' ? 'green' : m.state === 'breached' ? 'red' : TONE_COLORS[tone]} className="sla-state-tag" data-testid="sla-state">
+          {stateLabel}
+        </Tag>
+        {countdown && <span className={`sla-countdown sla-countdown-${tone}`}>{countdown}</span>}
+      </div>
+      <div className="sla-milestone-facts">
+        <span>
+          {t('sla.target')} {formatTarget(m.targetMinutes, t, calendar)}
+          {calendar ? ` · ${labels.lang === 'en' ? (calendar.nameEn ?? calendar.name) : calendar.name}` : ''}
+        </span>
+        {m.dueAt && (
+          <span>
+            {m.state === 'paused' ? t('sla.dueIfResumed') : t('sla.due')} <DateTime value={m.dueAt} />
+          </span>
+        )}
+        {m.state === 'waiting' && <span>{t('sla.waitingHint')}</span>}
+        {m.metAt && (
+          <span data-testid="sla-met">
+            {t('sla.metAt')} <DateTime value={m.metAt} />
+            {m.metBy ? ` · ${m.metBy.name}` : ''}
+          </span>
+        )}
+        {m.pausedMinutes > 0 && <span>{t('sla.paused', { time: formatMinutes(m.pausedMinutes, t) })}</span>}
+      </div>
+      {percent !== null && m.state !== 'cancelled' && (
+        <Tooltip title={t('sla.usedHint', { percent, due: formatDateTime(m.dueAt) })}>
+          <Progress
+            percent={percent}
+            size="small"
+            showInfo={false}
+            strokeColor={m.state === 'met' ? '#52c41a' : TONE_STROKE[tone]}
+            status={m.state === 'breached' ? 'exception' : 'normal'}
+            className="sla-progress"
+          />
+        </Tooltip>
+      )}
+    </li>
+  );
+}
+
+export function SlaPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const can = useCan();
+  const portal = isPortalUser(me);
+  const calendars = useCalendars(can('time_rules.read'));
+  const byKey = useMemo(() => new Map((calendars.data ?? []).map((c) => [c.key, c])), [calendars.data]);
+  const [changing, setChanging] = useState(false);
+  const open = isOpenTicket(ticket.status);
+  const mayChangePolicy = (me.role === 'admin' || me.role === 'manager') && open;
+
+  const policy = ticket.slaPolicy ? (
+    can('time_rules.read') ? (
+      <Link to={`/admin/sla-policies/${ticket.slaPolicy.id}`} data-testid="sla-policy-name">
+        {ticket.slaPolicy.name}
+      </Link>
+    ) : (
+      <span data-testid="sla-policy-name">{ticket.slaPolicy.name}</span>
+    )
+  ) : (
+    <span className="muted">{t('sla.noPolicy')}</span>
+  );
+
+  return (
+    <Card
+      size="small"
+      title={t('sla.title')}
+      className="section-card sla-panel"
+      data-testid="sla-panel"
+      extra={
+        <span className="sla-policy">
+          {t('sla.policy')} {policy}
+          {mayChangePolicy && (
+            <Tooltip title={t('sla.changePolicy')}>
+              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('sla.changePolicy')} onClick={() => setChanging(true)} data-testid="sla-change-policy" />
+            </Tooltip>
+          )}
+        </span>
+      }
+    >
+      {ticket.sla.length === 0 ? (
+        <Typography.Text type="secondary">{t('sla.none')}</Typography.Text>
+      ) : (
+        <ol className="sla-milestones">
+          {ticket.sla.map((m) => (
+            <MilestoneRow key={m.milestone} milestone={m} calendar={byKey.get(m.calendar)} open={open} />
+          ))}
+        </ol>
+      )}
+      {!portal && open && can('tickets.milestones') && <MilestoneActions ticket={ticket} />}
+      {!portal && <EscalationList ticketId={ticket.id} level={ticket.escalationLevel} />}
+      {mayChangePolicy && <SlaPolicyModal ticket={ticket} open={changing} onClose={() => setChanging(false)} />}
+    </Card>
+  );
+}
