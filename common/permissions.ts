@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'tickets.comment': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
   /** Internal notes are never shown to customers. */
   'tickets.comment_internal': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  /** Internal bookkeeping of a ticket (fired escalations with their recipients). */
+  'tickets.internal': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
   'tickets.attach': ['admin', 'manager', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
   'customers.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
   'customers.write': ['admin', 'manager', 'dispatcher'],

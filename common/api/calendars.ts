@@ -67,6 +67,8 @@ export const Calendar = z.object({
   exceptionCount: z.number().int(),
   /** The last year with any holiday or make-up day entered; later years have weekends only. */
   lastExceptionYear: z.number().int().nullable(),
+  /** Holidays and make-up days entered per year, so a half-entered year stands out. */
+  years: z.array(z.object({ year: z.number().int(), holidays: z.number().int(), workdays: z.number().int() })),
   updatedAt: Instant,
 });
 export type Calendar = z.infer<typeof Calendar>;

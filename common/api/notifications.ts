@@ -42,6 +42,8 @@ export type Delivery = z.infer<typeof Delivery>;
 
 export const DeliveryListQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
+  /** Older than this id: the next page. */
+  before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

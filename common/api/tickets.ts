@@ -57,15 +57,21 @@ const PersonRef = z.object({ id: Id, name: z.string() }).nullable();
 export const SLA_STATES = ['waiting', 'running', 'paused', 'met', 'breached', 'cancelled'] as const;
 
 /** One SLA milestone clock of a ticket. */
+const LocalizedName = z.object({ zh: z.string(), en: z.string() });
+
 export const SlaMilestone = z.object({
   milestone: z.string(),
-  name: z.object({ zh: z.string(), en: z.string() }),
+  name: LocalizedName,
+  /** What the clock counts from: the report, or another milestone being met. */
+  anchor: z.union([z.literal('reported'), z.object({ milestone: z.string() })]),
   /** running | paused | met | breached; also waiting (its anchor milestone is not met yet) and cancelled (the ticket stopped before it was due). */
   state: z.enum(SLA_STATES),
   targetMinutes: z.number(),
   calendar: z.string(),
   startedAt: Instant.nullable(),
   dueAt: Instant.nullable(),
+  /** From here on 75 % of the target is used (amber). */
+  amberAt: Instant.nullable(),
   metAt: Instant.nullable(),
   metBy: z.object({ id: Id, name: z.string() }).nullable(),
   breachedAt: Instant.nullable(),
@@ -76,6 +82,7 @@ export type SlaMilestone = z.infer<typeof SlaMilestone>;
 /** What the queue's countdown badge shows: the unmet milestone due next. */
 export const SlaBadge = z.object({
   milestone: z.string(),
+  name: LocalizedName,
   dueAt: Instant,
   /** From here on the badge is amber (75 % of the target used). */
   amberAt: Instant.nullable(),
@@ -108,7 +115,15 @@ export const Ticket = z.object({
   following: z.boolean(),
   escalationLevel: z.number().int(),
   slaBadge: SlaBadge.nullable(),
-  slaPolicy: z.object({ id: Id, name: z.string() }).nullable(),
+  slaPolicy: z
+    .object({
+      id: Id,
+      name: z.string(),
+      nameEn: z.string().nullable(),
+      /** Where it comes from: set on this ticket, the customer's service level, or the default. */
+      source: z.enum(['ticket', 'customer', 'default']),
+    })
+    .nullable(),
   sla: z.array(SlaMilestone),
 });
 export type Ticket = z.infer<typeof Ticket>;

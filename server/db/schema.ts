@@ -208,6 +208,7 @@ export const tickets = pgTable(
     nextDueAt: instant('next_due_at'),
     /** The unmet milestone due next, for the queue's countdown badge and its sort. */
     slaMilestone: text('sla_milestone'),
+    slaMilestoneName: jsonb('sla_milestone_name').$type<{ zh: string; en: string }>(),
     slaDueAt: instant('sla_due_at'),
     slaAmberAt: instant('sla_amber_at'),
     slaState: text('sla_state'),

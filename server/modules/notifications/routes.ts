@@ -84,7 +84,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
         .select({ row: outbox, userName: users.name })
         .from(outbox)
         .leftJoin(users, eq(users.id, outbox.userId))
-        .where(request.query.status ? eq(outbox.status, request.query.status) : undefined)
+        .where(and(request.query.status ? eq(outbox.status, request.query.status) : undefined, request.query.before ? lt(outbox.id, request.query.before) : undefined))
         .orderBy(desc(outbox.id))
         .limit(request.query.limit);
       const n = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;

@@ -74,17 +74,25 @@ export async function loadFacts(tx: Db, ticket: TicketRow): Promise<TicketClockF
   };
 }
 
-export async function policyFor(tx: Db, rules: TimeRules, ticket: TicketRow): Promise<PolicyInForce | undefined> {
-  if (ticket.slaPolicyId) return rules.policy(ticket.slaPolicyId) ?? rules.defaultPolicy;
+export type PolicySource = 'ticket' | 'customer' | 'default';
+
+/** The policy in force: the ticket's own, else its customer's service level, else the default. */
+export async function policyFor(tx: Db, rules: TimeRules, ticket: TicketRow): Promise<{ policy: PolicyInForce | undefined; source: PolicySource }> {
+  const own = ticket.slaPolicyId ? rules.policy(ticket.slaPolicyId) : undefined;
+  if (own) return { policy: own, source: 'ticket' };
   const [customer] = await tx.select({ slaPolicyId: customers.slaPolicyId }).from(customers).where(eq(customers.id, ticket.customerId));
-  return (customer?.slaPolicyId && rules.policy(customer.slaPolicyId)) || rules.defaultPolicy;
+  const theirs = customer?.slaPolicyId ? rules.policy(customer.slaPolicyId) : undefined;
+  if (theirs) return { policy: theirs, source: 'customer' };
+  return { policy: rules.defaultPolicy, source: 'default' };
 }
 
 const minutesText = (minutes: number) =>
   minutes % 1440 === 0 ? `${minutes / 1440} 天` : minutes % 60 === 0 ? `${minutes / 60} 小时` : `${minutes} 分钟`;
 
 export function createSlaEngine(options: EngineOptions) {
-  const milestoneName = (m: MilestoneState) => m.name?.zh ?? (isBuiltInMilestone(m.milestone) ? BUILT_IN_MILESTONE_NAMES[m.milestone].zh : m.milestone);
+  const milestoneNames = (m: MilestoneState) =>
+    m.name ?? (isBuiltInMilestone(m.milestone) ? BUILT_IN_MILESTONE_NAMES[m.milestone] : { zh: m.milestone, en: m.milestone });
+  const milestoneName = (m: MilestoneState) => milestoneNames(m).zh;
   const link = (ticket: TicketRow) => `${options.publicUrl}/tickets/${ticket.id}`;
 
   async function fireEscalation(tx: Db, ticket: TicketRow, step: EscalationStep, now: Date, firingId: number) {
@@ -131,7 +139,7 @@ export function createSlaEngine(options: EngineOptions) {
       const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId));
       if (!ticket) return null;
       const rules = await options.registry.get(tx);
-      const policy = await policyFor(tx, rules, ticket);
+      const { policy } = await policyFor(tx, rules, ticket);
       const facts = await loadFacts(tx, ticket);
       const firedRows = await tx.select({ key: ticketFirings.key }).from(ticketFirings).where(eq(ticketFirings.ticketId, ticket.id));
       const fired = new Set(firedRows.map((r) => r.key));
@@ -168,13 +176,16 @@ export function createSlaEngine(options: EngineOptions) {
       }
 
       const candidates = [sla.nextAt, esc.nextAt, ...(mode.fire ? [] : due.map((d) => d.at))].filter((x): x is number => x !== null);
-      const summary = queueSummary(milestones);
+      // A stopped ticket owes nothing more: no badge, and it sorts after every running clock.
+      const summary = facts.stoppedAt === null ? queueSummary(milestones) : null;
+      const summaryName = summary ? milestoneNames(milestones.find((m) => m.milestone === summary.milestone)!) : null;
       await tx
         .update(tickets)
         .set({
           nextDueAt: candidates.length ? new Date(Math.min(...candidates)) : null,
           escalationLevel: Math.max(ticket.escalationLevel, mode.fire ? esc.level : 0),
           slaMilestone: summary?.milestone ?? null,
+          slaMilestoneName: summaryName,
           slaDueAt: summary ? new Date(summary.dueAt) : null,
           slaAmberAt: summary?.amberAt ? new Date(summary.amberAt) : null,
           slaState: summary?.state ?? null,

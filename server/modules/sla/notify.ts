@@ -74,7 +74,13 @@ export async function resolveRecipients(tx: Db, ticket: TicketRow, recipients: r
           .select()
           .from(escalationContacts)
           .where(r.kind === 'contact' ? eq(escalationContacts.id, r.contactId) : eq(escalationContacts.isVendorCenter, true));
-        found.push(...rows.map((c) => ({ userId: null, email: c.email, name: c.organisation ? `${c.organisation} ${c.name}` : c.name })));
+        found.push(
+          ...rows.map((c) => ({
+            userId: null,
+            email: c.email,
+            name: c.organisation && !c.name.includes(c.organisation) ? `${c.name}（${c.organisation}）` : c.name,
+          })),
+        );
         break;
       }
     }

@@ -33,8 +33,8 @@ export function slaRoutes(app: FastifyInstance, deps: { sla: SlaService; tickets
   r.get(
     '/api/tickets/:id/escalations',
     {
-      config: { auth: 'tickets.read' },
-      schema: { tags, summary: 'Escalation steps fired for this ticket, with time, rule and recipients', params: IdParams, response: { 200: z.array(EscalationFiring) } },
+      config: { auth: 'tickets.internal' },
+      schema: { tags, summary: 'Escalation steps fired for this ticket, with time, rule and recipients (staff only)', params: IdParams, response: { 200: z.array(EscalationFiring) } },
     },
     async (request) => deps.sla.escalations(actorOf(request), request.params.id),
   );

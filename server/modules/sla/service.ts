@@ -64,32 +64,36 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
 
   async function milestoneStates(db_: Db, ticketId: string, now: Date) {
     const [ticket] = await db_.select().from(tickets).where(eq(tickets.id, ticketId));
-    if (!ticket) return { policy: undefined, states: [] as MilestoneState[] };
+    if (!ticket) return { policy: undefined, source: 'default' as const, states: [] as MilestoneState[] };
     const rules = await registry.get(db_);
-    const policy = await policyFor(db_, rules, ticket);
-    if (!policy) return { policy, states: [] };
-    return { policy, states: computeMilestones(policy.definition, await loadFacts(db_, ticket), rules.calendar, now.getTime()) };
+    const { policy, source } = await policyFor(db_, rules, ticket);
+    if (!policy) return { policy, source, states: [] };
+    const states = computeMilestones(policy.definition, await loadFacts(db_, ticket), rules.calendar, now.getTime());
+    const targets = policy.definition.severities[ticket.severity] ?? [];
+    return { policy, source, states, targets };
   }
 
   const view: SlaView = {
     async view(db_, ticketId, now) {
-      const { policy, states } = await milestoneStates(db_, ticketId, now);
+      const { policy, source, states, targets } = await milestoneStates(db_, ticketId, now);
       const metByIds = [...new Set(states.map((s) => s.metBy).filter((x): x is string => Boolean(x)))];
       const people = metByIds.length ? await db_.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, metByIds)) : [];
       const milestones: SlaMilestone[] = states.map((s) => ({
         milestone: s.milestone,
         name: s.name ?? (isBuiltInMilestone(s.milestone) ? BUILT_IN_MILESTONE_NAMES[s.milestone] : { zh: s.milestone, en: s.milestone }),
+        anchor: targets?.find((target) => target.key === s.milestone)?.anchor ?? 'reported',
         state: s.state,
         targetMinutes: s.targetMinutes,
         calendar: s.calendar,
         startedAt: iso(s.startedAt),
         dueAt: iso(s.dueAt),
+        amberAt: iso(s.amberAt),
         metAt: iso(s.metAt),
         metBy: people.find((p) => p.id === s.metBy) ?? null,
         breachedAt: iso(s.breachedAt),
         pausedMinutes: Math.round(s.pausedMinutes * 100) / 100,
       }));
-      return { policy: policy ? { id: policy.id, name: policy.name } : null, milestones };
+      return { policy: policy ? { id: policy.id, name: policy.name, nameEn: policy.nameEn, source } : null, milestones };
     },
   };
 
@@ -119,6 +123,8 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
         }
         const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
         if (!row) throw new AppError('conflict', `Milestone "${input.milestone}" was already recorded`);
+        // A plan, a check-in or a restore is staff visibly acting on the report: it answers it too.
+        await stamp(tx, ticketId, 'respond', now, actor.id, null);
         await addEvent(tx, ticketId, actor.id, now, { kind: 'milestone', public: true, body: input.note ?? null, data: { milestone: input.milestone } });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticketId, 'milestone_met', null, { milestone: input.milestone, note: input.note ?? null });
         await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId));

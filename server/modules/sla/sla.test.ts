@@ -61,6 +61,8 @@ describe('escalation matrix (seed 000, calendar time)', () => {
     clock.advance(120);
     await sweep();
     expect((await dispatcher.get(`/api/tickets/${ticket.id}/escalations`)).body).toEqual([]);
+    // Stopped tickets owe nothing: no badge, so they sort after every running clock.
+    expect((await dispatcher.get(`/api/tickets?customerId=${customerId}`)).body.items[0].slaBadge).toBeNull();
     clock.advance(-120);
   });
 });
@@ -78,7 +80,15 @@ describe('SLA clocks', () => {
     expect(sla.plan.dueAt).toBe('2026-03-02T02:30:00.000Z');
     expect(sla.resolve.dueAt).toBe('2026-03-02T04:00:00.000Z');
     // The queue badge: the unmet milestone due next, amber from 75 % of its target.
-    expect(created.slaBadge).toEqual({ milestone: 'respond', state: 'running', dueAt: '2026-03-02T02:10:00.000Z', amberAt: '2026-03-02T02:07:30.000Z' });
+    expect(created.slaBadge).toEqual({
+      milestone: 'respond',
+      name: { zh: '响应', en: 'Respond' },
+      state: 'running',
+      dueAt: '2026-03-02T02:10:00.000Z',
+      amberAt: '2026-03-02T02:07:30.000Z',
+    });
+    expect(created.slaPolicy).toMatchObject({ name: '标准', nameEn: 'Standard', source: 'default' });
+    expect(sla.resolve).toMatchObject({ anchor: 'reported', amberAt: '2026-03-02T03:30:00.000Z' });
 
     clock.advance(5);
     await dispatcher.patch(`/api/tickets/${created.id}`, { assigneeId: engineer.user.id });
@@ -104,7 +114,10 @@ describe('SLA clocks', () => {
     const ticket = await t.factory.ticket({ severity: 'P2' });
     expect((await engineer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'respond' })).status).toBe(400);
     expect((await engineer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'arrive' })).status).toBe(400);
-    expect((await engineer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'plan' })).status).toBe(200);
+    const planned = await engineer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'plan', note: '更换主板' });
+    expect(planned.status).toBe(200);
+    // Recording the plan is staff visibly answering the report: respond is met with it.
+    expect(planned.body.sla.find((m: { milestone: string }) => m.milestone === 'respond')).toMatchObject({ state: 'met', metBy: { id: engineer.user.id } });
     expect((await engineer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'plan' })).status).toBe(409);
     const customer = await t.as('customer_user');
     expect((await customer.post(`/api/tickets/${ticket.id}/milestones`, { milestone: 'plan' })).status).toBe(403);

@@ -61,6 +61,7 @@ const summaryColumns = {
   createdBy: ref(sql`${creator.id}`, sql`${creator.name}`),
   escalationLevel: tickets.escalationLevel,
   slaMilestone: tickets.slaMilestone,
+  slaMilestoneName: tickets.slaMilestoneName,
   slaDueAt: tickets.slaDueAt,
   slaAmberAt: tickets.slaAmberAt,
   slaState: tickets.slaState,
@@ -109,7 +110,13 @@ export function toSummary(row: SummaryRow): TicketSummary {
     escalationLevel: row.escalationLevel,
     slaBadge:
       row.slaMilestone && row.slaDueAt && row.slaState
-        ? { milestone: row.slaMilestone, dueAt: iso(row.slaDueAt)!, amberAt: iso(row.slaAmberAt), state: row.slaState as SlaState }
+        ? {
+            milestone: row.slaMilestone,
+            name: row.slaMilestoneName ?? { zh: row.slaMilestone, en: row.slaMilestone },
+            dueAt: iso(row.slaDueAt)!,
+            amberAt: iso(row.slaAmberAt),
+            state: row.slaState as SlaState,
+          }
         : null,
   };
 }

@@ -43,7 +43,7 @@ const fieldError = (path: string, message: string) =>
 
 /** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
 export interface SlaView {
-  view(db: Db, ticketId: string, now: Date): Promise<{ policy: { id: string; name: string } | null; milestones: SlaMilestone[] }>;
+  view(db: Db, ticketId: string, now: Date): Promise<{ policy: Ticket['slaPolicy']; milestones: SlaMilestone[] }>;
 }
 
 export function createTicketService(deps: {
@@ -252,7 +252,16 @@ export function createTicketService(deps: {
           const from = await nameOf(tx, ticket.assigneeId);
           await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to: assignee ? { id: assignee.id, name: assignee.name } : null } });
         }
-        const rest = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
+        const rest: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
+        if (changes.slaPolicyId) {
+          // The timeline says which policy it was and became, not two ids.
+          const policyRef = async (policyId: unknown) => {
+            if (typeof policyId !== 'string') return null;
+            const [p] = await tx.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).where(eq(slaPolicies.id, policyId));
+            return p ?? null;
+          };
+          rest.slaPolicyId = { from: await policyRef(changes.slaPolicyId.from), to: await policyRef(changes.slaPolicyId.to) };
+        }
         if (Object.keys(rest).length) {
           await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
         }

@@ -4,7 +4,7 @@
  * "when would this be due?" preview. Every change is validated by compiling the whole calendar,
  * bumps the time-rules version and asks the sweep to re-derive every open ticket's clocks.
  */
-import { and, asc, count, eq, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Calendar, CalendarCreate, CalendarDetail, CalendarException, CalendarExceptionInput, CalendarUpdate, IcalImportResult } from '../../../common/api';
 import { CalendarCreate as CalendarCreateSchema, CalendarExceptionInput as ExceptionSchema } from '../../../common/api';
 import type { Db } from '../../db/client';
@@ -37,7 +37,13 @@ const toExceptionDto = (e: ExceptionRow): CalendarException => ({
   source: e.source,
 });
 
-function toDto(row: CalendarRow, stats: { n: number; lastDate: string | null }): Calendar {
+interface CalendarStats {
+  n: number;
+  lastDate: string | null;
+  years: Calendar['years'];
+}
+
+function toDto(row: CalendarRow, stats: CalendarStats): Calendar {
   return {
     id: row.id,
     key: row.key,
@@ -50,6 +56,7 @@ function toDto(row: CalendarRow, stats: { n: number; lastDate: string | null }):
     builtIn: row.builtIn,
     exceptionCount: stats.n,
     lastExceptionYear: stats.lastDate ? Number(stats.lastDate.slice(0, 4)) : null,
+    years: stats.years,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -59,12 +66,16 @@ const intervalsText = (list: ReadonlyArray<{ start: string; end: string }> | nul
   (list ?? []).map((i) => `${i.start}-${i.end}`).join(',');
 
 /** Compiles the definition to prove it valid; a mistake becomes a 400 naming the field. */
-function validate(def: CalendarDefinition) {
+function validate(def: CalendarDefinition, exceptionPaths?: 'input') {
   try {
     return compileCalendar(def);
   } catch (error) {
     if (error instanceof CalendarDefinitionError) {
-      throw new AppError('validation', error.message, { fields: [{ path: error.path, message: error.message }] });
+      // `weekly.1[0].end` → `weekly.1.0.end`, the dotted paths every other endpoint uses. When one
+      // exception is being saved, `exceptions[4].date` points into a list the client never sent.
+      let path = error.path.replace(/\[(\d+)\]/g, '.$1');
+      if (exceptionPaths === 'input') path = path.replace(/^exceptions\.\d+\.?/, '') || 'date';
+      throw new AppError('validation', error.message, { fields: [{ path, message: error.message }] });
     }
     throw error;
   }
@@ -80,13 +91,34 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
     return { row, exceptions };
   }
 
-  async function stats(tx: Db, id: string) {
-    const [s] = await tx
-      .select({ n: count(), lastDate: max(calendarExceptions.date) })
+  /** Exception counts per calendar and year, for one calendar or all. */
+  async function statsBy(tx: Db, id?: string): Promise<Map<string, CalendarStats>> {
+    const year = sql<string>`substr(${calendarExceptions.date}, 1, 4)`;
+    const grouped = await tx
+      .select({ calendarId: calendarExceptions.calendarId, year, kind: calendarExceptions.kind, n: count() })
       .from(calendarExceptions)
-      .where(eq(calendarExceptions.calendarId, id));
-    return { n: s?.n ?? 0, lastDate: s?.lastDate ?? null };
+      .where(id ? eq(calendarExceptions.calendarId, id) : undefined)
+      .groupBy(calendarExceptions.calendarId, year, calendarExceptions.kind);
+    const result = new Map<string, CalendarStats>();
+    for (const g of grouped) {
+      const stats = result.get(g.calendarId) ?? { n: 0, lastDate: null, years: [] };
+      let entry = stats.years.find((y) => y.year === Number(g.year));
+      if (!entry) stats.years.push((entry = { year: Number(g.year), holidays: 0, workdays: 0 }));
+      if (g.kind === 'holiday') entry.holidays += g.n;
+      else entry.workdays += g.n;
+      stats.n += g.n;
+      result.set(g.calendarId, stats);
+    }
+    for (const stats of result.values()) {
+      stats.years.sort((a, b) => a.year - b.year);
+      const last = stats.years.at(-1);
+      stats.lastDate = last ? `${last.year}-12-31` : null;
+    }
+    return result;
   }
+
+  const EMPTY: CalendarStats = { n: 0, lastDate: null, years: [] };
+  const stats = async (tx: Db, id: string) => (await statsBy(tx, id)).get(id) ?? EMPTY;
 
   /** After any change: record it, bump the version, re-derive open tickets' clocks. */
   async function changed(tx: Db, actor: Actor, id: string, action: string, before: unknown, after: unknown) {
@@ -100,14 +132,8 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
   return {
     async list(): Promise<Calendar[]> {
       const rows = await db.select().from(calendars).orderBy(asc(calendars.key));
-      const all = await db
-        .select({ calendarId: calendarExceptions.calendarId, n: count(), lastDate: max(calendarExceptions.date) })
-        .from(calendarExceptions)
-        .groupBy(calendarExceptions.calendarId);
-      return rows.map((row) => {
-        const s = all.find((a) => a.calendarId === row.id);
-        return toDto(row, { n: s?.n ?? 0, lastDate: s?.lastDate ?? null });
-      });
+      const all = await statsBy(db);
+      return rows.map((row) => toDto(row, all.get(row.id) ?? EMPTY));
     },
 
     async get(id: string, year?: number): Promise<CalendarDetail> {
@@ -128,7 +154,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
           .values({ ...input, nameEn: input.nameEn ?? null, weekly: input.weekly as CalendarRow['weekly'], builtIn: false, createdAt: now, updatedAt: now })
           .returning();
         await changed(tx, actor, row!.id, 'created', null, input);
-        return toDto(row!, { n: 0, lastDate: null });
+        return toDto(row!, EMPTY);
       });
     },
 
@@ -176,7 +202,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
           throw new AppError('validation', 'intervals: a holiday has no working hours', { fields: [{ path: 'intervals', message: 'not allowed on a holiday' }] });
         }
         const candidate = { id: 'new', calendarId: id, date: input.date, kind: input.kind, name: input.name ?? null, intervals: input.intervals ?? null, source: 'admin' as const };
-        validate(toDefinition(row, [...exceptions.filter((e) => e.date !== input.date), candidate]));
+        validate(toDefinition(row, [...exceptions.filter((e) => e.date !== input.date), candidate]), 'input');
         const before = exceptions.find((e) => e.date === input.date) ?? null;
         const [saved] = await tx
           .insert(calendarExceptions)

@@ -17,6 +17,7 @@ export interface PolicyInForce {
   id: string;
   key: string;
   name: string;
+  nameEn: string | null;
   definition: SlaPolicyDefinition;
 }
 
@@ -75,7 +76,7 @@ async function load(db: Db, version: number): Promise<TimeRules> {
     compiled.set(row.key, compileCalendar(toDefinition(row, exceptionRows.filter((e) => e.calendarId === row.id))));
   }
   const policies = new Map<string, PolicyInForce>(
-    policyRows.map((p) => [p.id, { id: p.id, key: p.key, name: p.name, definition: p.definition as unknown as SlaPolicyDefinition }]),
+    policyRows.map((p) => [p.id, { id: p.id, key: p.key, name: p.name, nameEn: p.nameEn, definition: p.definition as unknown as SlaPolicyDefinition }]),
   );
   const defaultRow = policyRows.find((p) => p.isDefault);
   return {

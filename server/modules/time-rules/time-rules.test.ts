@@ -42,13 +42,17 @@ describe('calendars', () => {
     expect(made.body).toMatchObject({ kind: 'workday', source: 'admin', intervals: [{ start: '09:00', end: '12:00' }] });
     const preview = await dispatcher.get(`/api/calendars/${id}/add-working-time?start=${encodeURIComponent('2026-12-31T17:00:00+08:00')}&minutes=60`);
     expect(preview.body.end).toBe('2027-01-02T01:30:00.000Z'); // 30 min on 12-31, then Sat 01-02 09:00 + 30 min
-    expect((await admin.get('/api/calendars')).body.find((c: { key: string }) => c.key === '5x8-china').lastExceptionYear).toBe(2027);
+    const china = (await admin.get('/api/calendars')).body.find((c: { key: string }) => c.key === '5x8-china');
+    expect(china.lastExceptionYear).toBe(2027);
+    expect(china.years.find((y: { year: number }) => y.year === 2027)).toEqual({ year: 2027, holidays: 1, workdays: 1 });
+    expect(china.years.find((y: { year: number }) => y.year === 2026)).toEqual({ year: 2026, holidays: 33, workdays: 6 });
     const bad = await admin.put(`/api/calendars/${id}/exceptions`, { date: '2027-02-30', kind: 'holiday' });
     expect(bad.status).toBe(400);
     const overlapping = await admin.put(`/api/calendars/${id}/exceptions`, {
       date: '2027-01-09', kind: 'workday', intervals: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }],
     });
     expect(overlapping.status).toBe(400);
+    expect(overlapping.body.error.details.fields[0].path).toMatch(/^intervals/);
     expect((await dispatcher.put(`/api/calendars/${id}/exceptions`, { date: '2027-01-03', kind: 'holiday' })).status).toBe(403);
   });
 
@@ -149,6 +153,9 @@ describe('SLA policies', () => {
     expect(moved.body.slaPolicy.name).toBe('热线 1 小时/5 小时');
     // 16:00 on a working day: respond within 1 h.
     expect(moved.body.sla.find((m: { milestone: string }) => m.milestone === 'respond').targetMinutes).toBe(60);
+    expect(moved.body.slaPolicy.source).toBe('ticket');
+    const events = (await manager.get(`/api/tickets/${ticket.id}/events`)).body;
+    expect(events.at(-1).data.changes.slaPolicyId).toEqual({ from: null, to: { id: hotline.id, name: '热线 1 小时/5 小时' } });
   });
 });
 
