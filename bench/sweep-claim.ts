@@ -21,7 +21,7 @@ const DUE = 1_000;
 const STEP = Math.floor(TICKETS / DUE);
 const RUNS = 20;
 /** The sweep's claim, as server/jobs/sweep.ts sends it (there with the batch size as limit). */
-const claim = (limit: number) => `select id from tickets where next_due_at <= $1::timestamptz order by next_due_at limit ${limit} for update skip locked`;
+const claim = (limit: number) => `select id from tickets where next_due_at <= $1::timestamptz order by next_due_at limit ${limit} for no key update skip locked`;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (started: number) => performance.now() - started;

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   bigserial,
   boolean,
   check,
@@ -31,6 +32,7 @@ import type {
 } from '../../common/domain';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => instant('created_at').notNull().defaultNow();
 const id = () => uuid('id').primaryKey().defaultRandom();
 
@@ -212,6 +214,8 @@ export const tickets = pgTable(
     slaDueAt: instant('sla_due_at'),
     slaAmberAt: instant('sla_amber_at'),
     slaState: text('sla_state'),
+    /** Words and Chinese character pairs of the title and number (fw_search_tokens, migration 0004). */
+    search: tsvector('search').generatedAlwaysAs(sql`array_to_tsvector(fw_search_tokens(title || ' ' || number))`),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
@@ -220,6 +224,7 @@ export const tickets = pgTable(
     index('tickets_customer_reported_idx').on(t.customerId, t.reportedAt),
     index('tickets_assignee_status_idx').on(t.assigneeId, t.status),
     index('tickets_status_idx').on(t.status),
+    index('tickets_search_idx').using('gin', t.search),
     index('tickets_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`),
     // The queue's "due soonest" order, tickets without a running clock last.
     index('tickets_sla_due_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id),

@@ -215,7 +215,8 @@ export function createTicketService(deps: {
           await addEvent(tx, ticket.id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: assignee.id, name: assignee.name } } });
         }
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
-        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, ticket);
+        const { search: _search, ...created } = ticket;
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
         await hooks.afterChange?.(tx, ticket.id, now, actor, [{ kind: 'created', status: ticket.status }]);
         return ticket.id;
       });

@@ -236,3 +236,26 @@ describe('the queue', () => {
     expect((await dispatcher.get('/api/tickets?limit=1000')).status).toBe(400);
   });
 });
+
+describe('text search in the queue', () => {
+  it('finds Chinese substrings of any length, Latin words, numbers and edited titles', async () => {
+    const c = (await t.factory.customer()).id;
+    const make = async (title: string) => (await dispatcher.post('/api/tickets', newTicket({ customerId: c, title }))).body;
+    const reader = await make('2号机读卡器故障，吞卡');
+    const network = await make('支行网络中断 VPN down');
+    const titles = async (q: string) =>
+      (await dispatcher.get(`/api/tickets?customerId=${c}&q=${encodeURIComponent(q)}`)).body.items.map((x: { title: string }) => x.title);
+    expect(await titles('读卡器')).toEqual([reader.title]);
+    expect(await titles('卡器故')).toEqual([reader.title]);
+    expect(await titles('吞')).toEqual([reader.title]);
+    expect(await titles('故障吞卡')).toEqual([]); // pairs all exist, but not as one substring
+    expect(await titles('vpn')).toEqual([network.title]);
+    expect(await titles('VPN DO')).toEqual([network.title]);
+    expect(await titles('2号')).toEqual([reader.title]);
+    expect(await titles(reader.number.slice(-6))).toEqual([reader.title]);
+    expect(await titles('，')).toEqual([reader.title]); // nothing searchable: plain contains
+    await dispatcher.patch(`/api/tickets/${network.id}`, { title: '支行专线恢复' });
+    expect(await titles('网络')).toEqual([]);
+    expect(await titles('专线')).toEqual(['支行专线恢复']);
+  });
+});

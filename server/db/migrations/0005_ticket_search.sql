@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "search" "tsvector" GENERATED ALWAYS AS (array_to_tsvector(fw_search_tokens(title || ' ' || number))) STORED;--> statement-breakpoint
+CREATE INDEX "tickets_search_idx" ON "tickets" USING gin ("search");
