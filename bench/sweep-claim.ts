@@ -12,6 +12,7 @@
  */
 import os from 'node:os';
 import pg from 'pg';
+import { runBenchmark, withScratchDatabase } from './scratch-database';
 import { openDatabase } from '../server/db/client';
 import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_TYPES } from '../common/domain';
 
@@ -130,29 +131,8 @@ async function bench(url: string) {
   }
 }
 
-async function main() {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    console.error('Set DATABASE_URL to a PostgreSQL server where a scratch database may be created.');
-    process.exit(2);
-  }
+runBenchmark(async () => {
   const cpus = os.cpus();
   console.log(`sweep claim benchmark: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`);
-  const name = `fw_bench_claim_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    await bench(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+  await withScratchDatabase('fw_bench_claim', bench);
 });

@@ -11,12 +11,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { buildApp, createServices } from '../server/app';
 import { openDatabase, type Database } from '../server/db/client';
 import { createPasswordHasher } from '../server/modules/auth/password';
 import { systemClock } from '../server/platform/clock';
 import { loadConfig } from '../server/platform/config';
+import { ensureTimeRuleDefaults } from '../server/modules/time-rules';
+import { runBenchmark, withScratchDatabase } from './scratch-database';
 
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENT_CLIENTS = 8;
@@ -29,6 +30,8 @@ async function run(label: string, database: Database, dataDir: string) {
   const config = { ...loadConfig({}), dataDir, logLevel: 'silent' };
   const deps = { config, database, clock: systemClock, hasher: createPasswordHasher('test'), logger: false as const };
   const services = createServices(deps);
+  // As in production: the shipped calendars, SLA policies and escalation matrix are in force.
+  await ensureTimeRuleDefaults(services.db, new Date());
   const app = await buildApp(deps, services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
@@ -72,7 +75,7 @@ async function run(label: string, database: Database, dataDir: string) {
   await database.close();
 }
 
-async function main() {
+runBenchmark(async () => {
   console.log(`ticket create over HTTP, Node ${process.version}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuwutai-bench-'));
   try {
@@ -80,28 +83,16 @@ async function main() {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
+  if (!process.env.DATABASE_URL) {
     console.log('PostgreSQL  skipped (set DATABASE_URL to a server where a scratch database may be created)');
     return;
   }
-  const name = `fw_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuwutai-bench-'));
-  try {
-    await run('PostgreSQL', await openDatabase({ url: url.toString() }), pgDir);
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    fs.rmSync(pgDir, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+  await withScratchDatabase('fw_bench_create', async (url) => {
+    const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuwutai-bench-'));
+    try {
+      await run('PostgreSQL', await openDatabase({ url }), pgDir);
+    } finally {
+      fs.rmSync(pgDir, { recursive: true, force: true });
+    }
+  });
 });

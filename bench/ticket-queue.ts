@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 import pg from 'pg';
+import { runBenchmark, withScratchDatabase } from './scratch-database';
 import { TicketListQuery, type TicketListQuery as ListQuery } from '../common/api';
 import { createServices } from '../server/app';
 import { openDatabase } from '../server/db/client';
@@ -102,29 +103,8 @@ async function bench(url: string) {
   await database.close();
 }
 
-async function main() {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    console.error('Set DATABASE_URL to a PostgreSQL server where a scratch database may be created.');
-    process.exit(2);
-  }
+runBenchmark(async () => {
   const cpus = os.cpus();
   console.log(`ticket queue benchmark: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
-  const name = `fw_bench_queue_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    await bench(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+  await withScratchDatabase('fw_bench_queue', bench);
 });

@@ -9,7 +9,7 @@ import { EscalationContactInput as ContactSchema, EscalationRuleInput as RuleInp
 import { ROLE_LABELS } from '../../../common/domain';
 import type { Db } from '../../db/client';
 import { escalationContacts, escalationRules, users } from '../../db/schema';
-import { escalationRuleFor, type EscalationRecipient } from '../../domain/escalation';
+import { escalationRuleFor, type EscalationRecipient, type EscalationRule } from '../../domain/escalation';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
@@ -28,6 +28,20 @@ const toContactDto = (c: ContactRow): EscalationContact => ({
   phone: c.phone,
   isVendorCenter: c.isVendorCenter,
 });
+
+/** The stored columns of a rule (everything but id and creation time). */
+export function ruleColumns(rule: Omit<EscalationRule, 'id'>, now: Date) {
+  return {
+    severity: rule.severity,
+    afterMinutes: rule.afterMinutes,
+    clock: rule.clock,
+    calendarKey: rule.calendar ?? null,
+    level: rule.level,
+    recipients: rule.recipients as unknown as Array<Record<string, string>>,
+    active: rule.active,
+    updatedAt: now,
+  };
+}
 
 export function createEscalationService(deps: { db: Db; clock: Clock; audit: Audit; registry: TimeRulesRegistry }) {
   const { db, clock, audit, registry } = deps;
@@ -100,17 +114,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
         const now = clock.now();
         const [row] = await tx
           .insert(escalationRules)
-          .values({
-            severity: rule.severity,
-            afterMinutes: rule.afterMinutes,
-            clock: rule.clock,
-            calendarKey: rule.calendar ?? null,
-            level: rule.level,
-            recipients: rule.recipients as unknown as Array<Record<string, string>>,
-            active: rule.active,
-            createdAt: now,
-            updatedAt: now,
-          })
+          .values({ ...ruleColumns(rule, now), createdAt: now })
           .returning();
         await changed(tx, actor, 'escalation_rule', row!.id, 'created', null, rule);
         return toDto(tx, row!);
@@ -134,16 +138,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
         const rule = await validRule(tx, merged);
         const [after] = await tx
           .update(escalationRules)
-          .set({
-            severity: rule.severity,
-            afterMinutes: rule.afterMinutes,
-            clock: rule.clock,
-            calendarKey: rule.calendar ?? null,
-            level: rule.level,
-            recipients: rule.recipients as unknown as Array<Record<string, string>>,
-            active: rule.active,
-            updatedAt: clock.now(),
-          })
+          .set(ruleColumns(rule, clock.now()))
           .where(eq(escalationRules.id, id))
           .returning();
         const changes = diff(before, after!);

@@ -11,6 +11,7 @@ import { calendarExceptions, calendars, configVersions, escalationContacts, esca
 import { builtInCalendars, CALENDAR_KEYS } from '../../domain/calendar';
 import { defaultEscalationMatrix } from '../../domain/escalation';
 import { DEFAULT_SLA_TEMPLATE_KEY, slaPolicyTemplates } from '../../domain/sla';
+import { ruleColumns } from './escalation-rules';
 import { bumpTimeRulesVersion } from './registry';
 
 const SEEDED = { policies: 'seed:sla_policies', matrix: 'seed:escalation_matrix' };
@@ -102,19 +103,7 @@ export async function ensureTimeRuleDefaults(db: Db, now: Date): Promise<{ chang
             createdAt: now,
           });
         }
-        await tx.insert(escalationRules).values(
-          defaultEscalationMatrix().map((rule) => ({
-            severity: rule.severity,
-            afterMinutes: rule.afterMinutes,
-            clock: rule.clock,
-            calendarKey: rule.calendar ?? null,
-            level: rule.level,
-            recipients: rule.recipients as unknown as Array<Record<string, string>>,
-            active: rule.active,
-            createdAt: now,
-            updatedAt: now,
-          })),
-        );
+        await tx.insert(escalationRules).values(defaultEscalationMatrix().map((rule) => ({ ...ruleColumns(rule, now), createdAt: now })));
       })) || changed;
 
     if (changed) await bumpTimeRulesVersion(tx);
