@@ -1,8 +1,10 @@
 /**
  * The escalation matrix: an administrator adds a step (P4, 2 hours after the report, level 1,
- * the support manager) and finds it in the grid on a new 2-hour row.
+ * the support manager) and finds it in the grid on a new 2-hour row. The messages escalations
+ * send are listed on the deliveries page, newest first, a hundred at a time.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '../../server/db/schema';
 import { chooseOption, login, snap, waitForPath, type E2eApp } from '../support';
 
 export function escalationSpec(app: () => E2eApp) {
@@ -10,7 +12,23 @@ export function escalationSpec(app: () => E2eApp) {
     let admin: { username: string };
 
     beforeAll(async () => {
-      admin = await app().t.factory.user({ role: 'admin', name: '冯管理员' });
+      const { factory, services } = app().t;
+      admin = await factory.user({ role: 'admin', name: '冯管理员' });
+      // More sent messages than one page holds.
+      const now = new Date();
+      await services.db.insert(outbox).values(
+        Array.from({ length: 105 }, (_, i) => ({
+          channel: 'email' as const,
+          email: 'noc@example.com',
+          subject: `分页测试 ${i + 1}`,
+          body: '',
+          kind: 'escalation',
+          status: 'sent' as const,
+          attempts: 1,
+          nextAttemptAt: now,
+          sentAt: now,
+        })),
+      );
     });
 
     it('adds a rule and sees it in the grid', async () => {
@@ -40,6 +58,24 @@ export function escalationSpec(app: () => E2eApp) {
       const rows = await grid.locator('tbody tr').evaluateAll((els) => els.map((el) => el.getAttribute('data-after')));
       expect(rows.slice(0, 3)).toEqual(['60', '120', '240']);
       await snap(page, 'escalation-matrix');
+    });
+
+    it('pages through the deliveries with "load more"', async () => {
+      const { page } = await app().newPage();
+      await login(page, admin.username);
+      await page.getByRole('menuitem', { name: '消息投递' }).click();
+      await waitForPath(page, /^\/admin\/deliveries$/);
+      const rows = page.getByTestId('delivery-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => rows.count()).toBe(100);
+      const subject = rows.locator('td:nth-child(3)');
+      expect(await subject.allTextContents()).toContain('分页测试 105');
+      await page.getByTestId('deliveries-more').click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(100);
+      // Each of the 105 once: the second page starts where the first ended.
+      const paged = (await subject.allTextContents()).filter((s) => s.startsWith('分页测试'));
+      expect(paged).toHaveLength(105);
+      expect(new Set(paged).size).toBe(105);
+      expect(await page.getByTestId('deliveries-more').count()).toBe(0);
     });
   });
 }

@@ -56,6 +56,7 @@ export function hotlineSpec(app: () => E2eApp) {
       const status = page.getByTestId('ticket-page').getByTestId('status-tag').first();
       expect(await status.getAttribute('data-status')).toBe('new');
       expect(await page.getByTestId('ticket-page').getByTestId('severity-tag').first().textContent()).toContain('P2');
+      expect(await page.getByTestId('ticket-page').getByTestId('sla-badge').getAttribute('data-milestone')).toBe('respond');
 
       // A public reply, sent with Ctrl+Enter.
       await page.getByTestId('comment-input').fill('您好，已收到报修，工程师将尽快联系您。');
@@ -94,6 +95,8 @@ export function hotlineSpec(app: () => E2eApp) {
       await expect.poll(() => status.getAttribute('data-status')).toBe('closed');
       expect(await status.textContent()).toBe('已关闭');
       await expect.poll(() => page.locator('[data-testid^=transition-]').count()).toBe(0);
+      // A stopped ticket owes nothing more: no countdown badge.
+      expect(await page.getByTestId('ticket-page').getByTestId('sla-badge').count()).toBe(0);
 
       // Every step is in the timeline, in order.
       await expect.poll(() => timelineEvents(page, 'status_changed').count()).toBe(4);
@@ -111,6 +114,7 @@ export function hotlineSpec(app: () => E2eApp) {
       const row = page.getByTestId('ticket-row').filter({ hasText: number });
       await row.waitFor();
       expect(await row.getByTestId('status-tag').getAttribute('data-status')).toBe('closed');
+      expect(await row.getByTestId('sla-badge').count()).toBe(0);
     }, 60_000);
   });
 }

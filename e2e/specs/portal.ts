@@ -67,6 +67,9 @@ export function portalSpec(app: () => E2eApp) {
 
     it('replies on a resolved ticket and confirms the resolution', async () => {
       const { page } = await app().newPage();
+      // Escalations are staff bookkeeping: the portal never asks for them.
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
       await login(page, user.username);
       await page.getByTestId('ticket-row').filter({ hasText: ownResolved.title }).click();
       await waitForPath(page, new RegExp(`^/tickets/${ownResolved.id}$`));
@@ -88,6 +91,8 @@ export function portalSpec(app: () => E2eApp) {
       const status = page.getByTestId('ticket-page').getByTestId('status-tag').first();
       await expect.poll(() => status.getAttribute('data-status')).toBe('closed');
       await timelineEvents(page, 'status_changed').filter({ hasText: '「已解决」改为「已关闭」' }).waitFor();
+      expect(requested.filter((p) => p.startsWith('/api/tickets/'))).not.toEqual([]);
+      expect(requested.filter((p) => p.endsWith('/escalations'))).toEqual([]);
     });
 
     it('reports a problem and withdraws it', async () => {

@@ -1,7 +1,9 @@
 /**
  * Time promises on the desk: a dispatcher sees P1 countdowns in the queue — green, amber from
  * 75 % of the target, red once due — and the SLA panel on the ticket; an engineer submits the
- * solution plan and the panel shows the plan milestone met.
+ * solution plan and the panel shows the plan milestone met. A manager sees a customer's own
+ * policy: its custom milestone named on the queue badge, a milestone waiting for another, where
+ * the policy comes from; moves the ticket to another policy and back; and reads it all in English.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
@@ -13,9 +15,11 @@ export function slaSpec(app: () => E2eApp) {
     let dispatcher: { username: string };
     let engineer: { username: string };
     let green: { id: string; number: string };
+    let manager: { username: string };
+    let onsite: { id: string };
 
     beforeAll(async () => {
-      const { factory } = app().t;
+      const { factory, services } = app().t;
       const customer = await factory.customer({ name: '招商银行深圳分行' });
       dispatcher = await factory.user({ role: 'dispatcher', name: '周座席' });
       engineer = await factory.user({ role: 'engineer', name: '吴工程师' });
@@ -23,6 +27,30 @@ export function slaSpec(app: () => E2eApp) {
       green = await factory.ticket({ customerId: customer.id, severity: 'P1', title: 'SLA 核心交易系统宕机', reportedAt: minutesAgo(4) });
       await factory.ticket({ customerId: customer.id, severity: 'P1', title: 'SLA 网银登录缓慢', reportedAt: minutesAgo(8) });
       await factory.ticket({ customerId: customer.id, severity: 'P1', title: 'SLA 柜面系统报错', reportedAt: minutesAgo(13) });
+
+      // A customer on its own policy (7×24, so the numbers do not depend on when the test runs): a
+      // P3 must be called back within 20 minutes, and the site report counts from the arrival.
+      manager = await factory.user({ role: 'manager', name: '孙经理' });
+      const policy = await services.policies.create(await factory.actor(), {
+        key: 'onsite-e2e',
+        name: '现场服务',
+        nameEn: 'On-site service',
+        definition: {
+          severities: {
+            P1: [],
+            P2: [],
+            P3: [
+              { key: 'callback', name: { zh: '电话回访', en: 'Call back' }, minutes: 20, calendar: '7x24', anchor: 'reported' },
+              { key: 'arrive', minutes: 240, calendar: '7x24', anchor: 'reported' },
+              { key: 'site_report', name: { zh: '提交现场报告', en: 'Site report' }, minutes: 120, calendar: '7x24', anchor: { milestone: 'arrive' } },
+              { key: 'resolve', minutes: 480, calendar: '7x24', anchor: 'reported' },
+            ],
+            P4: [],
+          },
+        },
+      });
+      const securities = await services.customers.create(null, { name: '中信证券杭州营业部', slaPolicyId: policy.id });
+      onsite = await factory.ticket({ customerId: securities.id, severity: 'P3', title: 'SLA 现场 交易终端蓝屏', reportedAt: minutesAgo(2) });
     });
 
     it('shows live countdown badges in the queue and the SLA panel on the ticket', async () => {
@@ -82,6 +110,62 @@ export function slaSpec(app: () => E2eApp) {
       await event.waitFor();
       expect(await event.textContent()).toContain('切换至备库');
       await snap(page, 'ticket-plan-met');
+    });
+
+    it("a manager sees the customer's policy, its own milestone names and a waiting milestone, changes the policy and back, in both languages", async () => {
+      const { page } = await app().newPage();
+      await login(page, manager.username);
+      await page.getByTestId('queue-search').fill('SLA 现场');
+      const row = page.getByTestId('ticket-row').filter({ hasText: '交易终端蓝屏' });
+      const badge = row.getByTestId('sla-badge');
+      // The custom milestone is due first; the badge names it as the policy does.
+      await expect.poll(() => badge.getAttribute('data-milestone')).toBe('callback');
+      expect(await badge.textContent()).toMatch(/^电话回访 剩 1\d 分$/);
+
+      await row.click();
+      await waitForPath(page, new RegExp(`^/tickets/${onsite.id}$`));
+      const panel = page.getByTestId('sla-panel');
+      const source = panel.getByTestId('sla-policy-source');
+      await source.waitFor();
+      expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('现场服务');
+      expect(await source.textContent()).toBe('客户服务级别');
+      const report = panel.locator('[data-testid=sla-milestone][data-milestone=site_report]');
+      expect(await report.getAttribute('data-state')).toBe('waiting');
+      expect(await report.getByTestId('sla-waiting').textContent()).toBe('在「到达现场」之后开始计时');
+      await snap(page, 'ticket-sla-customer-policy');
+
+      // The customer's policy is preselected, and there is nothing to restore yet.
+      const select = page.getByTestId('sla-policy-select');
+      const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+      await panel.getByTestId('sla-change-policy').click();
+      await expect.poll(() => select.innerText()).toContain('现场服务');
+      await select.click();
+      await options.first().waitFor();
+      expect((await options.allTextContents()).some((o) => o.startsWith('恢复'))).toBe(false);
+      await options.filter({ hasText: /^标准/ }).click();
+      await page.getByTestId('sla-policy-save').click();
+      await expect.poll(() => source.getAttribute('data-source')).toBe('ticket');
+      expect(await source.textContent()).toBe('本工单指定');
+      expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('标准');
+      await timelineEvents(page, 'field_changed').filter({ hasText: '孙经理 将 SLA 策略改为「标准」' }).waitFor();
+
+      // Set on the ticket: now it can go back to the customer's service level.
+      await panel.getByTestId('sla-change-policy').click();
+      await expect.poll(() => select.innerText()).toContain('标准');
+      await select.click();
+      await options.filter({ hasText: '恢复为客户的服务级别（现场服务）' }).click();
+      await page.getByTestId('sla-policy-save').click();
+      await expect.poll(() => source.getAttribute('data-source')).toBe('customer');
+      expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('现场服务');
+
+      // In English: the policy's English name, its source, the anchor's name, and the badge.
+      await page.getByTestId('language-switch').getByText('English').click();
+      await expect.poll(() => source.textContent()).toBe('Customer service level');
+      expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('On-site service');
+      expect(await report.getByTestId('sla-waiting').textContent()).toBe('Starts once "Arrive on site" is met');
+      await page.goBack();
+      await expect.poll(() => badge.textContent()).toMatch(/^Call back 1\d min left$/);
+      await snap(page, 'queue-sla-english');
     });
   });
 }

@@ -21,14 +21,13 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** Field errors from `details.fields`, with the `body.` prefix of schema validation removed and indexes dotted. */
+  /** Field errors from `details.fields` (dotted paths, `weekly.1.0.end`), with the `body.` prefix of schema validation removed. */
   get fieldErrors(): FieldError[] {
     const fields = (this.details as { fields?: unknown } | undefined)?.fields;
     if (!Array.isArray(fields)) return [];
     return fields
       .filter((f): f is FieldError => typeof f?.path === 'string' && typeof f?.message === 'string')
-      // `weekly.1[0].end` (calendar validation) and `weekly.1.0.end` name the same field.
-      .map((f) => ({ path: f.path.replace(/^(body|querystring|params)\.?/, '').replace(/\[(\d+)\]/g, '.$1'), message: f.message }));
+      .map((f) => ({ path: f.path.replace(/^(body|querystring|params)\.?/, ''), message: f.message }));
   }
 }
 

@@ -1,5 +1,5 @@
 /** The bell (my in-app notifications) and, for administrators, the delivery queue. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, qs } from './client';
 import type { DeliveryOverview, NotificationPage } from './types';
 
@@ -48,10 +48,17 @@ export function useMarkAllNotificationsRead() {
   });
 }
 
+/** Messages per request; "load more" asks for the next ones older than the last shown. */
+export const DELIVERY_PAGE = 100;
+
+/** The delivery queue, newest first, a page at a time (`before` = the oldest id shown). */
 export function useDeliveries(status: 'pending' | 'sent' | 'failed' | undefined, enabled = true) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: notificationKeys.deliveries(status),
-    queryFn: ({ signal }) => api.get<DeliveryOverview>(`/api/admin/deliveries${qs({ status, limit: 200 })}`, { signal }),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<DeliveryOverview>(`/api/admin/deliveries${qs({ status, before: pageParam, limit: DELIVERY_PAGE })}`, { signal }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => (last.items.length === DELIVERY_PAGE ? last.items[last.items.length - 1]!.id : undefined),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
     enabled,

@@ -1,12 +1,13 @@
 /**
- * The countdown of a ticket's next SLA milestone ("响应 剩 7 分", "解决 超时 1 小时 20 分"):
- * green while under 75 % of the target is used, amber from `amberAt`, red once due, grey while
- * paused. Every badge reads the one shared clock (use-now.ts); none has its own timer.
+ * The countdown of a ticket's next SLA milestone ("响应 剩 7 分", "解决 超时 1 小时 20 分"), under the
+ * name its policy gives it (custom milestones too) in the current language. Green while under 75 %
+ * of the target is used, amber from `amberAt`, red once due, grey while paused. Every badge reads
+ * the one shared clock (use-now.ts); none has its own timer.
  */
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { TicketStatus } from '../../../common/domain';
 import type { SlaBadge as SlaBadgeData, SlaState } from '../api/types';
+import { useLabels } from '../i18n/labels';
 import { formatCountdown } from './duration';
 import { formatDateTime } from './time';
 import { useCountdownNow } from './use-now';
@@ -15,8 +16,6 @@ import { useCountdownNow } from './use-now';
 export type BadgeTone = 'ok' | 'amber' | 'red' | 'paused' | 'muted';
 
 export const TONE_COLORS: Record<BadgeTone, string> = { ok: 'green', amber: 'orange', red: 'red', paused: 'default', muted: 'default' };
-
-const STOPPED: readonly TicketStatus[] = ['resolved', 'closed', 'cancelled'];
 
 export function badgeTone(state: SlaState, dueAt: number | null, amberAt: number | null, now: number): BadgeTone {
   if (state === 'breached') return 'red';
@@ -27,25 +26,18 @@ export function badgeTone(state: SlaState, dueAt: number | null, amberAt: number
   return 'ok';
 }
 
-/** A milestone code in the current language (built-ins; a custom key shows as written). */
-export function useMilestoneName() {
+/** A stopped ticket (resolved, closed, cancelled) has no badge: the server sends `slaBadge: null`. */
+export function SlaBadge({ badge }: { badge: SlaBadgeData }) {
   const { t } = useTranslation();
-  return (code: string) => t(`milestone.${code}` as 'milestone.respond', { defaultValue: code }) as string;
-}
-
-export function SlaBadge({ badge, status }: { badge: SlaBadgeData; status?: TicketStatus }) {
-  const { t } = useTranslation();
-  const milestoneName = useMilestoneName();
+  const labels = useLabels();
   const dueAt = Date.parse(badge.dueAt);
   const amberAt = badge.amberAt ? Date.parse(badge.amberAt) : null;
-  const stopped = status !== undefined && STOPPED.includes(status);
-  const now = useCountdownNow(stopped || badge.state === 'paused' ? null : dueAt);
+  const now = useCountdownNow(badge.state === 'paused' ? null : dueAt);
   const tone = badgeTone(badge.state, dueAt, amberAt, now);
-  const name = milestoneName(badge.milestone);
+  const name = badge.name[labels.lang];
 
   let text: string;
   if (badge.state === 'paused') text = t('sla.badgePaused', { milestone: name });
-  else if (stopped) text = tone === 'red' ? t('sla.badgeBreachedStopped', { milestone: name }) : name;
   else if (now >= dueAt) text = t('sla.badgeOverdue', { milestone: name, time: formatCountdown(now - dueAt, t, false) });
   else text = t('sla.badgeLeft', { milestone: name, time: formatCountdown(dueAt - now, t, true) });
 

@@ -1,7 +1,7 @@
 /**
  * /admin/deliveries: the outbox as administrators watch it — how many messages wait, went out or
  * failed, whether email is configured at all, each message with its last error, and a retry for
- * the failed ones.
+ * the failed ones. Newest first, a hundred at a time with "load more".
  */
 import { MailOutlined, BellOutlined, RedoOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Row, Segmented, Statistic, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
@@ -29,7 +29,9 @@ export function DeliveriesPage() {
   const retry = useRetryDelivery();
 
   if (!allowed) return <NotFoundPage />;
-  const data = deliveries.data;
+  // Counts and the mail set-up come with every page; the first (newest) one is current.
+  const overview = deliveries.data?.pages[0];
+  const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
 
   const columns: TableColumnsType<Delivery> = [
     { title: t('deliveries.createdAt'), dataIndex: 'createdAt', width: 100, render: (v: string) => <RelativeTime value={v} /> },
@@ -123,14 +125,14 @@ export function DeliveriesPage() {
         <LoadError error={deliveries.error} onRetry={() => void deliveries.refetch()} />
       ) : (
         <>
-          {data && !data.emailConfigured && (
+          {overview && !overview.emailConfigured && (
             <Alert type="info" showIcon className="page-alert" title={t('deliveries.noEmail')} description={t('deliveries.noEmailHint')} data-testid="no-email" />
           )}
           <Row gutter={12} className="delivery-stats">
             {(['pending', 'sent', 'failed'] as const).map((s) => (
               <Col key={s} xs={8} md={6} lg={4}>
                 <Card size="small" className={`delivery-stat delivery-stat-${s}`}>
-                  <Statistic title={t(`deliveries.statuses.${s}`)} value={data?.counts[s] ?? 0} data-testid={`delivery-count-${s}`} />
+                  <Statistic title={t(`deliveries.statuses.${s}`)} value={overview?.counts[s] ?? 0} data-testid={`delivery-count-${s}`} />
                 </Card>
               </Col>
             ))}
@@ -151,13 +153,20 @@ export function DeliveriesPage() {
             size="small"
             rowKey="id"
             columns={columns}
-            dataSource={data?.items ?? []}
+            dataSource={items}
             loading={deliveries.isPending}
-            pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+            pagination={false}
             tableLayout="fixed"
             data-testid="delivery-table"
             locale={{ emptyText: deliveries.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('deliveries.empty')} /> }}
           />
+          {deliveries.hasNextPage && (
+            <div style={{ textAlign: 'center', marginTop: 12 }}>
+              <Button onClick={() => void deliveries.fetchNextPage()} loading={deliveries.isFetchingNextPage} data-testid="deliveries-more">
+                {t('common.loadMore')}
+              </Button>
+            </div>
+          )}
         </>
       )}
     </div>

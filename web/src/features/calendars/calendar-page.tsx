@@ -1,5 +1,6 @@
 /**
- * /admin/calendars/:id — one calendar: its weekly hours and make-up-day hours, a year of holidays
+ * /admin/calendars/:id — one calendar: its weekly hours and make-up-day hours, how many holidays and
+ * make-up days each year has (flagging years that look missing or half entered), a year of holidays
  * and make-up days, iCal export and import, and the due-time preview.
  */
 import { ArrowLeftOutlined, DownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
@@ -16,7 +17,7 @@ import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
 import { CalendarModal } from './calendar-modal';
-import { calendarName, missingHolidayYear, weeklySummary } from './calendar-text';
+import { calendarName, holidayYearIssues, weeklySummary, yearIssueText } from './calendar-text';
 import { DuePreview } from './due-preview';
 import { WeeklyHours } from './weekly-hours';
 import { YearView } from './year-view';
@@ -74,7 +75,8 @@ export function CalendarPage() {
   }
   const c = calendar.data;
   const editable = can('time_rules.write');
-  const missing = missingHolidayYear(c);
+  const issues = holidayYearIssues(c);
+  const firstIssue = issues[0];
 
   const upload = async (file: File) => {
     try {
@@ -122,18 +124,18 @@ export function CalendarPage() {
         <div className="calendar-facts muted">
           {t('calendars.timeZone')} {c.timeZone} · {weeklySummary(c, t)}
         </div>
-        {missing && (
+        {firstIssue && (
           <Alert
             type="warning"
             showIcon
             className="page-alert"
             data-testid="missing-year-alert"
-            title={t('calendars.missingYearTitle', { year: missing })}
-            description={t('calendars.missingYearDetail', { last: c.lastExceptionYear ?? '—' })}
+            title={issues.map((issue) => yearIssueText(issue, t)).join(t('calendars.issueJoin'))}
+            description={t('calendars.issueAdvice')}
             action={
-              missing !== year ? (
-                <Button size="small" onClick={() => setParams({ year: String(missing) }, { replace: true })}>
-                  {t('calendars.showYear', { year: missing })}
+              firstIssue.year !== year ? (
+                <Button size="small" onClick={() => setParams({ year: String(firstIssue.year) }, { replace: true })}>
+                  {t('calendars.showYear', { year: firstIssue.year })}
                 </Button>
               ) : undefined
             }
@@ -154,7 +156,9 @@ export function CalendarPage() {
           <DuePreview calendar={c} />
         </Col>
       </Row>
-      {!c.always && <YearView calendar={c} year={year} onYear={(y) => setParams({ year: String(y) }, { replace: true })} editable={editable} />}
+      {!c.always && (
+        <YearView calendar={c} issues={issues} year={year} onYear={(y) => setParams({ year: String(y) }, { replace: true })} editable={editable} />
+      )}
       <CalendarModal calendar={c} open={editing} onClose={() => setEditing(false)} />
       <ImportResult result={imported} onClose={() => setImported(null)} />
     </div>

@@ -1,4 +1,4 @@
-/** Calendar wording shared by the calendar pages: weekday names, weekly-hours summaries, the holiday-year check. */
+/** Calendar wording shared by the calendar pages: weekday names, weekly-hours summaries, the holiday-year checks. */
 import type { TFunction } from 'i18next';
 import type { Calendar } from '../../api/types';
 
@@ -33,15 +33,56 @@ export function weeklySummary(calendar: Pick<Calendar, 'always' | 'weekly'>, t: 
   return parts.length ? parts.join(t('calendars.summarySeparator')) : t('calendars.noHours');
 }
 
+/** Fewer holiday days than this in a year (China has 25–35 with the weekends inside the breaks) looks half entered. */
+export const HOLIDAY_FLOOR = 10;
+
+/** A year, from the current one on, whose holidays and make-up days look missing or half entered. */
+export interface YearIssue {
+  year: number;
+  /** Nothing entered at all. */
+  missing: boolean;
+  /** Fewer than HOLIDAY_FLOOR holiday days (or, for a calendar that always has fewer, fewer than the year before). */
+  fewHolidays: boolean;
+  /** No make-up working days although the year before had some. */
+  noWorkdays: boolean;
+  holidays: number;
+  workdays: number;
+  previousWorkdays: number;
+}
+
 /**
- * Whether next year's holidays and make-up days are missing. China publishes the next year's
- * schedule late in the year; until someone enters it, next year's due times count its statutory
- * holidays as working days.
+ * The years from this one on that need an administrator's attention. China publishes the next
+ * year's schedule late in the year; until someone enters it, next year's due times count its
+ * statutory holidays as working days — and a year with one holiday typed in is hardly better.
+ * Checked: every year from the current one to next year or the last one entered, whichever is later.
  */
-export function missingHolidayYear(calendar: Pick<Calendar, 'always' | 'lastExceptionYear'>, today = new Date()): number | null {
-  if (calendar.always) return null;
-  const next = today.getFullYear() + 1;
-  return (calendar.lastExceptionYear ?? 0) < next ? next : null;
+export function holidayYearIssues(calendar: Pick<Calendar, 'always' | 'years'>, today = new Date()): YearIssue[] {
+  if (calendar.always) return [];
+  const current = today.getFullYear();
+  const byYear = new Map(calendar.years.map((y) => [y.year, y]));
+  const last = Math.max(current + 1, ...calendar.years.map((y) => y.year));
+  const issues: YearIssue[] = [];
+  for (let year = current; year <= last; year++) {
+    const holidays = byYear.get(year)?.holidays ?? 0;
+    const workdays = byYear.get(year)?.workdays ?? 0;
+    const previous = byYear.get(year - 1);
+    const previousWorkdays = previous?.workdays ?? 0;
+    const missing = holidays + workdays === 0;
+    const floor = previous && previous.holidays > 0 && previous.holidays < HOLIDAY_FLOOR ? previous.holidays : HOLIDAY_FLOOR;
+    const fewHolidays = !missing && holidays < floor;
+    const noWorkdays = !missing && workdays === 0 && previousWorkdays > 0;
+    if (missing || fewHolidays || noWorkdays) issues.push({ year, missing, fewHolidays, noWorkdays, holidays, workdays, previousWorkdays });
+  }
+  return issues;
+}
+
+/** "2027 年只录入了 1 天假期，可能不完整" — one issue in the admin's words. */
+export function yearIssueText(issue: YearIssue, t: TFunction): string {
+  const values = { year: issue.year, holidays: issue.holidays, previous: issue.year - 1, previousWorkdays: issue.previousWorkdays };
+  if (issue.missing) return t('calendars.issue.missing', values);
+  if (issue.fewHolidays && issue.noWorkdays) return t('calendars.issue.fewHolidaysNoWorkdays', values);
+  if (issue.fewHolidays) return t('calendars.issue.fewHolidays', values);
+  return t('calendars.issue.noWorkdays', values);
 }
 
 /** A plain-text calendar name in the current language. */

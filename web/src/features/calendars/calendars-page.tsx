@@ -1,6 +1,6 @@
 /**
  * /admin/calendars: every business calendar with its hours, holidays entered and — prominently —
- * whether next year's holidays and make-up days are still missing.
+ * whether a year from this one on still lacks its holidays and make-up days or looks half entered.
  */
 import { PlusOutlined, WarningFilled } from '@ant-design/icons';
 import { Alert, Button, Empty, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
@@ -14,22 +14,35 @@ import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
 import { CalendarModal } from './calendar-modal';
-import { calendarName, missingHolidayYear, weeklySummary } from './calendar-text';
+import { calendarName, holidayYearIssues, weeklySummary, yearIssueText, type YearIssue } from './calendar-text';
 
-export function HolidayYearCell({ calendar }: { calendar: Calendar }) {
+export function HolidayYearCell({ calendar, issues }: { calendar: Calendar; issues: readonly YearIssue[] }) {
   const { t } = useTranslation();
   if (calendar.always) return <span className="muted">{t('calendars.notApplicable')}</span>;
-  const missing = missingHolidayYear(calendar);
   return (
     <span className="calendar-year-cell">
       {calendar.lastExceptionYear ?? <span className="muted">—</span>}
-      {missing && (
-        <Tooltip title={t('calendars.missingYearHint', { year: missing })}>
-          <Tag color="error" icon={<WarningFilled />} data-testid="missing-year">
-            {t('calendars.missingYear', { year: missing })}
+      {issues.map((issue) => (
+        <Tooltip
+          key={issue.year}
+          title={
+            <>
+              <div>{yearIssueText(issue, t)}</div>
+              <div>{t('calendars.issueAdvice')}</div>
+            </>
+          }
+        >
+          <Tag
+            color={issue.missing ? 'error' : 'warning'}
+            icon={<WarningFilled />}
+            data-testid="missing-year"
+            data-year={issue.year}
+            data-kind={issue.missing ? 'missing' : 'incomplete'}
+          >
+            {issue.missing ? t('calendars.missingYear', { year: issue.year }) : t('calendars.incompleteYear', { year: issue.year })}
           </Tag>
         </Tooltip>
-      )}
+      ))}
     </span>
   );
 }
@@ -46,7 +59,8 @@ export function CalendarsPage() {
 
   if (!allowed) return <NotFoundPage />;
   const rows = calendars.data ?? [];
-  const missing = rows.filter((c) => missingHolidayYear(c) !== null);
+  const issues = new Map(rows.map((c) => [c.id, holidayYearIssues(c)]));
+  const flagged = rows.filter((c) => issues.get(c.id)!.length > 0);
 
   const columns: TableColumnsType<Calendar> = [
     {
@@ -65,7 +79,7 @@ export function CalendarsPage() {
     { title: t('calendars.timeZone'), dataIndex: 'timeZone', width: 140 },
     { title: t('calendars.hours'), key: 'hours', render: (_, c) => weeklySummary(c, t) },
     { title: t('calendars.exceptionCount'), dataIndex: 'exceptionCount', width: 110, align: 'right' },
-    { title: t('calendars.lastYear'), key: 'lastYear', width: 220, render: (_, c) => <HolidayYearCell calendar={c} /> },
+    { title: t('calendars.lastYear'), key: 'lastYear', width: 220, render: (_, c) => <HolidayYearCell calendar={c} issues={issues.get(c.id) ?? []} /> },
   ];
 
   return (
@@ -80,14 +94,29 @@ export function CalendarsPage() {
           </Button>
         )}
       </div>
-      {missing.length > 0 && (
+      {flagged.length > 0 && (
         <Alert
           type="warning"
           showIcon
           className="page-alert"
           data-testid="missing-year-alert"
-          title={t('calendars.missingYearTitle', { year: missingHolidayYear(missing[0]!) ?? '' })}
-          description={t('calendars.missingYearText', { year: missingHolidayYear(missing[0]!) ?? '', names: missing.map((c) => calendarName(c, labels.lang)).join(t('common.listSeparator')) })}
+          title={t('calendars.issuesTitle')}
+          description={
+            <>
+              <ul className="calendar-issues">
+                {flagged.flatMap((c) =>
+                  issues.get(c.id)!.map((issue) => (
+                    <li key={`${c.id}-${issue.year}`} data-testid="calendar-issue" data-year={issue.year}>
+                      <Link to={`/admin/calendars/${c.id}?year=${issue.year}`}>{calendarName(c, labels.lang)}</Link>
+                      {t('calendars.issueSeparator')}
+                      {yearIssueText(issue, t)}
+                    </li>
+                  )),
+                )}
+              </ul>
+              {t('calendars.issuesText')}
+            </>
+          }
         />
       )}
       {calendars.isError ? (

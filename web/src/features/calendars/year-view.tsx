@@ -1,17 +1,18 @@
 /**
- * A year at a glance: twelve months, statutory holidays (休) in red and make-up working days (班)
- * in blue with their names, weekends greyed by the weekly hours. Clicking a day adds or edits
- * its exception; the list below shows the year's exceptions with their source.
+ * A year at a glance: how many holidays and make-up days each recent year has (a year that looks
+ * missing or half entered stands out; clicking one shows it), twelve months, statutory holidays (休)
+ * in red and make-up working days (班) in blue with their names, weekends greyed by the weekly hours.
+ * Clicking a day adds or edits its exception; the list below shows the year's exceptions with their source.
  */
 import { DeleteOutlined, EditOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRemoveException } from '../../api/time-rules';
 import type { CalendarDetail, CalendarException } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { intervalsText, missingHolidayYear, weekdayName, WEEKDAYS } from './calendar-text';
+import { intervalsText, weekdayName, WEEKDAYS, yearIssueText, type YearIssue } from './calendar-text';
 import { ExceptionModal } from './exception-modal';
 
 function Month({
@@ -74,14 +75,75 @@ function Month({
   );
 }
 
-export function YearView({ calendar, year, onYear, editable }: { calendar: CalendarDetail; year: number; onYear: (year: number) => void; editable: boolean }) {
+/** Years shown before the current one until "earlier years" is clicked. */
+const RECENT_PAST_YEARS = 2;
+
+/** Holidays and make-up days entered per year, from a little before this year to the last one entered. */
+function YearSummary({ calendar, issues, year, onYear }: { calendar: CalendarDetail; issues: readonly YearIssue[]; year: number; onYear: (year: number) => void }) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const current = new Date().getFullYear();
+  const byYear = new Map(calendar.years.map((y) => [y.year, y]));
+  const issueOf = new Map(issues.map((i) => [i.year, i]));
+  const first = Math.min(current, ...calendar.years.map((y) => y.year));
+  const last = Math.max(current + 1, ...calendar.years.map((y) => y.year));
+  const recentFrom = Math.max(first, current - RECENT_PAST_YEARS);
+  const from = all ? first : recentFrom;
+  const years = Array.from({ length: last - from + 1 }, (_, i) => from + i);
+  return (
+    <div className="cal-year-summary" data-testid="year-summary">
+      <span className="cal-year-summary-label muted">{t('calendars.yearSummary')}</span>
+      {first < recentFrom && (
+        <Button type="link" size="small" onClick={() => setAll(!all)} data-testid="year-summary-earlier">
+          {all ? t('calendars.fewerYears') : t('calendars.earlierYears', { from: first, to: recentFrom - 1 })}
+        </Button>
+      )}
+      {years.map((y) => {
+        const counts = byYear.get(y) ?? { holidays: 0, workdays: 0 };
+        const issue = issueOf.get(y);
+        const state = issue ? (issue.missing ? 'missing' : 'incomplete') : counts.holidays + counts.workdays ? 'ok' : 'empty';
+        return (
+          <Tooltip key={y} title={issue ? yearIssueText(issue, t) : t('calendars.yearCounts', counts)}>
+            <button
+              type="button"
+              className={`cal-year-chip cal-year-chip-${state}${y === year ? ' cal-year-chip-active' : ''}`}
+              onClick={() => onYear(y)}
+              aria-pressed={y === year}
+              data-testid="year-chip"
+              data-year={y}
+              data-state={state}
+            >
+              <span className="cal-year-chip-year">{y}</span>
+              <span className="cal-year-chip-counts">{t('calendars.yearChipCounts', counts)}</span>
+            </button>
+          </Tooltip>
+        );
+      })}
+    </div>
+  );
+}
+
+export function YearView({
+  calendar,
+  issues,
+  year,
+  onYear,
+  editable,
+}: {
+  calendar: CalendarDetail;
+  /** From holidayYearIssues: years from this one on that look missing or half entered. */
+  issues: readonly YearIssue[];
+  year: number;
+  onYear: (year: number) => void;
+  editable: boolean;
+}) {
   const { t } = useTranslation();
   const remove = useRemoveException(calendar.id);
   const [dialog, setDialog] = useState<{ date: string | null; exception: CalendarException | null } | null>(null);
   const exceptions = useMemo(() => calendar.exceptions.filter((e) => e.date.startsWith(`${year}-`)), [calendar.exceptions, year]);
   const byDate = useMemo(() => new Map(exceptions.map((e) => [e.date, e])), [exceptions]);
   const holidays = exceptions.filter((e) => e.kind === 'holiday').length;
-  const missing = missingHolidayYear(calendar) === year && exceptions.length === 0;
+  const issue = issues.find((i) => i.year === year);
 
   const columns: TableColumnsType<CalendarException> = [
     { title: t('calendars.date'), dataIndex: 'date', width: 150, render: (d: string) => `${d} ${weekdayName(((dayjs(d).day() + 6) % 7) + 1, t)}` },
@@ -151,7 +213,12 @@ export function YearView({ calendar, year, onYear, editable }: { calendar: Calen
         </Space>
       }
     >
-      {missing && <div className="cal-missing" data-testid="year-missing">{t('calendars.yearMissing', { year })}</div>}
+      <YearSummary calendar={calendar} issues={issues} year={year} onYear={onYear} />
+      {issue && (
+        <div className="cal-missing" data-testid="year-missing">
+          {issue.missing ? t('calendars.yearMissing', { year }) : yearIssueText(issue, t)}
+        </div>
+      )}
       <div className="cal-year">
         {Array.from({ length: 12 }, (_, i) => (
           <Month

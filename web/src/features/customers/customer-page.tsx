@@ -13,7 +13,9 @@ import { showSuccess } from '../../components/feedback';
 import { handleFormError, validated } from '../../components/form-errors';
 import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
 import { useDocumentTitle } from '../../components/use-document-title';
+import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
+import { policyName } from '../sla-policies/policy-text';
 import { TicketQueue } from '../tickets/ticket-queue';
 import { ContactModal } from './contact-modal';
 import { CustomerModal } from './customer-modal';
@@ -55,6 +57,7 @@ function SiteModal({ customerId, open, onClose }: { customerId: string; open: bo
 export function CustomerPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const labels = useLabels();
   const can = useCan();
   const customer = useCustomer(id);
   const centers = useCenters(can('centers.read'));
@@ -77,7 +80,13 @@ export function CustomerPage() {
   const c = customer.data;
   const centerName = centers.data?.find((x) => x.id === c.centerId)?.name;
   const policy = c.slaPolicyId ? policies.data?.find((p) => p.id === c.slaPolicyId) : policies.data?.find((p) => p.isDefault);
-  const policyText = policy ? (c.slaPolicyId ? policy.name : t('customers.defaultPolicy', { name: policy.name })) : c.slaPolicyId ? '…' : t('customers.defaultPolicyUnnamed');
+  const policyText = policy
+    ? c.slaPolicyId
+      ? policyName(policy, labels.lang)
+      : t('customers.defaultPolicy', { name: policyName(policy, labels.lang) })
+    : c.slaPolicyId
+      ? '…'
+      : t('customers.defaultPolicyUnnamed');
   const canWriteContacts = can('contacts.write');
 
   const contactColumns: TableColumnsType<Contact> = [

@@ -35,3 +35,6 @@ export function newTarget(existing: readonly MilestoneTarget[], calendars: reado
 }
 
 export const severityList = (def: SlaPolicyDefinition, severity: Severity): MilestoneTarget[] => def.severities?.[severity] ?? [];
+
+/** A policy's name in the current language (the Chinese name when it has no English one). */
+export const policyName = (policy: { name: string; nameEn?: string | null }, lang: 'zh' | 'en') => (lang === 'en' && policy.nameEn) || policy.name;

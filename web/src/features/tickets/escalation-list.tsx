@@ -1,4 +1,7 @@
-/** Escalation steps fired for a ticket: level, after how long, when, whether late, who was told. */
+/**
+ * Escalation steps fired for a ticket: level, after how long, when, whether late, who was told.
+ * Staff only (`tickets.internal`): a customer's browser never asks for them.
+ */
 import { RiseOutlined } from '@ant-design/icons';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -6,12 +9,15 @@ import { useTicketEscalations } from '../../api/tickets';
 import { formatTarget } from '../../components/duration';
 import { EscalationTag } from '../../components/sla-badge';
 import { DateTime, formatDateTime } from '../../components/time';
+import { useCan } from '../auth/session';
 
 export function EscalationList({ ticketId, level }: { ticketId: string; level: number }) {
   const { t } = useTranslation();
-  const escalations = useTicketEscalations(ticketId, true);
+  const can = useCan();
+  const allowed = can('tickets.internal');
+  const escalations = useTicketEscalations(ticketId, allowed);
   const rows = escalations.data ?? [];
-  if (rows.length === 0) return null;
+  if (!allowed || rows.length === 0) return null;
   return (
     <div className="sla-escalations" data-testid="escalation-list">
       <div className="sla-subtitle">

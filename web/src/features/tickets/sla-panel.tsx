@@ -1,7 +1,8 @@
 /**
- * The ticket's time promises: each milestone of its SLA policy with its state, target, due time,
- * who met it when, paused time and a bar of time used; the buttons that record plan / arrival /
- * restoration / custom milestones; and the escalation steps fired so far.
+ * The ticket's time promises: the policy in force and where it comes from (this ticket, the
+ * customer's service level, the default); each milestone with its state, target, due time, who met
+ * it when, paused time and a bar of time used; the buttons that record plan / arrival /
+ * restoration / custom milestones; and, for staff, the escalation steps fired so far.
  */
 import {
   CheckCircleFilled,
@@ -25,6 +26,7 @@ import { DateTime, formatDateTime } from '../../components/time';
 import { useCountdownNow } from '../../components/use-now';
 import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
+import { policyName } from '../sla-policies/policy-text';
 import { EscalationList } from './escalation-list';
 import { MilestoneActions } from './milestone-actions';
 import { SlaPolicyModal } from './sla-policy-modal';
@@ -51,24 +53,46 @@ function StateIcon({ milestone, tone }: { milestone: SlaMilestone; tone: keyof t
   }
 }
 
-/** Share of the window from start to due that has passed (wall-clock, so an estimate on working-time calendars). */
+/**
+ * Share of the target used, for the bar: linear from the start to `amberAt` (0–75 %) and from there
+ * to the due time (75–100 %), so the bar reaches 75 % exactly when the server's amber time comes —
+ * on a working-time calendar that is not 75 % of the wall-clock window.
+ */
 function usedPercent(m: SlaMilestone, now: number): number | null {
   if (!m.startedAt || !m.dueAt) return null;
   const start = Date.parse(m.startedAt);
   const due = Date.parse(m.dueAt);
   const end = m.metAt ? Date.parse(m.metAt) : now;
-  if (due <= start) return end >= due ? 100 : 0;
-  return Math.max(0, Math.min(100, Math.round(((end - start) / (due - start)) * 100)));
+  if (end >= due) return 100;
+  if (end <= start || due <= start) return 0;
+  const amber = m.amberAt ? Date.parse(m.amberAt) : null;
+  const share =
+    amber !== null && amber > start && amber < due
+      ? end < amber
+        ? ((end - start) / (amber - start)) * 75
+        : 75 + ((end - amber) / (due - amber)) * 25
+      : ((end - start) / (due - start)) * 100;
+  return Math.max(0, Math.min(100, Math.floor(share)));
 }
 
-function MilestoneRow({ milestone: m, calendar, open }: { milestone: SlaMilestone; calendar: Calendar | undefined; open: boolean }) {
+function MilestoneRow({
+  milestone: m,
+  anchorName,
+  calendar,
+  open,
+}: {
+  milestone: SlaMilestone;
+  /** The name of the milestone this one counts from, when it counts from another milestone. */
+  anchorName: string | null;
+  calendar: Calendar | undefined;
+  open: boolean;
+}) {
   const { t } = useTranslation();
   const labels = useLabels();
   const dueAt = m.dueAt ? Date.parse(m.dueAt) : null;
+  const amberAt = m.amberAt ? Date.parse(m.amberAt) : null;
   const live = open && (m.state === 'running' || m.state === 'paused');
   const now = useCountdownNow(live ? dueAt : null);
-  // Amber is not sent per milestone: 75 % of the window, as the queue badge computes it.
-  const amberAt = m.startedAt && dueAt !== null ? Date.parse(m.startedAt) + (dueAt - Date.parse(m.startedAt)) * 0.75 : null;
   const tone = m.state === 'met' ? 'ok' : badgeTone(m.state, dueAt, amberAt, now);
   const percent = usedPercent(m, now);
   const lateMet = m.state === 'breached' && m.metAt;
@@ -102,7 +126,7 @@ function MilestoneRow({ milestone: m, calendar, open }: { milestone: SlaMileston
             {m.state === 'paused' ? t('sla.dueIfResumed') : t('sla.due')} <DateTime value={m.dueAt} />
           </span>
         )}
-        {m.state === 'waiting' && <span>{t('sla.waitingHint')}</span>}
+        {m.state === 'waiting' && <span data-testid="sla-waiting">{anchorName ? t('sla.waitingAfter', { name: anchorName }) : t('sla.waitingHint')}</span>}
         {m.metAt && (
           <span data-testid="sla-met">
             {t('sla.metAt')} <DateTime value={m.metAt} />
@@ -127,28 +151,46 @@ function MilestoneRow({ milestone: m, calendar, open }: { milestone: SlaMileston
   );
 }
 
+const SOURCE_COLORS = { ticket: 'purple', customer: 'blue', default: 'default' } as const;
+
+/** The policy in force, linked for those who may read policies, with where it comes from. */
+function PolicyName({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const can = useCan();
+  const policy = ticket.slaPolicy;
+  if (!policy) return <span className="muted">{t('sla.noPolicy')}</span>;
+  const name = policyName(policy, labels.lang);
+  return (
+    <>
+      {can('time_rules.read') ? (
+        <Link to={`/admin/sla-policies/${policy.id}`} data-testid="sla-policy-name">
+          {name}
+        </Link>
+      ) : (
+        <span data-testid="sla-policy-name">{name}</span>
+      )}
+      <Tooltip title={t(`sla.sourceHint.${policy.source}`, { customer: ticket.customer.name })}>
+        <Tag color={SOURCE_COLORS[policy.source]} className="sla-policy-source" data-testid="sla-policy-source" data-source={policy.source}>
+          {t(`sla.source.${policy.source}`)}
+        </Tag>
+      </Tooltip>
+    </>
+  );
+}
+
 export function SlaPanel({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
+  const labels = useLabels();
   const me = useMe();
   const can = useCan();
   const portal = isPortalUser(me);
   const calendars = useCalendars(can('time_rules.read'));
   const byKey = useMemo(() => new Map((calendars.data ?? []).map((c) => [c.key, c])), [calendars.data]);
+  const names = useMemo(() => new Map(ticket.sla.map((m) => [m.milestone, m.name[labels.lang]])), [ticket.sla, labels.lang]);
   const [changing, setChanging] = useState(false);
   const open = isOpenTicket(ticket.status);
   const mayChangePolicy = (me.role === 'admin' || me.role === 'manager') && open;
-
-  const policy = ticket.slaPolicy ? (
-    can('time_rules.read') ? (
-      <Link to={`/admin/sla-policies/${ticket.slaPolicy.id}`} data-testid="sla-policy-name">
-        {ticket.slaPolicy.name}
-      </Link>
-    ) : (
-      <span data-testid="sla-policy-name">{ticket.slaPolicy.name}</span>
-    )
-  ) : (
-    <span className="muted">{t('sla.noPolicy')}</span>
-  );
 
   return (
     <Card
@@ -158,7 +200,7 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
       data-testid="sla-panel"
       extra={
         <span className="sla-policy">
-          {t('sla.policy')} {policy}
+          {t('sla.policy')} <PolicyName ticket={ticket} />
           {mayChangePolicy && (
             <Tooltip title={t('sla.changePolicy')}>
               <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('sla.changePolicy')} onClick={() => setChanging(true)} data-testid="sla-change-policy" />
@@ -172,12 +214,18 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
       ) : (
         <ol className="sla-milestones">
           {ticket.sla.map((m) => (
-            <MilestoneRow key={m.milestone} milestone={m} calendar={byKey.get(m.calendar)} open={open} />
+            <MilestoneRow
+              key={m.milestone}
+              milestone={m}
+              anchorName={m.anchor === 'reported' ? null : (names.get(m.anchor.milestone) ?? m.anchor.milestone)}
+              calendar={byKey.get(m.calendar)}
+              open={open}
+            />
           ))}
         </ol>
       )}
       {!portal && open && can('tickets.milestones') && <MilestoneActions ticket={ticket} />}
-      {!portal && <EscalationList ticketId={ticket.id} level={ticket.escalationLevel} />}
+      {can('tickets.internal') && <EscalationList ticketId={ticket.id} level={ticket.escalationLevel} />}
       {mayChangePolicy && <SlaPolicyModal ticket={ticket} open={changing} onClose={() => setChanging(false)} />}
     </Card>
   );

@@ -142,7 +142,7 @@ export function TicketPage() {
               </span>
               <StatusTag status={tk.status} />
               <SeverityTag severity={tk.severity} withName />
-              {!portal && tk.slaBadge && <SlaBadge badge={tk.slaBadge} status={tk.status} />}
+              {!portal && tk.slaBadge && <SlaBadge badge={tk.slaBadge} />}
               {!portal && <EscalationTag level={tk.escalationLevel} />}
             </div>
             <Typography.Title level={4} className="ticket-title-heading" data-testid="ticket-title">

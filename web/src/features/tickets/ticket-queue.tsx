@@ -110,7 +110,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
             width: 240,
             render: (_: unknown, row: TicketSummary) => (
               <span className="queue-sla">
-                {row.slaBadge ? <SlaBadge badge={row.slaBadge} status={row.status} /> : <span className="muted">—</span>}
+                {row.slaBadge ? <SlaBadge badge={row.slaBadge} /> : <span className="muted">—</span>}
                 <EscalationTag level={row.escalationLevel} />
               </span>
             ),
