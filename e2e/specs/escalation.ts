@@ -69,6 +69,7 @@ export function escalationSpec(app: () => E2eApp) {
       await expect.poll(() => rows.count()).toBe(100);
       const subject = rows.locator('td:nth-child(3)');
       expect(await subject.allTextContents()).toContain('分页测试 105');
+      await snap(page, 'deliveries-first-page');
       await page.getByTestId('deliveries-more').click();
       await expect.poll(() => rows.count()).toBeGreaterThan(100);
       // Each of the 105 once: the second page starts where the first ended.
@@ -76,6 +77,7 @@ export function escalationSpec(app: () => E2eApp) {
       expect(paged).toHaveLength(105);
       expect(new Set(paged).size).toBe(105);
       expect(await page.getByTestId('deliveries-more').count()).toBe(0);
+      await snap(page, 'deliveries');
     });
   });
 }

@@ -153,6 +153,8 @@ export function slaSpec(app: () => E2eApp) {
       await panel.getByTestId('sla-change-policy').click();
       await expect.poll(() => select.innerText()).toContain('标准');
       await select.click();
+      await options.filter({ hasText: '恢复为客户的服务级别（现场服务）' }).waitFor();
+      await snap(page, 'ticket-sla-policy-restore');
       await options.filter({ hasText: '恢复为客户的服务级别（现场服务）' }).click();
       await page.getByTestId('sla-policy-save').click();
       await expect.poll(() => source.getAttribute('data-source')).toBe('customer');
