@@ -103,7 +103,7 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
 
     async stampMilestone(actor: Actor, ticketId: string, input: MilestoneStamp) {
       if (AUTOMATIC.has(input.milestone)) {
-        throw new AppError('validation', `"${input.milestone}" is met automatically (respond: the first reply or status change; resolve: resolving the ticket)`, {
+        throw new AppError('validation', `"${input.milestone}" is met automatically (respond: the first public reply, status change or recorded milestone; resolve: resolving the ticket)`, {
           fields: [{ path: 'milestone', message: 'automatic milestone' }],
         });
       }
@@ -123,7 +123,8 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
         }
         const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
         if (!row) throw new AppError('conflict', `Milestone "${input.milestone}" was already recorded`);
-        // A plan, a check-in or a restore is staff visibly acting on the report: it answers it too.
+        // Any milestone staff record (a plan, a check-in, a restore, a custom one) shows on the
+        // customer's timeline: staff visibly acting on the report, so it answers it too.
         await stamp(tx, ticketId, 'respond', now, actor.id, null);
         await addEvent(tx, ticketId, actor.id, now, { kind: 'milestone', public: true, body: input.note ?? null, data: { milestone: input.milestone } });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticketId, 'milestone_met', null, { milestone: input.milestone, note: input.note ?? null });

@@ -258,7 +258,10 @@ export function createTicketService(deps: {
           // The timeline says which policy it was and became, not two ids.
           const policyRef = async (policyId: unknown) => {
             if (typeof policyId !== 'string') return null;
-            const [p] = await tx.select({ id: slaPolicies.id, name: slaPolicies.name }).from(slaPolicies).where(eq(slaPolicies.id, policyId));
+            const [p] = await tx
+              .select({ id: slaPolicies.id, name: slaPolicies.name, nameEn: slaPolicies.nameEn })
+              .from(slaPolicies)
+              .where(eq(slaPolicies.id, policyId));
             return p ?? null;
           };
           rest.slaPolicyId = { from: await policyRef(changes.slaPolicyId.from), to: await policyRef(changes.slaPolicyId.to) };

@@ -75,7 +75,8 @@ function validate(def: CalendarDefinition, exceptionPaths?: 'input') {
       // exception is being saved, `exceptions[4].date` points into a list the client never sent.
       let path = error.path.replace(/\[(\d+)\]/g, '.$1');
       if (exceptionPaths === 'input') path = path.replace(/^exceptions\.\d+\.?/, '') || 'date';
-      throw new AppError('validation', error.message, { fields: [{ path, message: error.message }] });
+      const message = error.message.replace(/\[(\d+)\]/g, '.$1');
+      throw new AppError('validation', message, { fields: [{ path, message }] });
     }
     throw error;
   }

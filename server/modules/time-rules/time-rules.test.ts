@@ -155,7 +155,7 @@ describe('SLA policies', () => {
     expect(moved.body.sla.find((m: { milestone: string }) => m.milestone === 'respond').targetMinutes).toBe(60);
     expect(moved.body.slaPolicy.source).toBe('ticket');
     const events = (await manager.get(`/api/tickets/${ticket.id}/events`)).body;
-    expect(events.at(-1).data.changes.slaPolicyId).toEqual({ from: null, to: { id: hotline.id, name: '热线 1 小时/5 小时' } });
+    expect(events.at(-1).data.changes.slaPolicyId).toEqual({ from: null, to: { id: hotline.id, name: '热线 1 小时/5 小时', nameEn: 'Hotline 1 h / 5 h' } });
   });
 });
 

@@ -84,10 +84,13 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
       return t('event.severityChanged', { actor, from: str(d.from), to: str(d.to) });
     case 'field_changed': {
       const changes = d.changes && typeof d.changes === 'object' ? Object.keys(d.changes) : [];
-      // A policy change names the policies: { from: {id, name} | null, to: {id, name} | null } (null: the customer's or the default).
+      // A policy change names the policies: { from: {id, name, nameEn} | null, to: … | null } (null: the customer's or the default).
       const policy = changes.length === 1 ? (d.changes as { slaPolicyId?: { to?: unknown } }).slaPolicyId : undefined;
       if (policy && policy.to === null) return t('event.policyRestored', { actor });
-      if (policy && personName(policy.to)) return t('event.policyChanged', { actor, to: personName(policy.to) });
+      if (policy && personName(policy.to)) {
+        const to = policy.to as { name?: string; nameEn?: string | null };
+        return t('event.policyChanged', { actor, to: (labels.lang === 'en' && to.nameEn) || personName(policy.to) });
+      }
       const fields = changes.map((key) => (t(`field.${key}` as 'field.title', { defaultValue: key }) as string)).join(labels.lang === 'zh' ? '、' : ', ');
       return t('event.fieldChanged', { actor, fields });
     }
