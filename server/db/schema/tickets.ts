@@ -1,0 +1,152 @@
+/** Tickets, their numbering, timeline, followers, attachments, and the audit log. */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { Category, Channel, Severity, TicketStatus, TicketType } from '../../../common/domain';
+import { createdAt, id, instant, tsvector } from './columns';
+import { contacts, customers, serviceCenters, sites, users } from './organisation';
+import { slaPolicies } from './time-rules';
+
+export const ticketCounters = pgTable('ticket_counters', {
+  year: integer('year').primaryKey(),
+  lastValue: integer('last_value').notNull(),
+});
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: id(),
+    number: text('number').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    type: text('type').$type<TicketType>().notNull(),
+    channel: text('channel').$type<Channel>().notNull(),
+    severity: text('severity').$type<Severity>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    status: text('status').$type<TicketStatus>().notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    siteId: uuid('site_id').references(() => sites.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    centerId: uuid('center_id').references(() => serviceCenters.id),
+    createdById: uuid('created_by_id').references(() => users.id),
+    reportedAt: instant('reported_at').notNull(),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    resolvedAt: instant('resolved_at'),
+    closedAt: instant('closed_at'),
+    /** A policy chosen for this ticket; when null the customer's, else the default policy applies. */
+    slaPolicyId: uuid('sla_policy_id').references((): any => slaPolicies.id),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    /** The next moment a timer needs this ticket (SLA warning or breach, escalation step); the sweep's index. */
+    nextDueAt: instant('next_due_at'),
+    /** The unmet milestone due next, for the queue's countdown badge and its sort. */
+    slaMilestone: text('sla_milestone'),
+    slaMilestoneName: jsonb('sla_milestone_name').$type<{ zh: string; en: string }>(),
+    slaDueAt: instant('sla_due_at'),
+    slaAmberAt: instant('sla_amber_at'),
+    slaState: text('sla_state'),
+    /** Words and Chinese character pairs of the title and number (fw_search_tokens, migration 0004). */
+    search: tsvector('search').generatedAlwaysAs(sql`array_to_tsvector(fw_search_tokens(title || ' ' || number))`),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_key').on(t.number),
+    index('tickets_reported_idx').on(t.reportedAt, t.id),
+    index('tickets_severity_reported_idx').on(t.severity, t.reportedAt, t.id),
+    index('tickets_customer_reported_idx').on(t.customerId, t.reportedAt),
+    index('tickets_assignee_status_idx').on(t.assigneeId, t.status),
+    index('tickets_status_idx').on(t.status),
+    index('tickets_search_idx').using('gin', t.search),
+    index('tickets_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`),
+    // The queue's "due soonest" order, tickets without a running clock last.
+    index('tickets_sla_due_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id),
+    check('tickets_severity_check', sql`${t.severity} in ('P1','P2','P3','P4')`),
+    check(
+      'tickets_status_check',
+      sql`${t.status} in ('new','assigned','in_progress','pending_customer','resolved','closed','cancelled')`,
+    ),
+  ],
+);
+
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] })],
+);
+
+/** The ticket's timeline: comments, status changes, assignments, severity changes, attachments. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    /** Visible to the customer. Internal notes and internal bookkeeping are not. */
+    public: boolean('public').notNull(),
+    body: text('body'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
+);
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: id(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id'),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    public: boolean('public').notNull().default(true),
+    uploadedById: uuid('uploaded_by_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_ticket_idx').on(t.ticketId)],
+);
+
+/** Who changed what, when: every write to a business object lands here too. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id').references(() => users.id),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    at: instant('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.id)],
+);
