@@ -1,13 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for unit, integration (real PGlite or PostgreSQL) and browser tests.
-// Each test file gets its own database, so files run in parallel safely.
+// One runner for unit, integration (real PGlite or PostgreSQL) and browser tests. Each test file
+// gets its own database, so server files run in parallel; the browser suite runs after them, on
+// its own, so a loaded machine does not turn page waits into flaky timeouts.
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'e2e/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'server', include: ['server/**/*.test.ts', 'common/**/*.test.ts'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -57,7 +57,7 @@ export async function startE2eApp(): Promise<E2eApp> {
       const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 }, locale: options.locale ?? 'zh-CN' });
       contexts.push(context);
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(15_000);
       page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
       return { context, page };
     },
@@ -84,7 +84,7 @@ export async function login(page: Page, username: string, password = PASSWORD) {
  * which a pushState navigation never fires).
  */
 export async function waitForPath(page: Page, path: RegExp) {
-  await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toMatch(path);
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toMatch(path);
 }
 
 /** The timeline entries of the open ticket, optionally of one kind. */

@@ -43,8 +43,8 @@ function dataDir() {
   return dir;
 }
 
-async function start(dir: string) {
-  const server = await startServer({ dataDir: dir, sweepIntervalMs: 200 });
+async function start(dir: string, logLevel?: string) {
+  const server = await startServer({ dataDir: dir, sweepIntervalMs: 200, ...(logLevel ? { logLevel } : {}) });
   servers.push(server);
   return server;
 }
@@ -201,12 +201,13 @@ describe('timers in a server process on PGlite', () => {
     });
 
     const startedAt = Date.now();
-    const server = await start(dir);
+    const server = await start(dir, 'info');
     const admin = await login(server.url, 'admin', ADMIN_PASSWORD);
     await waitFor('the on-time step', async () => ((await admin.get(`/api/tickets/${ids.onTime}/escalations`)).body as unknown[]).length === 1, {
       timeoutMs: 40_000,
       intervalMs: 200,
     });
+    const sweeps = server.logs().filter((l) => l.msg === 'sweep fired timers').map((l) => l.fired as number);
     await server.stop();
 
     await withFolder(dir, async (db) => {
@@ -225,8 +226,9 @@ describe('timers in a server process on PGlite', () => {
       expect(overdue.length).toBeGreaterThan(30);
       expect(overdue.every((f) => f.late)).toBe(true);
       expect(new Set(ids.overdue)).toEqual(new Set(overdue.filter((f) => f.ticket_id !== ids.onTime).map((f) => f.ticket_id)));
-      // All of them on the first sweep after the start (one sweep run stamps one `now`).
-      expect(new Set(overdue.map((f) => f.fired_at.getTime())).size).toBe(1);
+      // All of them on the first sweep after the start: it works through batch after batch until
+      // nothing due is left (each batch stamps its own time).
+      expect(sweeps[0]).toBe(overdue.length);
       expect(overdue[0]!.fired_at.getTime()).toBeGreaterThanOrEqual(startedAt);
 
       // Oldest due first: tickets in the order of their earliest overdue step, each ticket's steps in due order.
