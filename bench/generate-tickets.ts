@@ -83,7 +83,7 @@ export async function generateTickets(client: pg.Client, options: GenerateOption
        select case when not o.open then null
                    when (g / ${openEvery}) % ${dueEvery} = 0 then now() - (1 + g % 3600) * interval '1 second'
                    when (g / ${openEvery}) % 4 = 3 then null
-                   else now() + (60 + (g::bigint * 104729) % (${days} * 86400)) * interval '1 second' end as due) d`,
+                   else now() + (3600 + (g::bigint * 104729) % (${days} * 86400)) * interval '1 second' end as due) d`,
     [options.tickets, customers],
   );
   await client.query('analyze');
