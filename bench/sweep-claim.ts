@@ -14,19 +14,16 @@ import os from 'node:os';
 import pg from 'pg';
 import { runBenchmark, withScratchDatabase } from './scratch-database';
 import { openDatabase } from '../server/db/client';
-import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_TYPES } from '../common/domain';
+import { generateTickets } from './generate-tickets';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const DUE = 1_000;
-/** Every STEP-th ticket is due, so the due ones are spread through the table. */
-const STEP = Math.floor(TICKETS / DUE);
 const RUNS = 20;
 /** The sweep's claim, as server/jobs/sweep.ts sends it (there with the batch size as limit). */
 const claim = (limit: number) => `select id from tickets where next_due_at <= $1::timestamptz order by next_due_at limit ${limit} for no key update skip locked`;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (started: number) => performance.now() - started;
-const sqlList = (values: readonly string[]) => `array[${values.map((v) => `'${v}'`).join(',')}]`;
 
 async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -47,29 +44,9 @@ async function bench(url: string) {
     const { rows } = await client.query<{ version: string; shared_buffers: string }>(`select version(), current_setting('shared_buffers') as shared_buffers`);
     console.log(`PostgreSQL ${rows[0]!.version}; shared_buffers ${rows[0]!.shared_buffers}\n`);
 
-    const [customer] = (await client.query<{ id: string }>(`insert into customers (name) values ('基准客户') returning id`)).rows;
-    // Open tickets reported over the last 30 days. Every STEP-th ticket is due (within the last
-    // hour); one in ten waits on the customer with no running clock (NULL); the rest fall due
-    // from an hour ahead (generation takes a minute) to 30 days out. Values cycle through the allowed sets so every check passes.
-    await timed(`generate ${TICKETS.toLocaleString('en')} tickets`, () =>
-      client.query(
-        `insert into tickets (number, title, description, type, channel, severity, category, status, customer_id,
-                              reported_at, created_at, updated_at, next_due_at, sla_milestone, sla_due_at, sla_state)
-         select 'FW-2026-' || lpad(g::text, 7, '0'), '工单 ' || g, '', (${sqlList(TICKET_TYPES)})[1 + g % ${TICKET_TYPES.length}],
-                (${sqlList(CHANNELS)})[1 + g % ${CHANNELS.length}], (${sqlList(SEVERITIES)})[1 + g % 4], (${sqlList(CATEGORIES)})[1 + g % ${CATEGORIES.length}],
-                case when g % 10 = 3 then 'pending_customer' else (array['new','assigned','in_progress'])[1 + g % 3] end,
-                $1, r.at, r.at, r.at, d.due,
-                case when d.due is null then null else 'resolve' end, d.due,
-                case when d.due is null then 'paused' else 'running' end
-         from generate_series(1, $2::int) g
-         cross join lateral (select now() - ((g::bigint * 7919) % (30 * 86400)) * interval '1 second' as at) r
-         cross join lateral (
-           select case when g % $3 = 0 then now() - (1 + g % 3600) * interval '1 second'
-                       when g % 10 = 3 then null
-                       else now() + (3600 + (g::bigint * 104729) % (30 * 86400)) * interval '1 second' end as due) d`,
-        [customer!.id, TICKETS, STEP],
-      ),
-    );
+    // One million open tickets (bench/generate-tickets.ts): every 1,000th due now, a quarter
+    // waiting on the customer without a running clock (NULL), the rest due within 30 days.
+    await timed(`generate ${TICKETS.toLocaleString('en')} open tickets`, () => generateTickets(client, { tickets: TICKETS, openShare: 1, due: DUE }));
     await timed('analyze', () => client.query('analyze tickets'));
     const sizes = (
       await client.query<{ due: number; nulls: number; table: string; index: string }>(
