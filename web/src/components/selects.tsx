@@ -20,8 +20,26 @@ interface ValueProps<T> {
   'data-testid'?: string;
 }
 
+/**
+ * What every select here hands on to antd from its form field: a cleared select reports `cleared`,
+ * and the caller's placeholder wins over the select's own.
+ */
+function fieldProps<T>({ id, value, onChange, placeholder, allowClear, style, disabled, 'data-testid': testId }: ValueProps<T>, cleared: T, ownPlaceholder: string) {
+  return {
+    id,
+    'data-testid': testId,
+    value: value ?? undefined,
+    onChange: (v: T | null | undefined) => onChange?.(v ?? cleared),
+    placeholder: placeholder ?? ownPlaceholder,
+    allowClear,
+    style,
+    disabled,
+  };
+}
+
 /** A customer chosen by typing part of its name or code. */
-export function CustomerSelect({ value, onChange, id, placeholder, allowClear, style, disabled, ...rest }: ValueProps<string | undefined>) {
+export function CustomerSelect(props: ValueProps<string | undefined>) {
+  const { value } = props;
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const q = useDebounced(search, 250);
@@ -34,34 +52,17 @@ export function CustomerSelect({ value, onChange, id, placeholder, allowClear, s
   }, [list.data, selected.data, value]);
   return (
     <Select
-      id={id}
-      data-testid={rest['data-testid']}
-      value={value ?? undefined}
-      onChange={(v) => onChange?.(v ?? undefined)}
+      {...fieldProps(props, undefined, t('newTicket.customerPlaceholder'))}
       options={options}
       showSearch={{ filterOption: false, onSearch: setSearch }}
       loading={list.isFetching}
-      placeholder={placeholder ?? t('newTicket.customerPlaceholder')}
-      allowClear={allowClear}
-      style={style}
-      disabled={disabled}
       notFoundContent={list.isFetching ? t('common.loading') : t('customers.empty')}
     />
   );
 }
 
 /** Engineers, dispatchers and managers, grouped by role; `extra` options go first (我的 / 未分配). */
-export function AssigneeSelect({
-  value,
-  onChange,
-  id,
-  placeholder,
-  allowClear = true,
-  style,
-  disabled,
-  extra = [],
-  ...rest
-}: ValueProps<string | null | undefined> & { extra?: { value: string; label: string }[] }) {
+export function AssigneeSelect({ allowClear = true, extra = [], ...props }: ValueProps<string | null | undefined> & { extra?: { value: string; label: string }[] }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const { groups, isLoading } = useAssignableUsers();
@@ -80,17 +81,10 @@ export function AssigneeSelect({
   );
   return (
     <Select
-      id={id}
-      data-testid={rest['data-testid']}
-      value={value ?? undefined}
-      onChange={(v) => onChange?.(v ?? null)}
+      {...fieldProps({ ...props, allowClear }, null, t('ticket.assignPlaceholder'))}
       options={options}
       showSearch={{ optionFilterProp: 'search' }}
       loading={isLoading}
-      placeholder={placeholder ?? t('ticket.assignPlaceholder')}
-      allowClear={allowClear}
-      style={style}
-      disabled={disabled}
       popupMatchSelectWidth={false}
     />
   );
@@ -122,44 +116,32 @@ export function centerTree(centers: Center[], label: (c: Center) => string = (c)
   return build(null);
 }
 
-export function CenterSelect({ value, onChange, id, placeholder, allowClear = true, style, disabled, exclude }: ValueProps<string | null | undefined> & { exclude?: string }) {
+export function CenterSelect({ allowClear = true, exclude, ...props }: ValueProps<string | null | undefined> & { exclude?: string }) {
   const { t } = useTranslation();
   const centers = useCenters();
   const tree = useMemo(() => centerTree((centers.data ?? []).filter((c) => c.id !== exclude)), [centers.data, exclude]);
   return (
     <TreeSelect
-      id={id}
-      value={value ?? undefined}
-      onChange={(v) => onChange?.(v ?? null)}
+      {...fieldProps({ ...props, allowClear }, null, t('users.center'))}
       treeData={tree}
       treeDefaultExpandAll
       showSearch={{ treeNodeFilterProp: 'title' }}
       loading={centers.isLoading}
-      placeholder={placeholder ?? t('users.center')}
-      allowClear={allowClear}
-      style={style}
-      disabled={disabled}
     />
   );
 }
 
 /** An SLA policy; cleared means "the default policy" (named in the placeholder). */
-export function PolicySelect({ value, onChange, id, disabled, style, ...rest }: ValueProps<string | null | undefined>) {
+export function PolicySelect(props: ValueProps<string | null | undefined>) {
   const { t, i18n } = useTranslation();
   const policies = usePolicies();
   const fallback = policies.data?.find((p) => p.isDefault);
   const name = (p: { name: string; nameEn: string | null }) => (i18n.language === 'en' && p.nameEn) || p.name;
   return (
     <Select
-      id={id}
-      data-testid={rest['data-testid']}
-      value={value ?? undefined}
-      onChange={(v) => onChange?.(v ?? null)}
+      {...fieldProps(props, null, fallback ? t('customers.defaultPolicy', { name: name(fallback) }) : t('customers.defaultPolicyUnnamed'))}
       allowClear
       loading={policies.isLoading}
-      disabled={disabled}
-      style={style}
-      placeholder={fallback ? t('customers.defaultPolicy', { name: name(fallback) }) : t('customers.defaultPolicyUnnamed')}
       options={(policies.data ?? []).map((p) => ({ value: p.id, label: p.isDefault ? `${name(p)}（${t('policies.default')}）` : name(p) }))}
     />
   );

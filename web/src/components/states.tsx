@@ -2,6 +2,7 @@
 import { Button, Result, Skeleton, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { isNotFound } from '../api/client';
 import { errorText } from './feedback';
 
 export function PageSpin() {
@@ -58,5 +59,30 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
       title={t('errors.loadFailed', { message: errorText(error) })}
       extra={onRetry ? <Button onClick={onRetry}>{t('common.retry')}</Button> : undefined}
     />
+  );
+}
+
+/**
+ * A detail page whose record did not load: not found (or not visible; a way back to its list), or
+ * the error with a retry.
+ */
+export function RecordLoadError({
+  error,
+  onRetry,
+  ...notFound
+}: {
+  error: unknown;
+  onRetry: () => void;
+  title: string;
+  text?: string;
+  backTo: string;
+  backLabel: string;
+}) {
+  return isNotFound(error) ? (
+    <div className="page-card">
+      <NotFoundPage {...notFound} />
+    </div>
+  ) : (
+    <LoadError error={error} onRetry={onRetry} />
   );
 }

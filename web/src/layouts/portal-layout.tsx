@@ -1,14 +1,10 @@
 /** The customer portal: a light top bar with the organisation's name, 我的工单 and 报修, the bell. */
 import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
-import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation } from 'react-router';
-import { LanguageSwitch } from '../components/language-switch';
-import { PageSkeleton } from '../components/states';
+import { Link, useLocation } from 'react-router';
 import { useCan, useMe } from '../features/auth/session';
-import { NotificationBell } from '../features/notifications/notification-bell';
-import { UserMenu } from './user-menu';
+import { HeaderTools, RoutedContent } from './layout-parts';
 
 export function PortalLayout() {
   const { t } = useTranslation();
@@ -30,17 +26,9 @@ export function PortalLayout() {
           </span>
         </Link>
         <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="portal-menu" />
-        <span className="app-header-right">
-          <NotificationBell />
-          <LanguageSwitch />
-          <UserMenu />
-        </span>
+        <HeaderTools />
       </Layout.Header>
-      <Layout.Content className="portal-content">
-        <Suspense fallback={<PageSkeleton />}>
-          <Outlet />
-        </Suspense>
-      </Layout.Content>
+      <RoutedContent className="portal-content" />
     </Layout>
   );
 }

@@ -12,14 +12,11 @@ import {
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
-import { Suspense, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useLocation } from 'react-router';
-import { LanguageSwitch } from '../components/language-switch';
-import { PageSkeleton } from '../components/states';
+import { Link, useLocation } from 'react-router';
 import { useCan } from '../features/auth/session';
-import { NotificationBell } from '../features/notifications/notification-bell';
-import { UserMenu } from './user-menu';
+import { HeaderTools, RoutedContent } from './layout-parts';
 
 export function StaffLayout() {
   const { t } = useTranslation();
@@ -76,17 +73,9 @@ export function StaffLayout() {
       <Layout>
         <Layout.Header className="app-header">
           <span />
-          <span className="app-header-right">
-            <NotificationBell />
-            <LanguageSwitch />
-            <UserMenu />
-          </span>
+          <HeaderTools />
         </Layout.Header>
-        <Layout.Content className="app-content">
-          <Suspense fallback={<PageSkeleton />}>
-            <Outlet />
-          </Suspense>
-        </Layout.Content>
+        <RoutedContent className="app-content" />
       </Layout>
     </Layout>
   );

@@ -1,65 +1,63 @@
 /** The header's user menu: who I am, change my password, log out. */
 import { DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Form, Input, Modal } from 'antd';
+import { Avatar, Button, Dropdown, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useChangePassword, useLogout } from '../api/auth';
 import { showSuccess } from '../components/feedback';
-import { handleFormError, validated } from '../components/form-errors';
+import { FormModal } from '../components/form-modal';
 import { useMe } from '../features/auth/session';
 import { useLabels } from '../i18n/labels';
 
+interface PasswordValues {
+  currentPassword: string;
+  newPassword: string;
+  confirm: string;
+}
+
 function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ currentPassword: string; newPassword: string; confirm: string }>();
+  const [form] = Form.useForm<PasswordValues>();
   const change = useChangePassword();
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
-    try {
-      await change.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
-      showSuccess(t('auth.passwordChanged'));
-      form.resetFields();
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (values: PasswordValues) => {
+    await change.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
+    showSuccess(t('auth.passwordChanged'));
+    form.resetFields();
   };
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={t('auth.changePassword')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
-      confirmLoading={change.isPending}
+      onClose={onClose}
+      onSubmit={submit}
+      pending={change.isPending}
       destroyOnHidden
+      requiredMark
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" onFinish={() => void submit()}>
-        <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
-          <Input.Password autoComplete="current-password" autoFocus />
-        </Form.Item>
-        <Form.Item name="newPassword" label={t('auth.newPassword')} rules={[{ required: true, min: 8, message: t('auth.passwordTooShort') }]}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('auth.confirmPassword')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('auth.passwordRequired') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('auth.passwordMismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+      <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
+        <Input.Password autoComplete="current-password" autoFocus />
+      </Form.Item>
+      <Form.Item name="newPassword" label={t('auth.newPassword')} rules={[{ required: true, min: 8, message: t('auth.passwordTooShort') }]}>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item
+        name="confirm"
+        label={t('auth.confirmPassword')}
+        dependencies={['newPassword']}
+        rules={[
+          { required: true, message: t('auth.passwordRequired') },
+          ({ getFieldValue }) => ({
+            validator: (_, value) =>
+              !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('auth.passwordMismatch'))),
+          }),
+        ]}
+      >
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,13 +1,13 @@
 /** /admin/centers: the service organisation as a tree (HQ → regional → provincial). */
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Empty, Form, Input, Modal, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Empty, Form, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CENTER_LEVELS, type CenterLevel } from '../../../../common/domain';
 import { useCenters, useSaveCenter } from '../../api/admin';
 import type { Center } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { CenterSelect, centerTree, type CenterNode } from '../../components/selects';
 import { LoadError, LoadingRows, NotFoundPage } from '../../components/states';
 import { useLabels } from '../../i18n/labels';
@@ -42,51 +42,41 @@ function CenterModal({ dialog, onClose }: { dialog: { center: Center | null; par
     );
   }, [dialog, form]);
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
-    try {
-      const saved = await save.mutateAsync({ parentId: v.parentId ?? null, code: v.code.trim(), name: v.name.trim(), level: v.level, region: v.region?.trim() || null });
-      showSuccess(center ? t('centers.saved', { name: saved.name }) : t('centers.created', { name: saved.name }));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (v: CenterValues) => {
+    const saved = await save.mutateAsync({ parentId: v.parentId ?? null, code: v.code.trim(), name: v.name.trim(), level: v.level, region: v.region?.trim() || null });
+    showSuccess(center ? t('centers.saved', { name: saved.name }) : t('centers.created', { name: saved.name }));
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={dialog !== null}
       title={center ? t('centers.edit') : t('centers.create')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
-      confirmLoading={save.isPending}
-      forceRender
+      onClose={onClose}
+      onSubmit={submit}
+      pending={save.isPending}
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <Form.Item name="parentId" label={t('centers.parent')}>
-          <CenterSelect placeholder={t('centers.noParent')} exclude={center?.id} />
+      <Form.Item name="parentId" label={t('centers.parent')}>
+        <CenterSelect placeholder={t('centers.noParent')} exclude={center?.id} />
+      </Form.Item>
+      <div className="form-row-2">
+        <Form.Item name="code" label={t('centers.code')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input />
         </Form.Item>
-        <div className="form-row-2">
-          <Form.Item name="code" label={t('centers.code')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="name" label={t('centers.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item name="level" label={t('centers.level')} rules={[{ required: true }]}>
-            <Select options={CENTER_LEVELS.map((l) => ({ value: l, label: labels.centerLevel(l) }))} />
-          </Form.Item>
-          <Form.Item name="region" label={t('centers.region')}>
-            <Input />
-          </Form.Item>
-        </div>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+        <Form.Item name="name" label={t('centers.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input />
+        </Form.Item>
+      </div>
+      <div className="form-row-2">
+        <Form.Item name="level" label={t('centers.level')} rules={[{ required: true }]}>
+          <Select options={CENTER_LEVELS.map((l) => ({ value: l, label: labels.centerLevel(l) }))} />
+        </Form.Item>
+        <Form.Item name="region" label={t('centers.region')}>
+          <Input />
+        </Form.Item>
+      </div>
+    </FormModal>
   );
 }
 

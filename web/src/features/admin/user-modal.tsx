@@ -2,14 +2,14 @@
  * Create or edit a user. The form follows the role: customer roles need a customer, staff may
  * belong to a service center, engineers have a level. Editing can deactivate or reset the password.
  */
-import { Form, Input, Modal, Select, Switch } from 'antd';
+import { Form, Input, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ENGINEER_LEVELS, ROLES, isCustomerRole, type EngineerLevel, type Role } from '../../../../common/domain';
 import { useSaveUser } from '../../api/admin';
 import type { User } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { TagsInput } from '../../components/tags-input';
 import { CenterSelect, CustomerSelect } from '../../components/selects';
 import { useLabels } from '../../i18n/labels';
@@ -58,9 +58,7 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
     );
   }, [open, user, form]);
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
+  const submit = async (v: UserValues) => {
     const common = {
       name: v.name.trim(),
       role: v.role,
@@ -71,93 +69,86 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
       email: v.email?.trim() || null,
       phone: v.phone?.trim() || null,
     };
-    try {
-      const saved = await save.mutateAsync(
-        user
-          ? { ...common, active: v.active, ...(v.password ? { password: v.password } : {}) }
-          : { ...common, username: v.username.trim(), password: v.password ?? '' },
-      );
-      showSuccess(user ? t('users.saved', { name: saved.name }) : t('users.created', { name: saved.name }));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+    const saved = await save.mutateAsync(
+      user
+        ? { ...common, active: v.active, ...(v.password ? { password: v.password } : {}) }
+        : { ...common, username: v.username.trim(), password: v.password ?? '' },
+    );
+    showSuccess(user ? t('users.saved', { name: saved.name }) : t('users.created', { name: saved.name }));
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={user ? `${t('users.edit')} · ${user.username}` : t('users.create')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'user-save' }}
-      confirmLoading={save.isPending}
+      pending={save.isPending}
       width={640}
-      forceRender
+      requiredMark
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" requiredMark onFinish={() => void submit()}>
+      <div className="form-row-2">
+        <Form.Item name="username" label={t('users.username')} rules={[{ required: true, whitespace: true, message: t('common.required') }, { min: 2, message: t('users.usernameTooShort') }]}>
+          <Input disabled={Boolean(user)} autoComplete="off" data-testid="user-username" />
+        </Form.Item>
+        <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input data-testid="user-name" />
+        </Form.Item>
+      </div>
+      <div className="form-row-2">
+        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+          <Select options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} data-testid="user-role" />
+        </Form.Item>
+        {customerRole ? (
+          <Form.Item name="customerId" label={t('users.customer')} rules={[{ required: true, message: t('users.customerRequired') }]}>
+            <CustomerSelect />
+          </Form.Item>
+        ) : (
+          <Form.Item name="centerId" label={t('users.center')}>
+            <CenterSelect />
+          </Form.Item>
+        )}
+      </div>
+      {!customerRole && (
         <div className="form-row-2">
-          <Form.Item name="username" label={t('users.username')} rules={[{ required: true, whitespace: true, message: t('common.required') }, { min: 2, message: t('users.usernameTooShort') }]}>
-            <Input disabled={Boolean(user)} autoComplete="off" data-testid="user-username" />
-          </Form.Item>
-          <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input data-testid="user-name" />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-            <Select options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} data-testid="user-role" />
-          </Form.Item>
-          {customerRole ? (
-            <Form.Item name="customerId" label={t('users.customer')} rules={[{ required: true, message: t('users.customerRequired') }]}>
-              <CustomerSelect />
+          {role === 'engineer' ? (
+            <Form.Item name="engineerLevel" label={t('users.level')}>
+              <Select allowClear options={ENGINEER_LEVELS.map((l) => ({ value: l, label: labels.level(l) }))} />
             </Form.Item>
           ) : (
-            <Form.Item name="centerId" label={t('users.center')}>
-              <CenterSelect />
-            </Form.Item>
+            <span />
           )}
+          <Form.Item name="skills" label={t('users.skills')} extra={t('users.skillsHint')}>
+            <TagsInput />
+          </Form.Item>
         </div>
-        {!customerRole && (
-          <div className="form-row-2">
-            {role === 'engineer' ? (
-              <Form.Item name="engineerLevel" label={t('users.level')}>
-                <Select allowClear options={ENGINEER_LEVELS.map((l) => ({ value: l, label: labels.level(l) }))} />
-              </Form.Item>
-            ) : (
-              <span />
-            )}
-            <Form.Item name="skills" label={t('users.skills')} extra={t('users.skillsHint')}>
-              <TagsInput />
-            </Form.Item>
-          </div>
+      )}
+      <div className="form-row-2">
+        <Form.Item name="email" label={t('users.email')} rules={[{ type: 'email' }]}>
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="phone" label={t('users.phone')}>
+          <Input autoComplete="off" />
+        </Form.Item>
+      </div>
+      <div className="form-row-2">
+        <Form.Item
+          name="password"
+          label={user ? t('users.resetPassword') : t('users.password')}
+          extra={user ? t('users.resetPasswordHint') : undefined}
+          rules={[{ required: !user, min: 8, message: t('auth.passwordTooShort') }]}
+        >
+          <Input.Password autoComplete="new-password" data-testid="user-password" />
+        </Form.Item>
+        {user && (
+          <Form.Item name="active" label={t('users.activeSwitch')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
         )}
-        <div className="form-row-2">
-          <Form.Item name="email" label={t('users.email')} rules={[{ type: 'email' }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item name="phone" label={t('users.phone')}>
-            <Input autoComplete="off" />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item
-            name="password"
-            label={user ? t('users.resetPassword') : t('users.password')}
-            extra={user ? t('users.resetPasswordHint') : undefined}
-            rules={[{ required: !user, min: 8, message: t('auth.passwordTooShort') }]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
-          {user && (
-            <Form.Item name="active" label={t('users.activeSwitch')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          )}
-        </div>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+      </div>
+    </FormModal>
   );
 }

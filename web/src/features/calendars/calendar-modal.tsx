@@ -2,13 +2,13 @@
  * Create a calendar (key, names, time zone, 24×7 or working hours) or edit its names and zone.
  * A new working-hours calendar starts Monday to Friday 08:30–17:30; the hours editor changes it.
  */
-import { AutoComplete, Form, Input, Modal, Switch } from 'antd';
+import { AutoComplete, Form, Input, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveCalendar } from '../../api/time-rules';
 import type { Calendar } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 
 interface CalendarValues {
   key: string;
@@ -45,67 +45,57 @@ export function CalendarModal({
     );
   }, [open, calendar, form]);
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
+  const submit = async (v: CalendarValues) => {
     const common = { name: v.name.trim(), nameEn: v.nameEn?.trim() || null, timeZone: v.timeZone.trim(), always: v.always };
-    try {
-      const saved = await save.mutateAsync(
-        calendar
-          ? common
-          : {
-              ...common,
-              key: v.key.trim(),
-              weekly: v.always ? {} : { 1: OFFICE_DAY, 2: OFFICE_DAY, 3: OFFICE_DAY, 4: OFFICE_DAY, 5: OFFICE_DAY },
-              defaultWorkday: v.always ? [] : OFFICE_DAY,
-            },
-      );
-      showSuccess(calendar ? t('common.saved') : t('calendars.created', { name: saved.name }));
-      onSaved?.(saved);
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+    const saved = await save.mutateAsync(
+      calendar
+        ? common
+        : {
+            ...common,
+            key: v.key.trim(),
+            weekly: v.always ? {} : { 1: OFFICE_DAY, 2: OFFICE_DAY, 3: OFFICE_DAY, 4: OFFICE_DAY, 5: OFFICE_DAY },
+            defaultWorkday: v.always ? [] : OFFICE_DAY,
+          },
+    );
+    showSuccess(calendar ? t('common.saved') : t('calendars.created', { name: saved.name }));
+    onSaved?.(saved);
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={calendar ? t('calendars.edit') : t('calendars.create')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'calendar-save' }}
-      confirmLoading={save.isPending}
-      forceRender
+      pending={save.isPending}
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <div className="form-row-2">
-          <Form.Item
-            name="key"
-            label={t('calendars.key')}
-            extra={calendar ? undefined : t('calendars.keyHint')}
-            rules={[{ required: true, whitespace: true, message: t('common.required') }, { pattern: /^[a-z0-9][a-z0-9-]{1,49}$/, message: t('calendars.keyInvalid') }]}
-          >
-            <Input disabled={Boolean(calendar)} className="mono" data-testid="calendar-key" />
-          </Form.Item>
-          <Form.Item name="timeZone" label={t('calendars.timeZone')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <AutoComplete options={ZONES.map((z) => ({ value: z }))} />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item name="name" label={t('calendars.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input data-testid="calendar-name" />
-          </Form.Item>
-          <Form.Item name="nameEn" label={t('calendars.nameEn')}>
-            <Input />
-          </Form.Item>
-        </div>
-        <Form.Item name="always" label={t('calendars.alwaysSwitch')} valuePropName="checked" extra={t('calendars.alwaysHint')}>
-          <Switch disabled={Boolean(calendar?.builtIn)} />
+      <div className="form-row-2">
+        <Form.Item
+          name="key"
+          label={t('calendars.key')}
+          extra={calendar ? undefined : t('calendars.keyHint')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }, { pattern: /^[a-z0-9][a-z0-9-]{1,49}$/, message: t('calendars.keyInvalid') }]}
+        >
+          <Input disabled={Boolean(calendar)} className="mono" data-testid="calendar-key" />
         </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+        <Form.Item name="timeZone" label={t('calendars.timeZone')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <AutoComplete options={ZONES.map((z) => ({ value: z }))} />
+        </Form.Item>
+      </div>
+      <div className="form-row-2">
+        <Form.Item name="name" label={t('calendars.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input data-testid="calendar-name" />
+        </Form.Item>
+        <Form.Item name="nameEn" label={t('calendars.nameEn')}>
+          <Input />
+        </Form.Item>
+      </div>
+      <Form.Item name="always" label={t('calendars.alwaysSwitch')} valuePropName="checked" extra={t('calendars.alwaysHint')}>
+        <Switch disabled={Boolean(calendar?.builtIn)} />
+      </Form.Item>
+    </FormModal>
   );
 }

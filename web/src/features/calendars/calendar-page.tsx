@@ -8,11 +8,10 @@ import { Alert, Button, Col, Modal, Row, Space, Tag, Typography, Upload } from '
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { isNotFound } from '../../api/client';
 import { useCalendar, useImportIcal } from '../../api/time-rules';
 import type { IcalImportResult } from '../../api/types';
 import { showError } from '../../components/feedback';
-import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
+import { NotFoundPage, PageSkeleton, RecordLoadError } from '../../components/states';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
@@ -65,13 +64,7 @@ export function CalendarPage() {
   if (!can('time_rules.read')) return <NotFoundPage />;
   if (calendar.isPending) return <PageSkeleton />;
   if (calendar.isError) {
-    return isNotFound(calendar.error) ? (
-      <div className="page-card">
-        <NotFoundPage title={t('calendars.notFound')} backTo="/admin/calendars" backLabel={t('calendars.title')} />
-      </div>
-    ) : (
-      <LoadError error={calendar.error} onRetry={() => void calendar.refetch()} />
-    );
+    return <RecordLoadError error={calendar.error} onRetry={() => void calendar.refetch()} title={t('calendars.notFound')} backTo="/admin/calendars" backLabel={t('calendars.title')} />;
   }
   const c = calendar.data;
   const editable = can('time_rules.write');

@@ -2,14 +2,14 @@
  * Add, change or remove the exception on one date: a holiday (休) or a make-up working day (班)
  * with a name and, for a working day, its own hours (empty: the calendar's make-up-day hours).
  */
-import { Button, DatePicker, Form, Input, Modal, Popconfirm, Radio } from 'antd';
+import { DatePicker, Form, Input, Radio } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePutException, useRemoveException } from '../../api/time-rules';
 import type { CalendarDetail, CalendarException } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { DeleteButton, FormModal } from '../../components/form-modal';
 import { intervalsText, type Interval } from './calendar-text';
 import { IntervalList, intervalProblem } from './interval-list';
 
@@ -54,94 +54,72 @@ export function ExceptionModal({
     });
   }, [open, date, exception, defaultYear, calendar.weekly, form]);
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
+  const submit = async (v: ExceptionValues) => {
     const day = v.date.format('YYYY-MM-DD');
-    try {
-      await put.mutateAsync({
-        date: day,
-        kind: v.kind,
-        name: v.name?.trim() || null,
-        intervals: v.kind === 'workday' && v.intervals.length ? v.intervals : null,
-      });
-      showSuccess(t('calendars.exceptionSaved', { date: day }));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+    await put.mutateAsync({
+      date: day,
+      kind: v.kind,
+      name: v.name?.trim() || null,
+      intervals: v.kind === 'workday' && v.intervals.length ? v.intervals : null,
+    });
+    showSuccess(t('calendars.exceptionSaved', { date: day }));
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={exception ? t('calendars.editException', { date: exception.date }) : t('calendars.addException')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'exception-save' }}
-      confirmLoading={put.isPending}
-      forceRender
-      footer={(_, { OkBtn, CancelBtn }) => (
-        <div className="modal-footer-split">
-          <span>
-            {exception && (
-              <Popconfirm
-                title={t('calendars.removeConfirm', { date: exception.date })}
-                okButtonProps={{ danger: true }}
-                onConfirm={() =>
-                  remove.mutate(exception.id, {
-                    onSuccess: () => {
-                      showSuccess(t('calendars.exceptionRemoved', { date: exception.date }));
-                      onClose();
-                    },
-                  })
-                }
-              >
-                <Button danger data-testid="exception-remove">
-                  {t('common.delete')}
-                </Button>
-              </Popconfirm>
-            )}
-          </span>
-          <span>
-            <CancelBtn />
-            <OkBtn />
-          </span>
-        </div>
-      )}
+      pending={put.isPending}
+      footerStart={
+        exception && (
+          <DeleteButton
+            confirm={t('calendars.removeConfirm', { date: exception.date })}
+            testId="exception-remove"
+            onConfirm={() =>
+              remove.mutate(exception.id, {
+                onSuccess: () => {
+                  showSuccess(t('calendars.exceptionRemoved', { date: exception.date }));
+                  onClose();
+                },
+              })
+            }
+          />
+        )
+      }
     >
-      <Form form={form} layout="vertical" requiredMark={false}>
-        <div className="form-row-2">
-          <Form.Item name="date" label={t('calendars.date')} rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker style={{ width: '100%' }} disabled={Boolean(exception)} allowClear={false} data-testid="exception-date" />
-          </Form.Item>
-          <Form.Item name="kind" label={t('calendars.kind')}>
-            <Radio.Group
-              optionType="button"
-              buttonStyle="solid"
-              options={[
-                { value: 'holiday', label: `${t('calendars.holidayShort')} · ${t('calendars.holiday')}` },
-                { value: 'workday', label: `${t('calendars.workdayShort')} · ${t('calendars.workday')}` },
-              ]}
-              data-testid="exception-kind"
-            />
-          </Form.Item>
-        </div>
-        <Form.Item name="name" label={t('calendars.exceptionName')} extra={t('calendars.exceptionNameHint')}>
-          <Input maxLength={100} data-testid="exception-name" />
+      <div className="form-row-2">
+        <Form.Item name="date" label={t('calendars.date')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker style={{ width: '100%' }} disabled={Boolean(exception)} allowClear={false} data-testid="exception-date" />
         </Form.Item>
-        {kind === 'workday' && (
-          <Form.Item
-            name="intervals"
-            label={t('calendars.ownHours')}
-            extra={t('calendars.ownHoursHint', { hours: intervalsText(calendar.defaultWorkday) || t('calendars.noDefaultWorkday') })}
-            rules={[{ validator: (_, list: Interval[]) => { const p = intervalProblem(list ?? [], t); return p ? Promise.reject(new Error(p)) : Promise.resolve(); } }]}
-          >
-            <IntervalList emptyText={t('calendars.usesDefault')} />
-          </Form.Item>
-        )}
-      </Form>
-    </Modal>
+        <Form.Item name="kind" label={t('calendars.kind')}>
+          <Radio.Group
+            optionType="button"
+            buttonStyle="solid"
+            options={[
+              { value: 'holiday', label: `${t('calendars.holidayShort')} · ${t('calendars.holiday')}` },
+              { value: 'workday', label: `${t('calendars.workdayShort')} · ${t('calendars.workday')}` },
+            ]}
+            data-testid="exception-kind"
+          />
+        </Form.Item>
+      </div>
+      <Form.Item name="name" label={t('calendars.exceptionName')} extra={t('calendars.exceptionNameHint')}>
+        <Input maxLength={100} data-testid="exception-name" />
+      </Form.Item>
+      {kind === 'workday' && (
+        <Form.Item
+          name="intervals"
+          label={t('calendars.ownHours')}
+          extra={t('calendars.ownHoursHint', { hours: intervalsText(calendar.defaultWorkday) || t('calendars.noDefaultWorkday') })}
+          rules={[{ validator: (_, list: Interval[]) => { const p = intervalProblem(list ?? [], t); return p ? Promise.reject(new Error(p)) : Promise.resolve(); } }]}
+        >
+          <IntervalList emptyText={t('calendars.usesDefault')} />
+        </Form.Item>
+      )}
+    </FormModal>
   );
 }

@@ -1,11 +1,11 @@
 /** Add or edit a customer's contact (name, phones, email, title, leader flag). */
-import { Form, Input, Modal, Switch } from 'antd';
+import { Form, Input, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveContact } from '../../api/customers';
 import type { Contact } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { TagsInput } from '../../components/tags-input';
 
 interface ContactValues {
@@ -45,55 +45,45 @@ export function ContactModal({
     );
   }, [open, contact, phonesKey, form]);
 
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
-    try {
-      const saved = await save.mutateAsync({
-        name: values.name.trim(),
-        title: values.title?.trim() || null,
-        phones: values.phones.map((p) => p.trim()).filter(Boolean),
-        email: values.email?.trim() || null,
-        isLeader: values.isLeader,
-      });
-      showSuccess(t('customers.contactSaved', { name: saved.name }));
-      onSaved?.(saved);
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (values: ContactValues) => {
+    const saved = await save.mutateAsync({
+      name: values.name.trim(),
+      title: values.title?.trim() || null,
+      phones: values.phones.map((p) => p.trim()).filter(Boolean),
+      email: values.email?.trim() || null,
+      isLeader: values.isLeader,
+    });
+    showSuccess(t('customers.contactSaved', { name: saved.name }));
+    onSaved?.(saved);
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={contact ? t('customers.editContact') : t('customers.addContact')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'contact-save' }}
-      confirmLoading={save.isPending}
-      forceRender
+      pending={save.isPending}
     >
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <Form.Item name="name" label={t('customers.contactName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-          <Input autoFocus data-testid="contact-name" />
+      <Form.Item name="name" label={t('customers.contactName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Input autoFocus data-testid="contact-name" />
+      </Form.Item>
+      <Form.Item name="phones" label={t('customers.phones')} extra={t('customers.phonesHint')}>
+        <TagsInput data-testid="contact-phones" />
+      </Form.Item>
+      <div className="form-row-2">
+        <Form.Item name="title" label={t('customers.contactTitle')}>
+          <Input />
         </Form.Item>
-        <Form.Item name="phones" label={t('customers.phones')} extra={t('customers.phonesHint')}>
-          <TagsInput data-testid="contact-phones" />
+        <Form.Item name="email" label={t('customers.email')} rules={[{ type: 'email' }]}>
+          <Input />
         </Form.Item>
-        <div className="form-row-2">
-          <Form.Item name="title" label={t('customers.contactTitle')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="email" label={t('customers.email')} rules={[{ type: 'email' }]}>
-            <Input />
-          </Form.Item>
-        </div>
-        <Form.Item name="isLeader" label={t('customers.leader')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </Form>
-    </Modal>
+      </div>
+      <Form.Item name="isLeader" label={t('customers.leader')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,11 +1,11 @@
 /** Create or edit a customer organisation, including its service level (SLA policy). */
-import { Form, Input, Modal } from 'antd';
+import { Form, Input } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveCustomer } from '../../api/customers';
 import type { Customer } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { CenterSelect, PolicySelect } from '../../components/selects';
 
 interface CustomerValues {
@@ -48,65 +48,55 @@ export function CustomerModal({
     }
   }, [open, customer, form]);
 
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
-    try {
-      const saved = await save.mutateAsync({
-        name: values.name.trim(),
-        code: values.code?.trim() || null,
-        industry: values.industry?.trim() || null,
-        region: values.region?.trim() || null,
-        centerId: values.centerId ?? null,
-        slaPolicyId: values.slaPolicyId ?? null,
-        notes: values.notes?.trim() || null,
-      });
-      showSuccess(customer ? t('common.saved') : t('customers.created', { name: saved.name }));
-      onSaved?.(saved);
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (values: CustomerValues) => {
+    const saved = await save.mutateAsync({
+      name: values.name.trim(),
+      code: values.code?.trim() || null,
+      industry: values.industry?.trim() || null,
+      region: values.region?.trim() || null,
+      centerId: values.centerId ?? null,
+      slaPolicyId: values.slaPolicyId ?? null,
+      notes: values.notes?.trim() || null,
+    });
+    showSuccess(customer ? t('common.saved') : t('customers.created', { name: saved.name }));
+    onSaved?.(saved);
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={customer ? t('customers.edit') : t('customers.create')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
-      confirmLoading={save.isPending}
-      forceRender
+      onClose={onClose}
+      onSubmit={submit}
+      pending={save.isPending}
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <Form.Item name="name" label={t('customers.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-          <Input autoFocus data-testid="customer-name" />
+      <Form.Item name="name" label={t('customers.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Input autoFocus data-testid="customer-name" />
+      </Form.Item>
+      <div className="form-row-2">
+        <Form.Item name="code" label={t('customers.code')}>
+          <Input />
         </Form.Item>
-        <div className="form-row-2">
-          <Form.Item name="code" label={t('customers.code')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="industry" label={t('customers.industry')}>
-            <Input />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item name="region" label={t('customers.region')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="centerId" label={t('customers.center')}>
-            <CenterSelect placeholder={t('customers.center')} />
-          </Form.Item>
-        </div>
-        <Form.Item name="slaPolicyId" label={t('customers.slaPolicy')} extra={t('customers.slaPolicyHint')}>
-          <PolicySelect data-testid="customer-sla-policy-select" />
+        <Form.Item name="industry" label={t('customers.industry')}>
+          <Input />
         </Form.Item>
-        <Form.Item name="notes" label={t('customers.notes')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+      </div>
+      <div className="form-row-2">
+        <Form.Item name="region" label={t('customers.region')}>
+          <Input />
         </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+        <Form.Item name="centerId" label={t('customers.center')}>
+          <CenterSelect placeholder={t('customers.center')} />
+        </Form.Item>
+      </div>
+      <Form.Item name="slaPolicyId" label={t('customers.slaPolicy')} extra={t('customers.slaPolicyHint')}>
+        <PolicySelect data-testid="customer-sla-policy-select" />
+      </Form.Item>
+      <Form.Item name="notes" label={t('customers.notes')}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,17 +1,16 @@
 /** /customers/:id — the organisation, its contacts and sites, and its tickets. */
 import { ArrowLeftOutlined, CrownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Descriptions, Empty, Form, Input, Modal, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Descriptions, Empty, Form, Input, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useCenters } from '../../api/admin';
-import { isNotFound } from '../../api/client';
 import { useAddSite, useCustomer } from '../../api/customers';
 import { usePolicies } from '../../api/time-rules';
 import type { Contact, Site } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
-import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
+import { FormModal } from '../../components/form-modal';
+import { PageSkeleton, RecordLoadError } from '../../components/states';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
@@ -20,37 +19,33 @@ import { TicketQueue } from '../tickets/ticket-queue';
 import { ContactModal } from './contact-modal';
 import { CustomerModal } from './customer-modal';
 
+interface SiteValues {
+  name: string;
+  address?: string;
+  region?: string;
+}
+
 function SiteModal({ customerId, open, onClose }: { customerId: string; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ name: string; address?: string; region?: string }>();
+  const [form] = Form.useForm<SiteValues>();
   const add = useAddSite(customerId);
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
-    try {
-      const site = await add.mutateAsync({ name: values.name.trim(), address: values.address?.trim() || null, region: values.region?.trim() || null });
-      showSuccess(t('customers.siteSaved', { name: site.name }));
-      form.resetFields();
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (values: SiteValues) => {
+    const site = await add.mutateAsync({ name: values.name.trim(), address: values.address?.trim() || null, region: values.region?.trim() || null });
+    showSuccess(t('customers.siteSaved', { name: site.name }));
+    form.resetFields();
   };
   return (
-    <Modal open={open} title={t('customers.addSite')} onCancel={onClose} onOk={() => void submit()} okText={t('common.save')} confirmLoading={add.isPending} forceRender>
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <Form.Item name="name" label={t('customers.siteName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-          <Input autoFocus />
-        </Form.Item>
-        <Form.Item name="address" label={t('customers.siteAddress')}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="region" label={t('customers.region')}>
-          <Input />
-        </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+    <FormModal form={form} open={open} title={t('customers.addSite')} onClose={onClose} onSubmit={submit} pending={add.isPending} submitOnEnter>
+      <Form.Item name="name" label={t('customers.siteName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Input autoFocus />
+      </Form.Item>
+      <Form.Item name="address" label={t('customers.siteAddress')}>
+        <Input />
+      </Form.Item>
+      <Form.Item name="region" label={t('customers.region')}>
+        <Input />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -69,13 +64,7 @@ export function CustomerPage() {
 
   if (customer.isPending) return <PageSkeleton />;
   if (customer.isError) {
-    return isNotFound(customer.error) ? (
-      <div className="page-card">
-        <NotFoundPage title={t('customers.notFound')} backTo="/customers" backLabel={t('customers.title')} />
-      </div>
-    ) : (
-      <LoadError error={customer.error} onRetry={() => void customer.refetch()} />
-    );
+    return <RecordLoadError error={customer.error} onRetry={() => void customer.refetch()} title={t('customers.notFound')} backTo="/customers" backLabel={t('customers.title')} />;
   }
   const c = customer.data;
   const centerName = centers.data?.find((x) => x.id === c.centerId)?.name;

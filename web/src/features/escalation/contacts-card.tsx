@@ -3,13 +3,13 @@
  * matrix's "vendor" steps go to) and any other outside party a step can name.
  */
 import { EditOutlined, PlusOutlined, WarningFilled } from '@ant-design/icons';
-import { Button, Card, Form, Input, Modal, Switch, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
+import { Button, Card, Form, Input, Switch, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEscalationContacts, useSaveEscalationContact } from '../../api/time-rules';
 import type { EscalationContact } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 
 interface ContactValues {
   name: string;
@@ -34,58 +34,48 @@ function ContactModal({ dialog, onClose }: { dialog: { contact: EscalationContac
     );
   }, [dialog, contact, form]);
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
-    try {
-      const saved = await save.mutateAsync({
-        name: v.name.trim(),
-        organisation: v.organisation?.trim() || null,
-        email: v.email?.trim() || null,
-        phone: v.phone?.trim() || null,
-        isVendorCenter: v.isVendorCenter,
-      });
-      showSuccess(t('escalation.contactSaved', { name: saved.name }));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+  const submit = async (v: ContactValues) => {
+    const saved = await save.mutateAsync({
+      name: v.name.trim(),
+      organisation: v.organisation?.trim() || null,
+      email: v.email?.trim() || null,
+      phone: v.phone?.trim() || null,
+      isVendorCenter: v.isVendorCenter,
+    });
+    showSuccess(t('escalation.contactSaved', { name: saved.name }));
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={dialog !== null}
       title={contact ? t('escalation.editContact') : t('escalation.addContact')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'contact-save' }}
-      confirmLoading={save.isPending}
-      forceRender
+      pending={save.isPending}
+      submitOnEnter
     >
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void submit()}>
-        <div className="form-row-2">
-          <Form.Item name="name" label={t('escalation.contactName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="organisation" label={t('escalation.organisation')}>
-            <Input />
-          </Form.Item>
-        </div>
-        <div className="form-row-2">
-          <Form.Item name="email" label={t('escalation.email')} rules={[{ type: 'email', message: t('escalation.emailInvalid') }]}>
-            <Input data-testid="contact-email" />
-          </Form.Item>
-          <Form.Item name="phone" label={t('escalation.phone')}>
-            <Input />
-          </Form.Item>
-        </div>
-        <Form.Item name="isVendorCenter" label={t('escalation.isVendor')} valuePropName="checked" extra={t('escalation.isVendorHint')}>
-          <Switch />
+      <div className="form-row-2">
+        <Form.Item name="name" label={t('escalation.contactName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input />
         </Form.Item>
-        <button type="submit" hidden />
-      </Form>
-    </Modal>
+        <Form.Item name="organisation" label={t('escalation.organisation')}>
+          <Input />
+        </Form.Item>
+      </div>
+      <div className="form-row-2">
+        <Form.Item name="email" label={t('escalation.email')} rules={[{ type: 'email', message: t('escalation.emailInvalid') }]}>
+          <Input data-testid="contact-email" />
+        </Form.Item>
+        <Form.Item name="phone" label={t('escalation.phone')}>
+          <Input />
+        </Form.Item>
+      </div>
+      <Form.Item name="isVendorCenter" label={t('escalation.isVendor')} valuePropName="checked" extra={t('escalation.isVendorHint')}>
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }
 

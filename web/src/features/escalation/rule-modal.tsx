@@ -2,7 +2,7 @@
  * Add or edit one step of the escalation matrix: severity, after how long (elapsed time since the
  * report, or working time on a calendar), the level the ticket reaches, who is told, active or not.
  */
-import { Button, Form, InputNumber, Modal, Popconfirm, Radio, Select, Switch } from 'antd';
+import { Form, InputNumber, Radio, Select, Switch } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEVERITIES, type Severity } from '../../../../common/domain';
@@ -12,7 +12,7 @@ import type { EscalationRuleDto } from '../../api/types';
 import { workingDayMinutes } from '../../components/duration';
 import { DurationInput } from '../../components/duration-input';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { DeleteButton, FormModal } from '../../components/form-modal';
 import { useLabels } from '../../i18n/labels';
 import { CalendarSelect } from '../sla-policies/milestone-inputs';
 import { decodeRecipient, encodeRecipient, ESCALATION_ROLES } from './recipients';
@@ -89,10 +89,8 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
     [contacts.data, users.data, labels, t],
   );
 
-  const submit = async () => {
-    const v = await validated(form);
-    if (!v) return;
-    const body = {
+  const submit = async (v: RuleValues) => {
+    await save.mutateAsync({
       severity: v.severity,
       afterMinutes: v.afterMinutes,
       clock: v.clock,
@@ -100,101 +98,80 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
       level: v.level,
       recipients: v.recipients.map(decodeRecipient) as unknown as Record<string, unknown>[],
       active: v.active,
-    };
-    try {
-      await save.mutateAsync(body);
-      showSuccess(rule ? t('escalation.ruleSaved') : t('escalation.ruleCreated'));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error);
-    }
+    });
+    showSuccess(rule ? t('escalation.ruleSaved') : t('escalation.ruleCreated'));
   };
 
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={dialog !== null}
       title={rule ? t('escalation.editRule') : t('escalation.addRule')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'rule-save' }}
-      confirmLoading={save.isPending}
+      pending={save.isPending}
       width={620}
-      forceRender
-      footer={(_, { OkBtn, CancelBtn }) => (
-        <div className="modal-footer-split">
-          <span>
-            {rule && (
-              <Popconfirm
-                title={t('escalation.deleteConfirm')}
-                okButtonProps={{ danger: true }}
-                onConfirm={() =>
-                  remove.mutate(rule.id, {
-                    onSuccess: () => {
-                      showSuccess(t('escalation.ruleDeleted'));
-                      onClose();
-                    },
-                  })
-                }
-              >
-                <Button danger data-testid="rule-delete">
-                  {t('common.delete')}
-                </Button>
-              </Popconfirm>
-            )}
-          </span>
-          <span>
-            <CancelBtn />
-            <OkBtn />
-          </span>
-        </div>
-      )}
+      footerStart={
+        rule && (
+          <DeleteButton
+            confirm={t('escalation.deleteConfirm')}
+            testId="rule-delete"
+            onConfirm={() =>
+              remove.mutate(rule.id, {
+                onSuccess: () => {
+                  showSuccess(t('escalation.ruleDeleted'));
+                  onClose();
+                },
+              })
+            }
+          />
+        )
+      }
     >
-      <Form form={form} layout="vertical" requiredMark={false}>
-        <Form.Item name="severity" label={t('escalation.severity')}>
-          <Radio.Group optionType="button" buttonStyle="solid" options={SEVERITIES.map((s) => ({ value: s, label: `${s} ${labels.severityName(s)}` }))} data-testid="rule-severity" />
-        </Form.Item>
-        <div className="form-row-2">
-          <Form.Item name="clock" label={t('escalation.clock')}>
-            <Radio.Group
-              options={[
-                { value: 'calendar', label: t('escalation.clockCalendar') },
-                { value: 'working', label: t('escalation.clockWorking') },
-              ]}
-            />
-          </Form.Item>
-          {clock === 'working' && (
-            <Form.Item name="calendar" label={t('escalation.calendar')} rules={[{ required: true, message: t('policies.chooseCalendar') }]}>
-              <CalendarSelect calendars={(calendars.data ?? []).filter((c) => !c.always)} />
-            </Form.Item>
-          )}
-        </div>
-        <div className="form-row-2">
-          <Form.Item
-            name="afterMinutes"
-            label={clock === 'working' ? t('escalation.afterWorking') : t('escalation.after')}
-            rules={[{ required: true, message: t('common.required') }]}
-          >
-            <DurationInput dayMinutes={clock === 'working' ? workingDayMinutes(calendar) : 1440} workingDays={clock === 'working'} width={220} data-testid="rule-after" />
-          </Form.Item>
-          <Form.Item name="level" label={t('escalation.level')} extra={t('escalation.levelHint')} rules={[{ required: true, message: t('common.required') }]}>
-            <InputNumber min={1} max={9} precision={0} prefix="L" style={{ width: 110 }} data-testid="rule-level" />
-          </Form.Item>
-        </div>
-        <Form.Item name="recipients" label={t('escalation.recipients')} rules={[{ required: true, type: 'array', min: 1, message: t('escalation.recipientsRequired') }]}>
-          <Select
-            mode="multiple"
-            options={options}
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder={t('escalation.recipientsPlaceholder')}
-            loading={users.isLoading || contacts.isLoading}
-            data-testid="rule-recipients"
+      <Form.Item name="severity" label={t('escalation.severity')}>
+        <Radio.Group optionType="button" buttonStyle="solid" options={SEVERITIES.map((s) => ({ value: s, label: `${s} ${labels.severityName(s)}` }))} data-testid="rule-severity" />
+      </Form.Item>
+      <div className="form-row-2">
+        <Form.Item name="clock" label={t('escalation.clock')}>
+          <Radio.Group
+            options={[
+              { value: 'calendar', label: t('escalation.clockCalendar') },
+              { value: 'working', label: t('escalation.clockWorking') },
+            ]}
           />
         </Form.Item>
-        <Form.Item name="active" label={t('escalation.active')} valuePropName="checked">
-          <Switch />
+        {clock === 'working' && (
+          <Form.Item name="calendar" label={t('escalation.calendar')} rules={[{ required: true, message: t('policies.chooseCalendar') }]}>
+            <CalendarSelect calendars={(calendars.data ?? []).filter((c) => !c.always)} />
+          </Form.Item>
+        )}
+      </div>
+      <div className="form-row-2">
+        <Form.Item
+          name="afterMinutes"
+          label={clock === 'working' ? t('escalation.afterWorking') : t('escalation.after')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <DurationInput dayMinutes={clock === 'working' ? workingDayMinutes(calendar) : 1440} workingDays={clock === 'working'} width={220} data-testid="rule-after" />
         </Form.Item>
-      </Form>
-    </Modal>
+        <Form.Item name="level" label={t('escalation.level')} extra={t('escalation.levelHint')} rules={[{ required: true, message: t('common.required') }]}>
+          <InputNumber min={1} max={9} precision={0} prefix="L" style={{ width: 110 }} data-testid="rule-level" />
+        </Form.Item>
+      </div>
+      <Form.Item name="recipients" label={t('escalation.recipients')} rules={[{ required: true, type: 'array', min: 1, message: t('escalation.recipientsRequired') }]}>
+        <Select
+          mode="multiple"
+          options={options}
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('escalation.recipientsPlaceholder')}
+          loading={users.isLoading || contacts.isLoading}
+          data-testid="rule-recipients"
+        />
+      </Form.Item>
+      <Form.Item name="active" label={t('escalation.active')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }

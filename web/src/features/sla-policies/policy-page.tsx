@@ -9,12 +9,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { SEVERITIES, type Severity } from '../../../../common/domain';
-import { ApiError, isNotFound } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { useCalendars, useDeletePolicy, useMakeDefaultPolicy, usePolicy, usePolicyTemplates, useSavePolicy } from '../../api/time-rules';
 import type { SlaPolicy, SlaPolicyDefinition } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { handleFormError, validated } from '../../components/form-errors';
-import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
+import { NotFoundPage, PageSkeleton, RecordLoadError } from '../../components/states';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
@@ -251,13 +251,7 @@ export function PolicyPage() {
 
   if (!can('time_rules.read') || (creating && !editable)) return <NotFoundPage />;
   if (policy.isError) {
-    return isNotFound(policy.error) ? (
-      <div className="page-card">
-        <NotFoundPage title={t('policies.notFound')} backTo="/admin/sla-policies" backLabel={t('policies.title')} />
-      </div>
-    ) : (
-      <LoadError error={policy.error} onRetry={() => void policy.refetch()} />
-    );
+    return <RecordLoadError error={policy.error} onRetry={() => void policy.refetch()} title={t('policies.notFound')} backTo="/admin/sla-policies" backLabel={t('policies.title')} />;
   }
   if (!initial) return <PageSkeleton />;
   const p = policy.data ?? null;

@@ -4,24 +4,28 @@
  * resolve are met by replying / changing status and by resolving, which a tooltip explains.
  */
 import { EnvironmentOutlined, FileTextOutlined, FlagOutlined, InfoCircleOutlined, ToolOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Space, Tooltip } from 'antd';
+import { Button, Form, Input, Space, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStampMilestone } from '../../api/tickets';
 import type { SlaMilestone, Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { useLabels } from '../../i18n/labels';
 
 const AUTOMATIC = new Set(['respond', 'resolve']);
 const ICONS: Record<string, React.ReactNode> = { plan: <FileTextOutlined />, arrive: <EnvironmentOutlined />, restore: <ToolOutlined /> };
+
+interface NoteValues {
+  note?: string;
+}
 
 export function MilestoneActions({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const stamp = useStampMilestone(ticket.id);
   const [pending, setPending] = useState<SlaMilestone | null>(null);
-  const [form] = Form.useForm<{ note?: string }>();
+  const [form] = Form.useForm<NoteValues>();
 
   const open = ticket.sla.filter((m) => !AUTOMATIC.has(m.milestone) && m.state !== 'met' && !m.metAt && m.state !== 'cancelled');
   const automatic = ticket.sla.filter((m) => AUTOMATIC.has(m.milestone) && !m.metAt);
@@ -29,17 +33,14 @@ export function MilestoneActions({ ticket }: { ticket: Ticket }) {
     ['plan', 'arrive', 'restore'].includes(m.milestone) ? t(`sla.action.${m.milestone}` as 'sla.action.plan') : t('sla.action.custom', { name: m.name[labels.lang] });
   const isPlan = pending?.milestone === 'plan';
 
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values || !pending) return;
-    try {
-      await stamp.mutateAsync({ milestone: pending.milestone, ...(values.note?.trim() ? { note: values.note.trim() } : {}) });
-      showSuccess(t('sla.recorded', { name: pending.name[labels.lang] }));
-      setPending(null);
-      form.resetFields();
-    } catch (error) {
-      handleFormError(form, error, { milestone: 'note' });
-    }
+  const close = () => {
+    setPending(null);
+    form.resetFields();
+  };
+  const submit = async (values: NoteValues) => {
+    if (!pending) return;
+    await stamp.mutateAsync({ milestone: pending.milestone, ...(values.note?.trim() ? { note: values.note.trim() } : {}) });
+    showSuccess(t('sla.recorded', { name: pending.name[labels.lang] }));
   };
 
   if (open.length === 0 && automatic.length === 0) return null;
@@ -67,30 +68,27 @@ export function MilestoneActions({ ticket }: { ticket: Ticket }) {
           </span>
         </Tooltip>
       )}
-      <Modal
+      <FormModal
+        form={form}
         open={pending !== null}
         title={pending ? `${label(pending)} · ${ticket.number}` : ''}
         okText={pending ? label(pending) : ''}
         okButtonProps={{ 'data-testid': 'milestone-confirm' }}
-        confirmLoading={stamp.isPending}
-        onCancel={() => {
-          setPending(null);
-          form.resetFields();
-        }}
-        onOk={() => void submit()}
+        pending={stamp.isPending}
+        onClose={close}
+        onSubmit={submit}
+        errorAliases={{ milestone: 'note' }}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" requiredMark={false}>
-          <Form.Item
-            name="note"
-            label={isPlan ? t('sla.planText') : t('sla.noteOptional')}
-            extra={isPlan ? t('sla.planHint') : undefined}
-            rules={isPlan ? [{ required: true, whitespace: true, message: t('sla.planRequired') }] : []}
-          >
-            <Input.TextArea autoFocus autoSize={{ minRows: isPlan ? 5 : 2, maxRows: 14 }} maxLength={5000} data-testid="milestone-note" />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item
+          name="note"
+          label={isPlan ? t('sla.planText') : t('sla.noteOptional')}
+          extra={isPlan ? t('sla.planHint') : undefined}
+          rules={isPlan ? [{ required: true, whitespace: true, message: t('sla.planRequired') }] : []}
+        >
+          <Input.TextArea autoFocus autoSize={{ minRows: isPlan ? 5 : 2, maxRows: 14 }} maxLength={5000} data-testid="milestone-note" />
+        </Form.Item>
+      </FormModal>
     </div>
   );
 }

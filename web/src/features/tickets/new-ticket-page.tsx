@@ -3,23 +3,19 @@
  * its severity (with the P1–P4 definitions), and optionally an assignee.
  */
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Form, Input, Select, Space, Typography } from 'antd';
+import { Button, DatePicker, Form, Select, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { CATEGORIES, CHANNELS, TICKET_TYPES, type Category, type Channel, type Severity, type TicketType } from '../../../../common/domain';
+import type { Category, Channel, Severity, TicketType } from '../../../../common/domain';
 import { useCustomer } from '../../api/customers';
-import { useCreateTicket } from '../../api/tickets';
 import type { Contact, PhoneMatch } from '../../api/types';
-import { showSuccess } from '../../components/feedback';
-import { handleFormError } from '../../components/form-errors';
 import { AssigneeSelect, CustomerSelect } from '../../components/selects';
-import { SeverityCards } from '../../components/severity-cards';
-import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
 import { ContactModal } from '../customers/contact-modal';
 import { CallerLookup } from './caller-lookup';
+import { NewTicketActions, TicketClassFields, TicketProblemFields, useCreateTicketAndOpen } from './ticket-fields';
 import { useDocumentTitle } from '../../components/use-document-title';
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
@@ -51,11 +47,10 @@ interface NewTicketValues {
 export function NewTicketPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('newTicket.title'));
-  const labels = useLabels();
   const can = useCan();
   const navigate = useNavigate();
   const [form] = Form.useForm<NewTicketValues>();
-  const create = useCreateTicket();
+  const create = useCreateTicketAndOpen(form, 'newTicket.created');
   const [phone, setPhone] = useState('');
   const [addingContact, setAddingContact] = useState(false);
   const [justAdded, setJustAdded] = useState<Contact | null>(null);
@@ -72,27 +67,20 @@ export function NewTicketPage() {
 
   const pick = (match: PhoneMatch) => form.setFieldsValue({ customerId: match.customer.id, contactId: match.contact.id, siteId: null });
 
-  const submit = async (values: NewTicketValues) => {
-    try {
-      const ticket = await create.mutateAsync({
-        customerId: values.customerId,
-        contactId: values.contactId ?? undefined,
-        siteId: values.siteId ?? undefined,
-        title: values.title.trim(),
-        description: values.description?.trim() ?? '',
-        severity: values.severity!,
-        channel: values.channel,
-        type: values.type,
-        category: values.category,
-        reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
-        assigneeId: values.assigneeId ?? undefined,
-      });
-      showSuccess(t('newTicket.created', { number: ticket.number }));
-      navigate(`/tickets/${ticket.id}`);
-    } catch (error) {
-      handleFormError(form, error);
-    }
-  };
+  const submit = (values: NewTicketValues) =>
+    create.submit({
+      customerId: values.customerId,
+      contactId: values.contactId ?? undefined,
+      siteId: values.siteId ?? undefined,
+      title: values.title.trim(),
+      description: values.description?.trim() ?? '',
+      severity: values.severity!,
+      channel: values.channel,
+      type: values.type,
+      category: values.category,
+      reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
+      assigneeId: values.assigneeId ?? undefined,
+    });
 
   return (
     <div className="page-card new-ticket">
@@ -150,31 +138,8 @@ export function NewTicketPage() {
 
         <section className="form-section">
           <h3 className="form-section-title">{t('newTicket.problem')}</h3>
-          <Form.Item name="title" label={t('ticket.title')} rules={[{ required: true, whitespace: true, message: t('newTicket.titleRequired') }, { max: 200 }]}>
-            <Input placeholder={t('newTicket.titlePlaceholder')} data-testid="ticket-title-input" />
-          </Form.Item>
-          <Form.Item name="description" label={t('ticket.description')}>
-            <Input.TextArea autoSize={{ minRows: 4, maxRows: 14 }} placeholder={t('newTicket.descriptionPlaceholder')} data-testid="ticket-description-input" />
-          </Form.Item>
-          <Form.Item
-            name="severity"
-            label={t('severity.label')}
-            extra={t('newTicket.severityHint')}
-            rules={[{ required: true, message: t('newTicket.severityRequired') }]}
-          >
-            <SeverityCards />
-          </Form.Item>
-          <div className="form-row-3">
-            <Form.Item name="channel" label={t('ticket.channel')}>
-              <Select options={CHANNELS.map((v) => ({ value: v, label: labels.channel(v) }))} />
-            </Form.Item>
-            <Form.Item name="type" label={t('ticket.type')}>
-              <Select options={TICKET_TYPES.map((v) => ({ value: v, label: labels.type(v) }))} />
-            </Form.Item>
-            <Form.Item name="category" label={t('ticket.category')}>
-              <Select options={CATEGORIES.map((v) => ({ value: v, label: labels.category(v) }))} />
-            </Form.Item>
-          </div>
+          <TicketProblemFields descriptionRows={{ minRows: 4, maxRows: 14 }} />
+          <TicketClassFields order={['channel', 'type', 'category']} />
           <div className="form-row-3">
             <Form.Item name="reportedAt" label={t('newTicket.reportedAt')} extra={t('newTicket.reportedAtHint')}>
               <DatePicker
@@ -191,12 +156,7 @@ export function NewTicketPage() {
             </Form.Item>
           </div>
         </section>
-        <div className="form-actions">
-          <Button onClick={() => navigate(-1)}>{t('common.cancel')}</Button>
-          <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="create-ticket">
-            {t('newTicket.submit')}
-          </Button>
-        </div>
+        <NewTicketActions pending={create.pending} submitText={t('newTicket.submit')} onCancel={() => navigate(-1)} />
       </Form>
       {customerId && (
         <ContactModal

@@ -3,7 +3,7 @@
  * of its own — back to its customer's service level (the default policy when the customer has none).
  * The policy in force is preselected; saving it unchanged is not offered.
  */
-import { Form, Modal, Select, Typography } from 'antd';
+import { Form, Select, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCustomer } from '../../api/customers';
@@ -11,7 +11,7 @@ import { usePatchTicket } from '../../api/tickets';
 import { usePolicies } from '../../api/time-rules';
 import type { Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { handleFormError, validated } from '../../components/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { useLabels } from '../../i18n/labels';
 import { policyName } from '../sla-policies/policy-text';
 
@@ -42,17 +42,10 @@ export function SlaPolicyModal({ ticket, open, onClose }: { ticket: Ticket; open
       ? t('sla.restoreDefault', { name: policyName(fallback, labels.lang) })
       : t('sla.restoreInherited');
 
-  const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
-    try {
-      const saved = await patch.mutateAsync({ slaPolicyId: values.policy === INHERIT ? null : values.policy });
-      const name = saved.slaPolicy ? policyName(saved.slaPolicy, labels.lang) : '—';
-      showSuccess(values.policy === INHERIT ? t('sla.policyRestored', { name }) : t('sla.policyChanged', { name }));
-      onClose();
-    } catch (error) {
-      handleFormError(form, error, { slaPolicyId: 'policy' });
-    }
+  const submit = async (values: { policy: string }) => {
+    const saved = await patch.mutateAsync({ slaPolicyId: values.policy === INHERIT ? null : values.policy });
+    const name = saved.slaPolicy ? policyName(saved.slaPolicy, labels.lang) : '—';
+    showSuccess(values.policy === INHERIT ? t('sla.policyRestored', { name }) : t('sla.policyChanged', { name }));
   };
 
   const currentText = ticket.slaPolicy
@@ -61,33 +54,31 @@ export function SlaPolicyModal({ ticket, open, onClose }: { ticket: Ticket; open
   // Until the list arrives, the preselected policy still shows its name rather than its id.
   const loadingCurrent = !policies.data && ticket.slaPolicy ? [{ value: ticket.slaPolicy.id, label: policyName(ticket.slaPolicy, labels.lang) }] : [];
   return (
-    <Modal
+    <FormModal
+      form={form}
       open={open}
       title={`${t('sla.changePolicy')} · ${ticket.number}`}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      okText={t('common.save')}
+      onClose={onClose}
+      onSubmit={submit}
       okButtonProps={{ 'data-testid': 'sla-policy-save', disabled: !chosen || chosen === current }}
-      confirmLoading={patch.isPending}
-      forceRender
+      pending={patch.isPending}
+      errorAliases={{ slaPolicyId: 'policy' }}
+      intro={<Typography.Paragraph type="secondary">{t('sla.changePolicyHint', { name: currentText })}</Typography.Paragraph>}
     >
-      <Typography.Paragraph type="secondary">{t('sla.changePolicyHint', { name: currentText })}</Typography.Paragraph>
-      <Form form={form} layout="vertical" requiredMark={false}>
-        <Form.Item name="policy" label={t('sla.policy')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select
-            loading={policies.isLoading}
-            data-testid="sla-policy-select"
-            options={[
-              ...(own ? [{ value: INHERIT, label: restoreLabel }] : []),
-              ...loadingCurrent,
-              ...(policies.data ?? []).map((p) => ({
-                value: p.id,
-                label: p.isDefault ? `${policyName(p, labels.lang)}（${t('policies.default')}）` : policyName(p, labels.lang),
-              })),
-            ]}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="policy" label={t('sla.policy')} rules={[{ required: true, message: t('common.required') }]}>
+        <Select
+          loading={policies.isLoading}
+          data-testid="sla-policy-select"
+          options={[
+            ...(own ? [{ value: INHERIT, label: restoreLabel }] : []),
+            ...loadingCurrent,
+            ...(policies.data ?? []).map((p) => ({
+              value: p.id,
+              label: p.isDefault ? `${policyName(p, labels.lang)}（${t('policies.default')}）` : policyName(p, labels.lang),
+            })),
+          ]}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

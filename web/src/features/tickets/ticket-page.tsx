@@ -8,12 +8,11 @@ import { Button, Card, Col, Descriptions, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { isNotFound } from '../../api/client';
 import { useFollowTicket, usePatchTicket, useTicket, useTicketEvents } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { AssigneeSelect } from '../../components/selects';
-import { LoadError, NotFoundPage, PageSkeleton } from '../../components/states';
+import { PageSkeleton, RecordLoadError } from '../../components/states';
 import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
 import { DateTime } from '../../components/time';
@@ -116,14 +115,16 @@ export function TicketPage() {
 
   if (ticket.isPending) return <PageSkeleton />;
   if (ticket.isError) {
-    if (isNotFound(ticket.error)) {
-      return (
-        <div className="page-card">
-          <NotFoundPage title={t('ticket.notFoundTitle')} text={t('ticket.notFoundText')} backTo="/tickets" backLabel={t('ticket.backToQueue')} />
-        </div>
-      );
-    }
-    return <LoadError error={ticket.error} onRetry={() => void ticket.refetch()} />;
+    return (
+      <RecordLoadError
+        error={ticket.error}
+        onRetry={() => void ticket.refetch()}
+        title={t('ticket.notFoundTitle')}
+        text={t('ticket.notFoundText')}
+        backTo="/tickets"
+        backLabel={t('ticket.backToQueue')}
+      />
+    );
   }
   const tk = ticket.data;
   const editable = can('tickets.update') && tk.status !== 'closed' && tk.status !== 'cancelled';
