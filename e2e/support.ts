@@ -91,10 +91,23 @@ export async function waitForPath(page: Page, path: RegExp) {
 export const timelineEvents = (page: Page, kind?: string): Locator =>
   page.locator(kind ? `[data-testid=timeline-event][data-kind=${kind}]` : '[data-testid=timeline-event]');
 
-/** Picks an option in an antd Select opened by clicking `select`. */
+/**
+ * Picks an option in an antd Select opened by clicking `select`, and makes sure it took: a click
+ * that lands while the dropdown is still sliding open is ignored by antd, so it is retried until
+ * the dropdown closes (single select) or the option shows as selected (multiple select).
+ */
 export async function chooseOption(page: Page, select: Locator, label: string | RegExp) {
-  await select.click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first().click();
+  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first();
+  const took = async () => (await option.count()) === 0 || ((await option.getAttribute('class')) ?? '').includes('ant-select-item-option-selected');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if ((await option.count()) === 0) await select.click();
+    await option.click();
+    for (let waited = 0; waited < 1_000; waited += 50) {
+      if (await took()) return;
+      await page.waitForTimeout(50);
+    }
+  }
+  throw new Error(`the option ${String(label)} could not be chosen`);
 }
 
 /** Saves a screenshot to $FUWUTAI_SCREENSHOTS (e.g. /tmp/fw-screens) when that is set. */

@@ -6,7 +6,7 @@
  * the policy comes from; moves the ticket to another policy and back; and reads it all in English.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
+import { chooseOption, login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
@@ -140,9 +140,11 @@ export function slaSpec(app: () => E2eApp) {
       await panel.getByTestId('sla-change-policy').click();
       await expect.poll(() => select.innerText()).toContain('现场服务');
       await select.click();
-      await options.first().waitFor();
+      // The whole list (three shipped policies and the customer's), not the placeholder shown while it loads.
+      await expect.poll(() => options.count()).toBeGreaterThanOrEqual(4);
       expect((await options.allTextContents()).some((o) => o.startsWith('恢复'))).toBe(false);
-      await options.filter({ hasText: /^标准/ }).click();
+      await chooseOption(page, select, /^标准/);
+      await expect.poll(() => select.innerText()).toContain('标准');
       await page.getByTestId('sla-policy-save').click();
       await expect.poll(() => source.getAttribute('data-source')).toBe('ticket');
       expect(await source.textContent()).toBe('本工单指定');
@@ -155,7 +157,8 @@ export function slaSpec(app: () => E2eApp) {
       await select.click();
       await options.filter({ hasText: '恢复为客户的服务级别（现场服务）' }).waitFor();
       await snap(page, 'ticket-sla-policy-restore');
-      await options.filter({ hasText: '恢复为客户的服务级别（现场服务）' }).click();
+      await chooseOption(page, select, '恢复为客户的服务级别（现场服务）');
+      await expect.poll(() => select.innerText()).toContain('恢复为客户的服务级别');
       await page.getByTestId('sla-policy-save').click();
       await expect.poll(() => source.getAttribute('data-source')).toBe('customer');
       expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('现场服务');
