@@ -112,6 +112,8 @@ interface Step {
   internal?: boolean;
   severity?: Severity;
   reason?: string;
+  /** A solution plan submitted (the SLA "plan" milestone), with its text. */
+  plan?: string;
 }
 
 interface Story {
@@ -131,19 +133,31 @@ const resolvedStory = (engineer: string, fix: string): Step[] => [
   { after: 6, assign: engineer },
   { after: 4, by: engineer, to: 'in_progress' },
   { after: 15, by: engineer, comment: '已远程登录排查，正在定位原因。' },
-  { after: 90, by: engineer, to: 'resolved', note: fix },
+  { after: 10, by: engineer, plan: `处理方案：${fix}` },
+  { after: 80, by: engineer, to: 'resolved', note: fix },
 ];
 
 export const DEMO_TICKETS: Story[] = [
   {
     customer: 'ICBC-BJ', title: '西单支行 ATM 全部停机', description: '网点 4 台 ATM 同时黑屏，无法取款，客户排队。',
     severity: 'P1', channel: 'phone', type: 'fault', category: 'hardware', hoursAgo: 1.5, takenBy: 'sun.zuoxi',
-    steps: [{ after: 3, assign: 'wang.gong' }, { after: 5, by: 'wang.gong', to: 'in_progress' }, { after: 10, by: 'wang.gong', comment: '初步判断网点 UPS 故障，已出发前往现场。' }],
+    steps: [
+      { after: 3, assign: 'wang.gong' },
+      { after: 5, by: 'wang.gong', to: 'in_progress' },
+      { after: 10, by: 'wang.gong', comment: '初步判断网点 UPS 故障，已出发前往现场。' },
+      { after: 5, by: 'wang.gong', plan: '更换 UPS 电池组，期间启用备用电源保障 ATM 供电。' },
+    ],
   },
   {
     customer: 'SGCC-ZJ', title: '调度自动化系统数据刷新延迟', description: 'SCADA 画面数据刷新延迟约 30 秒，影响调度员判断。',
     severity: 'P2', channel: 'phone', type: 'fault', category: 'software', hoursAgo: 5, takenBy: 'li.zuoxi',
-    steps: [{ after: 8, assign: 'chen.gong' }, { after: 12, by: 'chen.gong', to: 'in_progress' }, { after: 40, by: 'chen.gong', comment: '数据库归档进程占满 IO，已临时调整。', internal: true }, { after: 30, by: 'chen.gong', to: 'pending_customer', note: '请贵方在业务低峰期配合重启采集服务。' }],
+    steps: [
+      { after: 8, assign: 'chen.gong' },
+      { after: 12, by: 'chen.gong', to: 'in_progress' },
+      { after: 40, by: 'chen.gong', comment: '数据库归档进程占满 IO，已临时调整。', internal: true },
+      { after: 10, by: 'chen.gong', plan: '调整归档窗口至夜间，业务低峰期重启采集服务。' },
+      { after: 20, by: 'chen.gong', to: 'pending_customer', note: '请贵方在业务低峰期配合重启采集服务。' },
+    ],
   },
   {
     customer: 'PUMCH', title: 'HIS 门诊挂号打印乱码', description: '门诊挂号凭条打印出现乱码，约 10% 出现。',
@@ -167,12 +181,22 @@ export const DEMO_TICKETS: Story[] = [
   {
     customer: 'SGCC-ZJ', title: '需求：增加变电站巡检报表导出 Excel', description: '客户书面提出需求：巡检报表支持导出 Excel，需 48 小时内书面答复。',
     severity: 'P4', channel: 'email', type: 'requirement', category: 'software', hoursAgo: 30, takenBy: 'sun.zuoxi',
-    steps: [{ after: 30, assign: 'chen.gong' }, { after: 60, by: 'chen.gong', to: 'in_progress' }, { after: 240, by: 'chen.gong', comment: '需求分析已完成，方案：在报表模块增加导出功能，预计两周内发布。' }],
+    steps: [
+      { after: 30, assign: 'chen.gong' },
+      { after: 60, by: 'chen.gong', to: 'in_progress' },
+      { after: 60, by: 'chen.gong', plan: '在巡检报表模块增加导出 Excel 功能，两周内随版本发布。' },
+      { after: 180, by: 'chen.gong', comment: '需求分析已完成，方案：在报表模块增加导出功能，预计两周内发布。' },
+    ],
   },
   {
     customer: 'PUMCH', title: '投诉：工程师上门超时', description: '林主任来电投诉：上次报修工程师迟到两小时。',
     severity: 'P3', channel: 'phone', type: 'complaint', category: 'other', hoursAgo: 20, takenBy: 'sun.zuoxi',
-    steps: [{ after: 10, assign: 'zhao.jingli' }, { after: 30, by: 'zhao.jingli', to: 'in_progress' }, { after: 120, by: 'zhao.jingli', comment: '已核实情况，属实。已向客户致歉并调整排班。' }],
+    steps: [
+      { after: 10, assign: 'zhao.jingli' },
+      { after: 30, by: 'zhao.jingli', to: 'in_progress' },
+      { after: 30, by: 'zhao.jingli', plan: '核实出勤记录，向客户书面致歉，调整该区域工程师排班。' },
+      { after: 90, by: 'zhao.jingli', comment: '已核实情况，属实。已向客户致歉并调整排班。' },
+    ],
   },
   {
     customer: 'ICBC-BJ', title: '中关村支行网络中断', description: '支行专线中断，柜面业务无法办理。',
@@ -187,7 +211,12 @@ export const DEMO_TICKETS: Story[] = [
   {
     customer: 'SGCC-ZJ', title: '巡检发现备份作业失败', description: '季度巡检发现数据库自动备份连续 3 天失败。',
     severity: 'P2', channel: 'onsite', type: 'inspection', category: 'data', hoursAgo: 12, takenBy: 'chen.gong',
-    steps: [{ after: 5, assign: 'chen.gong' }, { after: 5, by: 'chen.gong', severity: 'P1', reason: '备份缺失期间如发生故障将无法恢复数据，升级为一级。' }, { after: 10, by: 'chen.gong', to: 'in_progress' }],
+    steps: [
+      { after: 5, assign: 'chen.gong' },
+      { after: 5, by: 'chen.gong', severity: 'P1', reason: '备份缺失期间如发生故障将无法恢复数据，升级为一级。' },
+      { after: 10, by: 'chen.gong', to: 'in_progress' },
+      { after: 5, by: 'chen.gong', plan: '清理备份目录空间并修复备份脚本，今晚手工补做全量备份。' },
+    ],
   },
   {
     customer: 'PUMCH', title: '检验科 LIS 接口报文丢失', description: 'LIS 与 HIS 接口偶发报文丢失，检验结果未回传。',

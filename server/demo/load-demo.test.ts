@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TICKET_STATUSES } from '../../common/domain';
-import { tickets } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { ticketMilestones, tickets } from '../db/schema';
 import { createTestApp, type TestApp } from '../test/harness';
 import { DEMO_PASSWORD, loadDemoData } from './load-demo';
 
@@ -18,6 +19,9 @@ describe('demo data', () => {
     const statuses = new Set((await t.services.db.select({ s: tickets.status }).from(tickets)).map((r) => r.s));
     for (const status of TICKET_STATUSES) expect(statuses, status).toContain(status);
     expect((await loadDemoData(deps)).skipped).toBe(true);
+    // Engineers submitted solution plans, so the demo desk is not a sea of red clocks.
+    const plans = await t.services.db.select().from(ticketMilestones).where(eq(ticketMilestones.milestone, 'plan'));
+    expect(plans.length).toBeGreaterThanOrEqual(6);
 
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'icbc.ma', password: DEMO_PASSWORD } });
     expect(login.statusCode).toBe(200);

@@ -112,6 +112,7 @@ export async function loadDemoData(deps: AppDeps, options: { now?: Date } = {}) 
       if (step.assign) await services.tickets.patch(by, ticket.id, { assigneeId: actors.get(step.assign)!.id });
       if (step.comment) await services.tickets.comment(by, ticket.id, { body: step.comment, public: step.internal !== true });
       if (step.severity) await services.tickets.patch(by, ticket.id, { severity: step.severity, severityReason: step.reason });
+      if (step.plan) await services.sla.stampMilestone(by, ticket.id, { milestone: 'plan', note: step.plan });
       if (step.to) await services.tickets.transition(by, ticket.id, { to: step.to, note: step.note });
     }
     worked++;
