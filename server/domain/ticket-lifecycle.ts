@@ -48,6 +48,5 @@ export function checkTransition(from: TicketStatus, to: TicketStatus, role: Role
   return { ok: true };
 }
 
-/** A reopened ticket comes back to the engineer who had it. */
-export const REOPEN: readonly [TicketStatus, TicketStatus] = ['resolved', 'in_progress'];
-export const isReopen = (from: TicketStatus, to: TicketStatus) => from === REOPEN[0] && to === REOPEN[1];
+/** Reopening: a resolved ticket goes back to work (and back to the engineer who had it). */
+export const isReopen = (from: TicketStatus, to: TicketStatus) => from === 'resolved' && to === 'in_progress';

@@ -39,13 +39,6 @@ export async function bumpTimeRulesVersion(tx: Db) {
     .onConflictDoUpdate({ target: configVersions.name, set: { version: sql`${configVersions.version} + 1` } });
 }
 
-export async function calendarDefinition(db: Db, calendarId: string): Promise<CalendarDefinition> {
-  const [row] = await db.select().from(calendars).where(eq(calendars.id, calendarId));
-  if (!row) throw new AppError('not_found', 'Calendar not found');
-  const exceptions = await db.select().from(calendarExceptions).where(eq(calendarExceptions.calendarId, calendarId));
-  return toDefinition(row, exceptions);
-}
-
 export function toDefinition(
   row: typeof calendars.$inferSelect,
   exceptions: Array<typeof calendarExceptions.$inferSelect>,

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { calendarExceptions, calendars, configVersions, escalationContacts, escalationRules, slaPolicies } from '../../db/schema';
-import { builtInCalendars, CALENDAR_KEYS } from '../../domain/calendar';
+import { builtInCalendars } from '../../domain/calendar';
 import { defaultEscalationMatrix } from '../../domain/escalation';
 import { DEFAULT_SLA_TEMPLATE_KEY, slaPolicyTemplates } from '../../domain/sla';
 import { ruleColumns } from './escalation-rules';
@@ -110,6 +110,3 @@ export async function ensureTimeRuleDefaults(db: Db, now: Date): Promise<{ chang
     return { changed };
   });
 }
-
-/** The built-in calendars' keys, which other rules may always rely on. */
-export const BUILT_IN_CALENDAR_KEYS = [CALENDAR_KEYS.always, CALENDAR_KEYS.china5x8];
