@@ -73,6 +73,7 @@ export function createServices(deps: AppDeps) {
     emailEnabled: Boolean(config.smtpUrl),
     lateAfterMs: Math.max(2 * config.sweepIntervalMs, 60_000),
     publicUrl: config.publicUrl,
+    timeZone: config.timeZone,
   });
   const sla = createSlaService({ db, clock, audit, engine, registry });
   const timeRules = { db, clock, audit, registry };

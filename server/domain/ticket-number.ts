@@ -21,6 +21,10 @@ export function parseTicketNumber(value: string): { year: number; sequence: numb
 
 /** The year an instant falls in, in the given IANA time zone (2026-12-31 20:00Z is 2027 in Shanghai). */
 export function yearIn(instant: Date, timeZone: string): number {
-  const year = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(instant);
-  return Number(year);
+  // Building a formatter costs far more than using one; every ticket creation asks.
+  let format = yearFormats.get(timeZone);
+  if (!format) yearFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })));
+  return Number(format.format(instant));
 }
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();

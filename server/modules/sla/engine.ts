@@ -31,6 +31,8 @@ export interface EngineOptions extends NotifyOptions {
   /** A firing more than this after its due moment is marked late (the server was down or behind). */
   lateAfterMs: number;
   publicUrl: string;
+  /** The desk's home time zone, in which due times are written in messages. */
+  timeZone: string;
 }
 
 export interface Evaluation {
@@ -76,6 +78,27 @@ export async function loadFacts(tx: Db, ticket: TicketRow): Promise<TicketClockF
 
 export type PolicySource = 'ticket' | 'customer' | 'default';
 
+/** One ticket's clocks as of a moment, with everything they were derived from. */
+export interface Derived {
+  ticket: TicketRow;
+  rules: TimeRules;
+  policy: PolicyInForce | undefined;
+  source: PolicySource;
+  facts: TicketClockFacts;
+  milestones: MilestoneState[];
+}
+
+/** Loads the facts of a ticket and derives its milestone clocks: the one way every caller reads them. */
+export async function deriveClocks(tx: Db, registry: TimeRulesRegistry, ticketId: string, now: Date): Promise<Derived | null> {
+  const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId));
+  if (!ticket) return null;
+  const rules = await registry.get(tx);
+  const { policy, source } = await policyFor(tx, rules, ticket);
+  const facts = await loadFacts(tx, ticket);
+  const milestones = policy ? computeMilestones(policy.definition, facts, rules.calendar, now.getTime()) : [];
+  return { ticket, rules, policy, source, facts, milestones };
+}
+
 /** The policy in force: the ticket's own, else its customer's service level, else the default. */
 export async function policyFor(tx: Db, rules: TimeRules, ticket: TicketRow): Promise<{ policy: PolicyInForce | undefined; source: PolicySource }> {
   const own = ticket.slaPolicyId ? rules.policy(ticket.slaPolicyId) : undefined;
@@ -117,7 +140,7 @@ export function createSlaEngine(options: EngineOptions) {
   async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date, firingId: number) {
     const recipients = await slaRecipients(tx, ticket, firing.kind);
     const name = milestoneName(milestone);
-    const due = new Date(milestone.dueAt!).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const due = new Date(milestone.dueAt!).toLocaleString('zh-CN', { timeZone: options.timeZone, hour12: false });
     const subject =
       firing.kind === 'sla_warning'
         ? `【即将超时】${ticket.number} ${ticket.severity}「${name}」将于 ${due} 到期`
@@ -136,16 +159,13 @@ export function createSlaEngine(options: EngineOptions) {
      * fires what is due (the sweep); without, leaves due work to the sweep (request hooks).
      */
     async evaluate(tx: Db, ticketId: string, now: Date, mode: { fire: boolean }): Promise<Evaluation | null> {
-      const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId));
-      if (!ticket) return null;
-      const rules = await options.registry.get(tx);
-      const { policy } = await policyFor(tx, rules, ticket);
-      const facts = await loadFacts(tx, ticket);
+      const derived = await deriveClocks(tx, options.registry, ticketId, now);
+      if (!derived) return null;
+      const { ticket, rules, policy, facts, milestones } = derived;
       const firedRows = await tx.select({ key: ticketFirings.key }).from(ticketFirings).where(eq(ticketFirings.ticketId, ticket.id));
       const fired = new Set(firedRows.map((r) => r.key));
       const t = now.getTime();
 
-      const milestones = policy ? computeMilestones(policy.definition, facts, rules.calendar, t) : [];
       const sla = nextSlaEvents(milestones, fired, t);
       const esc = escalationSteps(rules.escalationRules, { severity: ticket.severity, reportedAt: facts.reportedAt, stoppedAt: facts.stoppedAt }, rules.calendar, t, fired);
 

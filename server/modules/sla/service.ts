@@ -7,7 +7,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { EscalationFiring, MilestoneStamp, SlaMilestone } from '../../../common/api';
 import type { Db } from '../../db/client';
 import { ticketFirings, ticketMilestones, tickets, users } from '../../db/schema';
-import { BUILT_IN_MILESTONE_NAMES, computeMilestones, isBuiltInMilestone, type MilestoneState } from '../../domain/sla';
+import { BUILT_IN_MILESTONE_NAMES, isBuiltInMilestone } from '../../domain/sla';
 import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
@@ -16,7 +16,7 @@ import { addEvent } from '../tickets/events';
 import { lockVisibleTicket, visibleTo } from '../tickets/repository';
 import type { SlaView, TicketChange, TicketHooks } from '../tickets/service';
 import type { TimeRulesRegistry } from '../time-rules/registry';
-import { loadFacts, policyFor, type SlaEngine } from './engine';
+import { deriveClocks, type SlaEngine } from './engine';
 
 /** Met automatically: respond by the first staff reply or status change out of new; resolve by resolving. */
 const AUTOMATIC = new Set(['respond', 'resolve']);
@@ -63,14 +63,9 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
   };
 
   async function milestoneStates(db_: Db, ticketId: string, now: Date) {
-    const [ticket] = await db_.select().from(tickets).where(eq(tickets.id, ticketId));
-    if (!ticket) return { policy: undefined, source: 'default' as const, states: [] as MilestoneState[] };
-    const rules = await registry.get(db_);
-    const { policy, source } = await policyFor(db_, rules, ticket);
-    if (!policy) return { policy, source, states: [] };
-    const states = computeMilestones(policy.definition, await loadFacts(db_, ticket), rules.calendar, now.getTime());
-    const targets = policy.definition.severities[ticket.severity] ?? [];
-    return { policy, source, states, targets };
+    const derived = await deriveClocks(db_, registry, ticketId, now);
+    const targets = derived?.policy?.definition.severities[derived.ticket.severity] ?? [];
+    return { policy: derived?.policy, source: derived?.source ?? 'default', states: derived?.milestones ?? [], targets };
   }
 
   const view: SlaView = {
