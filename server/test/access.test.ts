@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../common/domain';
 import { can, type Permission } from '../../common/permissions';
+import fastifyCookie from '@fastify/cookie';
+import Fastify from 'fastify';
+import { installAuthorization } from '../platform/http';
 import { createTestApp, type Client, type TestApp } from './harness';
 
 let t: TestApp;
@@ -97,9 +100,14 @@ describe('role × route matrix', () => {
     }
   });
 
-  it('every /api route in the app declares its access rule', () => {
-    // buildApp throws at start-up for a route without config.auth; reaching here proves the rule held.
-    expect(t.app.printRoutes()).toContain('tickets');
+  it('refuses to start with an /api route that declares no access rule', async () => {
+    const app = Fastify();
+    await app.register(fastifyCookie);
+    installAuthorization(app, { cookieName: 'fw_session', authenticate: async () => null });
+    app.get('/api/declared', { config: { auth: 'public' } }, async () => 'ok');
+    app.get('/elsewhere', async () => 'not an API route');
+    expect(() => app.get('/api/forgotten', async () => 'oops')).toThrow('route GET /api/forgotten declares no config.auth');
+    await app.close();
   });
 });
 
