@@ -140,10 +140,24 @@ export async function buildApp(deps: AppDeps, services: Services = createService
       config: { auth: 'public' },
       schema: {
         tags: ['system'],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgresql']), schemaVersion: z.string(), version: z.string() }) },
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['pglite', 'postgresql']),
+            schemaVersion: z.string(),
+            version: z.string(),
+            nodeVersion: z.string().describe('The Node.js runtime serving this process, e.g. v24.21.0'),
+          }),
+        },
       },
     },
-    async () => ({ status: 'ok' as const, database: database.kind, schemaVersion: await database.schemaVersion(), version: VERSION }),
+    async () => ({
+      status: 'ok' as const,
+      database: database.kind,
+      schemaVersion: await database.schemaVersion(),
+      version: VERSION,
+      nodeVersion: process.version,
+    }),
   );
   app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -29,7 +29,19 @@ export interface Database {
   migrate(): Promise<void>;
   /** Tag of the newest applied migration, e.g. `0001_sla_clocks`. */
   schemaVersion(): Promise<string>;
+  /**
+   * Calls `handler` with the payload of every NOTIFY on `channel`, from this process or any other
+   * on the same database. On PostgreSQL one dedicated connection listens (re-connecting after a
+   * loss, then calling `handler(null)` so the caller can catch up on what it may have missed);
+   * PGlite delivers its own notifications in-process. Returns a function that stops listening.
+   */
+  listen(channel: string, handler: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Sends a notification to every listener of `channel`; inside a transaction it is delivered on commit. */
+export async function notify(db: Db, channel: string, payload = ''): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -61,6 +73,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     // One connection, one process: nobody else can be migrating at the same time.
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     schemaVersion: () => readSchemaVersion(db),
+    async listen(channel, handler) {
+      const unsubscribe = await client.listen(channel, (payload) => handler(payload));
+      return async () => unsubscribe();
+    },
     close: () => client.close(),
   };
 }
@@ -86,7 +102,53 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       }
     },
     schemaVersion: () => readSchemaVersion(db),
+    listen: (channel, handler) => listenPostgres(url, channel, handler),
     close: () => pool.end(),
+  };
+}
+
+/** One LISTEN connection per channel, re-opened with backoff when the server drops it. */
+async function listenPostgres(url: string, channel: string, handler: (payload: string | null) => void) {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retryMs = 250;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async (first: boolean) => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (message) => {
+      if (message.channel === channel) handler(message.payload ?? '');
+    });
+    c.on('error', () => reconnect());
+    c.on('end', () => reconnect());
+    await c.connect();
+    await c.query(`listen "${channel.replace(/"/g, '""')}"`);
+    client = c;
+    retryMs = 250;
+    // Anything sent while we were away is lost to LISTEN: let the caller catch up.
+    if (!first) handler(null);
+  };
+  const reconnect = () => {
+    if (stopped || timer) return;
+    const old = client;
+    client = null;
+    old?.removeAllListeners();
+    void old?.end().catch(() => {});
+    timer = setTimeout(() => {
+      timer = undefined;
+      connect(false).catch(() => {
+        retryMs = Math.min(retryMs * 2, 10_000);
+        reconnect();
+      });
+    }, retryMs);
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const c = client;
+    client = null;
+    c?.removeAllListeners();
+    await c?.end().catch(() => {});
   };
 }
 

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('system routes', () => {
-  it('health names the database and the schema version', async () => {
+  it('health names the database, the schema version and the Node.js runtime (24, from the node package)', async () => {
     const res = await t.app.inject('/api/health');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -16,8 +16,11 @@ describe('system routes', () => {
       database: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
       schemaVersion: expect.stringMatching(/^\d{4}_[a-z_]+$/),
       version: expect.any(String),
+      nodeVersion: process.version,
     });
     expect(res.json().schemaVersion).not.toBe('0000_foundation');
+    // npm puts node_modules/.bin (the `node` package's Node 24) first on the PATH of `npm test`.
+    expect(res.json().nodeVersion).toMatch(/^v24\./);
   });
 
   it('publishes an OpenAPI 3 document generated from the route schemas, and a docs page', async () => {

@@ -6,3 +6,4 @@
 export * from './organisation';
 export * from './tickets';
 export * from './time-rules';
+export * from './platform';

@@ -149,5 +149,5 @@ export const loginAttempts = pgTable(
     succeeded: boolean('succeeded').notNull(),
     at: instant('at').notNull().defaultNow(),
   },
-  (t) => [index('login_attempts_username_idx').on(t.username, t.at), index('login_attempts_ip_idx').on(t.ip, t.at)],
+  (t) => [index('login_attempts_username_idx').on(t.username, t.at), index('login_attempts_ip_idx').on(t.ip, t.at), index('login_attempts_at_idx').on(t.at)],
 );

@@ -171,6 +171,8 @@ export const outbox = pgTable(
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
     /** The timer firing that caused this message, if any. */
     firingId: bigint('firing_id', { mode: 'number' }).references(() => ticketFirings.id, { onDelete: 'cascade' }),
+    /** The domain event that caused this message, if any (notification consumer). */
+    eventId: bigint('event_id', { mode: 'number' }),
     kind: text('kind').notNull(),
     status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -187,6 +189,10 @@ export const outbox = pgTable(
     uniqueIndex('outbox_firing_recipient_key')
       .on(t.firingId, t.channel, sql`coalesce(${t.userId}::text, ${t.email})`)
       .where(sql`${t.firingId} is not null`),
+    // Likewise one message per domain event, recipient and channel: consumers may run twice.
+    uniqueIndex('outbox_event_recipient_key')
+      .on(t.eventId, t.channel, sql`coalesce(${t.userId}::text, ${t.email})`)
+      .where(sql`${t.eventId} is not null`),
     index('outbox_status_idx').on(t.status, t.id),
   ],
 );
@@ -205,9 +211,12 @@ export const notifications = pgTable(
     body: text('body').notNull(),
     createdAt: createdAt(),
     readAt: instant('read_at'),
+    /** The domain event it tells of, if any: one bell entry per event and person. */
+    eventId: bigint('event_id', { mode: 'number' }),
   },
   (t) => [
     index('notifications_user_idx').on(t.userId, t.id),
+    uniqueIndex('notifications_event_user_key').on(t.eventId, t.userId).where(sql`${t.eventId} is not null`),
     index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
   ],
 );
