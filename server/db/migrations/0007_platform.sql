@@ -10,6 +10,8 @@ CREATE TABLE "api_tokens" (
 	"last_used_at" timestamp with time zone,
 	"last_used_ip" text,
 	"rate_limit_per_minute" integer DEFAULT 600 NOT NULL,
+	"rate_window_start" timestamp with time zone,
+	"rate_window_count" integer DEFAULT 0 NOT NULL,
 	"created_by_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"revoked_at" timestamp with time zone,

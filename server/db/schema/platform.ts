@@ -161,6 +161,9 @@ export const apiTokens = pgTable(
     lastUsedIp: text('last_used_ip'),
     /** Requests per minute this token may make. */
     rateLimitPerMinute: integer('rate_limit_per_minute').notNull().default(600),
+    /** The current fixed one-minute window and its request count: the per-token rate limit, one UPDATE per request. */
+    rateWindowStart: instant('rate_window_start'),
+    rateWindowCount: integer('rate_window_count').notNull().default(0),
     createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     revokedAt: instant('revoked_at'),
