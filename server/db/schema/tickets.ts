@@ -146,6 +146,8 @@ export const auditLog = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
     ip: text('ip'),
+    /** Set when the change came through an API token (api_tokens.id); the actor is the token's user. */
+    tokenId: uuid('token_id'),
     at: instant('at').notNull().defaultNow(),
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.id)],
