@@ -84,6 +84,7 @@ CREATE TABLE "scheduled_jobs" (
 	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"next_run_at" timestamp with time zone,
+	"run_requested_at" timestamp with time zone,
 	"lease_until" timestamp with time zone,
 	"lease_owner" text,
 	"last_started_at" timestamp with time zone,

@@ -90,6 +90,8 @@ export const scheduledJobs = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     enabled: boolean('enabled').notNull().default(true),
     nextRunAt: instant('next_run_at'),
+    /** An admin's "run now" (when it was asked): the next claim runs this moment as a manual slot, even if disabled. */
+    runRequestedAt: instant('run_requested_at'),
     /** Set while a process runs it; a crashed process's lease simply runs out. */
     leaseUntil: instant('lease_until'),
     leaseOwner: text('lease_owner'),
