@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant, optionalText, trimmed } from './shared';
+import { Id, Instant, optionalText, patchOf, trimmed } from './shared';
 
 const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (00:00–24:00)');
 export const WorkingInterval = z.object({ start: Clock, end: Clock });
@@ -32,7 +32,7 @@ export const CalendarCreate = z.object({
 });
 export type CalendarCreate = z.input<typeof CalendarCreate>;
 
-export const CalendarUpdate = CalendarCreate.omit({ key: true }).partial();
+export const CalendarUpdate = patchOf(CalendarCreate.omit({ key: true }));
 export type CalendarUpdate = z.infer<typeof CalendarUpdate>;
 
 export const CalendarExceptionInput = z.object({

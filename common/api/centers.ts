@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CENTER_LEVELS } from '../domain';
-import { Id, Instant, optionalText, trimmed } from './shared';
+import { Id, Instant, optionalText, patchOf, trimmed } from './shared';
 
 export const CenterCreate = z.object({
   code: trimmed(50),
@@ -11,7 +11,7 @@ export const CenterCreate = z.object({
 });
 export type CenterCreate = z.input<typeof CenterCreate>;
 
-export const CenterUpdate = CenterCreate.partial();
+export const CenterUpdate = patchOf(CenterCreate);
 export type CenterUpdate = z.infer<typeof CenterUpdate>;
 
 export const Center = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant, optionalText, trimmed } from './shared';
+import { Id, Instant, optionalText, patchOf, trimmed } from './shared';
 
 export const CustomerCreate = z.object({
   name: trimmed(200),
@@ -13,7 +13,7 @@ export const CustomerCreate = z.object({
 });
 export type CustomerCreate = z.input<typeof CustomerCreate>;
 
-export const CustomerUpdate = CustomerCreate.partial();
+export const CustomerUpdate = patchOf(CustomerCreate);
 export type CustomerUpdate = z.infer<typeof CustomerUpdate>;
 
 export const Customer = z.object({
@@ -46,7 +46,7 @@ export const ContactCreate = z.object({
 });
 export type ContactCreate = z.input<typeof ContactCreate>;
 
-export const ContactUpdate = ContactCreate.partial();
+export const ContactUpdate = patchOf(ContactCreate);
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
 
 export const Contact = z.object({

@@ -1,16 +1,17 @@
 /**
- * SLA policies and the escalation matrix as the API shows them. The policy definition and an
- * escalation rule are validated on the server by the domain schemas (server/domain/sla,
- * server/domain/escalation), which also check that the calendars they name exist.
+ * SLA policies and the escalation matrix as the API shows them. Request bodies carry the full
+ * definition and rule schemas (sla-definition.ts, escalation-rule.ts), so the OpenAPI document
+ * describes them; the services also check that the calendars they name exist, and validate an
+ * edited rule as a whole (clock and calendar together) after merging it with what is stored.
  */
 import { z } from 'zod';
-import type { SlaPolicyDefinition as SlaPolicyDefinitionModel } from '../../server/domain/sla/types';
-import type { EscalationRecipient as EscalationRecipientModel } from '../../server/domain/escalation/types';
 import { SEVERITIES } from '../domain';
-import { Id, Instant, optionalText, trimmed } from './shared';
+import { ESCALATION_RULE_FIELDS, EscalationRecipient } from './escalation-rule';
+import { Id, Instant, optionalText, patchOf, trimmed } from './shared';
+import { SlaPolicyDefinition } from './sla-definition';
 
-export type SlaPolicyDefinition = SlaPolicyDefinitionModel;
-export type EscalationRecipient = EscalationRecipientModel;
+export * from './sla-definition';
+export * from './escalation-rule';
 
 export const PolicyKey = z
   .string()
@@ -22,13 +23,12 @@ export const SlaPolicyCreate = z.object({
   name: trimmed(100),
   nameEn: optionalText(100),
   description: optionalText(2000),
-  /** Milestones per severity; see SlaPolicyDefinition in the server's SLA domain. */
-  definition: z.record(z.string(), z.unknown()),
+  definition: SlaPolicyDefinition,
   isDefault: z.boolean().default(false),
 });
 export type SlaPolicyCreate = z.input<typeof SlaPolicyCreate>;
 
-export const SlaPolicyUpdate = SlaPolicyCreate.omit({ key: true }).partial();
+export const SlaPolicyUpdate = patchOf(SlaPolicyCreate.omit({ key: true }));
 export type SlaPolicyUpdate = z.infer<typeof SlaPolicyUpdate>;
 
 export const SlaPolicy = z.object({
@@ -38,7 +38,7 @@ export const SlaPolicy = z.object({
   nameEn: z.string().nullable(),
   description: z.string().nullable(),
   isDefault: z.boolean(),
-  definition: z.record(z.string(), z.unknown()),
+  definition: SlaPolicyDefinition,
   /** Customers whose service level this is. */
   customerCount: z.number().int(),
   updatedAt: Instant,
@@ -49,26 +49,17 @@ export const SlaPolicyTemplate = z.object({
   key: z.string(),
   name: z.object({ zh: z.string(), en: z.string() }),
   description: z.object({ zh: z.string(), en: z.string() }),
-  definition: z.record(z.string(), z.unknown()),
+  definition: SlaPolicyDefinition,
 });
 
-const escalationRuleFields = {
-  severity: z.enum(SEVERITIES),
-  afterMinutes: z.number().int(),
-  clock: z.enum(['calendar', 'working']),
-  calendar: z.string().trim().max(50).nullish(),
-  level: z.number().int(),
-  recipients: z.array(z.record(z.string(), z.unknown())),
-  active: z.boolean(),
-};
-
+/** A rule as sent; null clears the calendar. Clock and calendar are checked together by the service. */
 export const EscalationRuleInput = z.object({
-  ...escalationRuleFields,
-  clock: escalationRuleFields.clock.default('calendar'),
-  active: escalationRuleFields.active.default(true),
+  ...ESCALATION_RULE_FIELDS,
+  clock: ESCALATION_RULE_FIELDS.clock.default('calendar'),
+  calendar: z.string().trim().min(1, { error: 'choose a calendar' }).max(50).nullish(),
 });
 /** A change to some fields of a rule; nothing defaults, so what is not sent stays as it was. */
-export const EscalationRulePatch = z.object(escalationRuleFields).partial();
+export const EscalationRulePatch = patchOf(EscalationRuleInput);
 export type EscalationRulePatch = z.infer<typeof EscalationRulePatch>;
 export type EscalationRuleInput = z.input<typeof EscalationRuleInput>;
 
@@ -79,7 +70,7 @@ export const EscalationRuleDto = z.object({
   clock: z.enum(['calendar', 'working']),
   calendar: z.string().nullable(),
   level: z.number().int(),
-  recipients: z.array(z.record(z.string(), z.unknown())),
+  recipients: z.array(EscalationRecipient),
   /** Readable recipients, e.g. 技术支持经理 (role), 王工 (user), 原厂商技术中心 (vendor). */
   recipientNames: z.array(z.string()),
   active: z.boolean(),
@@ -95,6 +86,9 @@ export const EscalationContactInput = z.object({
   isVendorCenter: z.boolean().default(false),
 });
 export type EscalationContactInput = z.input<typeof EscalationContactInput>;
+
+export const EscalationContactPatch = patchOf(EscalationContactInput);
+export type EscalationContactPatch = z.infer<typeof EscalationContactPatch>;
 
 export const EscalationContact = z.object({
   id: Id,

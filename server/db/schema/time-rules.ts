@@ -14,6 +14,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { EscalationRecipient } from '../../../common/api/escalation-rule';
+import type { SlaPolicyDefinition } from '../../../common/api/sla-definition';
 import type { Severity } from '../../../common/domain';
 import { createdAt, id, instant } from './columns';
 import { users } from './organisation';
@@ -60,7 +62,7 @@ export const calendarExceptions = pgTable(
   ],
 );
 
-/** SLA policies: per severity, milestone targets (definition validated by domain/sla/schema). */
+/** SLA policies: per severity, milestone targets (definition validated by common/api/sla-definition). */
 export const slaPolicies = pgTable(
   'sla_policies',
   {
@@ -70,7 +72,7 @@ export const slaPolicies = pgTable(
     nameEn: text('name_en'),
     description: text('description'),
     isDefault: boolean('is_default').notNull().default(false),
-    definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+    definition: jsonb('definition').$type<SlaPolicyDefinition>().notNull(),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -101,7 +103,7 @@ export const escalationRules = pgTable(
     clock: text('clock').$type<'calendar' | 'working'>().notNull().default('calendar'),
     calendarKey: text('calendar_key'),
     level: integer('level').notNull(),
-    recipients: jsonb('recipients').$type<Array<Record<string, string>>>().notNull(),
+    recipients: jsonb('recipients').$type<EscalationRecipient[]>().notNull(),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),

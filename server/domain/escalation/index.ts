@@ -15,6 +15,6 @@ export {
   EscalationRuleDraft,
   MAX_ESCALATION_MINUTES,
   escalationRuleFor,
-} from './schema';
+} from '../../../common/api/escalation-rule';
 export { escalationKey, escalationStepAt, escalationSteps } from './steps';
 export { defaultEscalationMatrix } from './matrix';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInCalendars } from '../calendar';
 import { defaultEscalationMatrix } from './matrix';
-import { EscalationMatrix, escalationRuleFor } from './schema';
+import { EscalationMatrix, escalationRuleFor } from '.';
 
 describe('defaultEscalationMatrix (seed 000)', () => {
   it('escalates manager → vendor → executive per severity, in hours since the report', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EscalationMatrix, EscalationRuleDraft, escalationRuleFor } from './schema';
+import { EscalationMatrix, EscalationRuleDraft, escalationRuleFor } from '.';
 
 const rule = (extra: Record<string, unknown> = {}) => ({
   id: 'p1-manager',

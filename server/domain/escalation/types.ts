@@ -1,30 +1,13 @@
 /**
  * Escalation matrix model (升级): elapsed-time thresholds per severity, each naming who is told
- * and which escalation level the ticket reaches once the step has fired. Pure data; validation
- * lives in `schema.ts`, the due-step computation in `steps.ts`.
+ * and which escalation level the ticket reaches once the step has fired. Pure data; rules and their
+ * validation live in common/api/escalation-rule.ts, the due-step computation in `steps.ts`.
  */
-import type { Role, Severity } from '../../../common/domain';
+import type { Severity } from '../../../common/domain';
+import type { EscalationRule } from '../../../common/api/escalation-rule';
 
-export type EscalationRecipient =
-  | { kind: 'role'; role: Role }
-  | { kind: 'user'; userId: string }
-  | { kind: 'contact'; contactId: string }
-  /** The configured vendor technical center contact (原厂商技术中心), resolved by the caller. */
-  | { kind: 'vendor' };
-
-export interface EscalationRule {
-  id: string;
-  severity: Severity;
-  /** Time since the report after which the step fires. */
-  afterMinutes: number;
-  /** `calendar`: elapsed wall-clock time; `working`: working minutes on `calendar`. */
-  clock: 'calendar' | 'working';
-  calendar?: string;
-  /** The ticket's escalation level once this step has fired (1, 2, 3 …). */
-  level: number;
-  recipients: EscalationRecipient[];
-  active: boolean;
-}
+// Rules and recipients are shared with the API: they live in common/api/escalation-rule.ts.
+export type { EscalationRecipient, EscalationRule } from '../../../common/api/escalation-rule';
 
 export interface EscalationTicket {
   severity: Severity;

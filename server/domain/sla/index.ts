@@ -27,7 +27,7 @@ export {
   slaPolicyDefinitionFor,
   unknownCalendarIssues,
   type SlaPolicyDefinitionInput,
-} from './schema';
+} from '../../../common/api/sla-definition';
 export { computeMilestones } from './clock';
 export {
   nextSlaEvents,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CALENDAR_KEYS } from '../calendar';
-import { SlaPolicyDefinition, slaPolicyDefinitionFor } from './schema';
+import { SlaPolicyDefinition, slaPolicyDefinitionFor } from '.';
 import { DEFAULT_SLA_TEMPLATE_KEY, slaPolicyTemplates } from './templates';
 
 const KNOWN = [CALENDAR_KEYS.always, CALENDAR_KEYS.china5x8];

@@ -1,57 +1,28 @@
 /**
  * SLA model: what a policy promises (milestone targets per severity) and what the clock of one
- * milestone says about one ticket. Pure data; validation lives in `schema.ts`, the arithmetic in
- * `clock.ts`, notification firings and the queue badge in `events.ts`.
+ * milestone says about one ticket. Pure data; the policy definition and its validation live in
+ * common/api/sla-definition.ts, the arithmetic in `clock.ts`, notification firings and the queue
+ * badge in `events.ts`.
  */
 import type { Severity, TicketStatus } from '../../../common/domain';
+import type { LocalizedText, MilestoneKey, SlaPolicyDefinition } from '../../../common/api/sla-definition';
 import type { CompiledCalendar } from '../calendar';
 
-export type LocalizedText = { zh: string; en: string };
-
-/** The milestones every policy can use by name (glossary: 响应 / 提交方案 / 到达现场 / 恢复运行 / 解决). */
-export const BUILT_IN_MILESTONES = ['respond', 'plan', 'arrive', 'restore', 'resolve'] as const;
-export type BuiltInMilestoneKey = (typeof BUILT_IN_MILESTONES)[number];
-
-export const BUILT_IN_MILESTONE_NAMES: Record<BuiltInMilestoneKey, LocalizedText> = {
-  respond: { zh: '响应', en: 'Respond' },
-  plan: { zh: '提交方案', en: 'Submit plan' },
-  arrive: { zh: '到达现场', en: 'Arrive on site' },
-  restore: { zh: '恢复运行', en: 'Restore service' },
-  resolve: { zh: '解决', en: 'Resolve' },
-};
-
-export const isBuiltInMilestone = (key: string): key is BuiltInMilestoneKey =>
-  (BUILT_IN_MILESTONES as readonly string[]).includes(key);
-
-/** A built-in key or a custom one matching `MILESTONE_KEY_PATTERN`. `string & {}` keeps editor hints for the built-ins. */
-export type MilestoneKey = BuiltInMilestoneKey | (string & {});
-export const MILESTONE_KEY_PATTERN = /^[a-z][a-z0-9_]{1,39}$/;
-
-/** Where a milestone's clock starts: at the report, or when another milestone of the same severity is met. */
-export type MilestoneAnchor = 'reported' | { milestone: MilestoneKey };
-
-export interface MilestoneTarget {
-  key: MilestoneKey;
-  /** Required for custom keys; built-in keys fall back to `BUILT_IN_MILESTONE_NAMES`. */
-  name?: LocalizedText;
-  /** Integer ≥ 0 minutes of working time on `calendar`; 0 = "at once". */
-  minutes: number;
-  calendar: string;
-  anchor: MilestoneAnchor;
-  /**
-   * Seed 000's "1 h in working hours, 5 h otherwise": when the anchor instant is not working time
-   * on `hoursCalendar`, the target is `minutes` of this object instead (still on `calendar`).
-   */
-  outOfHours?: { minutes: number; hoursCalendar: string };
-  /** Statuses during which this clock stands still. */
-  pauseOn: TicketStatus[];
-}
-
-export interface SlaPolicyDefinition {
-  /** Share of a target after which a warning fires; 0 < r < 1. */
-  warnAtRatio: number;
-  severities: Record<Severity, MilestoneTarget[]>;
-}
+// The policy definition (milestone targets per severity) is shared with the API: it lives in common/.
+export {
+  BUILT_IN_MILESTONES,
+  BUILT_IN_MILESTONE_NAMES,
+  DEFAULT_PAUSE_ON,
+  DEFAULT_WARN_AT_RATIO,
+  MILESTONE_KEY_PATTERN,
+  isBuiltInMilestone,
+  type BuiltInMilestoneKey,
+  type LocalizedText,
+  type MilestoneAnchor,
+  type MilestoneKey,
+  type MilestoneTarget,
+  type SlaPolicyDefinition,
+} from '../../../common/api/sla-definition';
 
 export interface SlaPolicyTemplate {
   key: string;
@@ -101,5 +72,3 @@ export type CalendarLookup = (key: string) => CompiledCalendar;
 
 /** Share of the target at which the queue badge turns amber. */
 export const AMBER_RATIO = 0.75;
-export const DEFAULT_WARN_AT_RATIO = 0.8;
-export const DEFAULT_PAUSE_ON: readonly TicketStatus[] = ['pending_customer'];

@@ -4,8 +4,8 @@
  * that name a user or contact must exist. A change re-derives every open ticket's next step.
  */
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { EscalationContact, EscalationContactInput, EscalationRuleDto, EscalationRuleInput, EscalationRulePatch } from '../../../common/api';
-import { EscalationContactInput as ContactSchema, EscalationRuleInput as RuleInputSchema } from '../../../common/api';
+import type { EscalationContact, EscalationContactInput, EscalationContactPatch, EscalationRuleDto, EscalationRuleInput, EscalationRulePatch } from '../../../common/api';
+import { EscalationContactInput as ContactSchema, EscalationContactPatch as ContactPatchSchema, EscalationRuleInput as RuleInputSchema } from '../../../common/api';
 import { ROLE_LABELS } from '../../../common/domain';
 import type { Db } from '../../db/client';
 import { escalationContacts, escalationRules, users } from '../../db/schema';
@@ -37,7 +37,7 @@ export function ruleColumns(rule: Omit<EscalationRule, 'id'>, now: Date) {
     clock: rule.clock,
     calendarKey: rule.calendar ?? null,
     level: rule.level,
-    recipients: rule.recipients as unknown as Array<Record<string, string>>,
+    recipients: rule.recipients,
     active: rule.active,
     updatedAt: now,
   };
@@ -66,7 +66,6 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
   }
 
   async function toDto(tx: Db, row: RuleRow): Promise<EscalationRuleDto> {
-    const recipients = row.recipients as unknown as EscalationRecipient[];
     return {
       id: row.id,
       severity: row.severity,
@@ -75,7 +74,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
       calendar: row.calendarKey,
       level: row.level,
       recipients: row.recipients,
-      recipientNames: await names(tx, recipients),
+      recipientNames: await names(tx, row.recipients),
       active: row.active,
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -125,11 +124,13 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(escalationRules).where(eq(escalationRules.id, id)).for('update');
         if (!before) throw notFound('Escalation rule');
+        // A rule switched to elapsed time no longer counts on a calendar, unless one is sent too.
+        const calendar = patch.clock === 'calendar' && patch.calendar === undefined ? null : before.calendarKey;
         const merged = {
           severity: before.severity,
           afterMinutes: before.afterMinutes,
           clock: before.clock,
-          calendar: before.calendarKey,
+          calendar,
           level: before.level,
           recipients: before.recipients,
           active: before.active,
@@ -160,18 +161,20 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
       return (await db.select().from(escalationContacts).orderBy(asc(escalationContacts.name))).map(toContactDto);
     },
 
-    async saveContact(actor: Actor, id: string | null, raw: EscalationContactInput): Promise<EscalationContact> {
-      const input = ContactSchema.parse(raw);
+    /** Adds a contact (`id` null, defaults apply) or changes the fields sent, keeping the rest. */
+    async saveContact(actor: Actor, id: string | null, raw: EscalationContactInput | EscalationContactPatch): Promise<EscalationContact> {
       return db.transaction(async (tx) => {
-        const values = { name: input.name, organisation: input.organisation ?? null, email: input.email ?? null, phone: input.phone ?? null, isVendorCenter: input.isVendorCenter };
         if (!id) {
+          const input = ContactSchema.parse(raw);
+          const values = { name: input.name, organisation: input.organisation ?? null, email: input.email ?? null, phone: input.phone ?? null, isVendorCenter: input.isVendorCenter };
           const [row] = await tx.insert(escalationContacts).values({ ...values, createdAt: clock.now() }).returning();
           await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'escalation_contact', row!.id, 'created', null, values);
           return toContactDto(row!);
         }
         const [before] = await tx.select().from(escalationContacts).where(eq(escalationContacts.id, id));
         if (!before) throw notFound('Escalation contact');
-        const [after] = await tx.update(escalationContacts).set(values).where(eq(escalationContacts.id, id)).returning();
+        const patch = ContactPatchSchema.parse(raw);
+        const [after] = Object.keys(patch).length ? await tx.update(escalationContacts).set(patch).where(eq(escalationContacts.id, id)).returning() : [before];
         const changes = diff(before, after!);
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'escalation_contact', id, 'updated', changes.before, changes.after);
         return toContactDto(after!);

@@ -43,7 +43,7 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
       const fields = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
       throw new AppError('validation', `Invalid SLA policy — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
     }
-    return parsed.data as unknown as Record<string, unknown>;
+    return parsed.data;
   }
 
   async function changed(tx: Db, actor: Actor, id: string, action: string, before: unknown, after: unknown) {

@@ -69,7 +69,7 @@ async function load(db: Db, version: number): Promise<TimeRules> {
     compiled.set(row.key, compileCalendar(toDefinition(row, exceptionRows.filter((e) => e.calendarId === row.id))));
   }
   const policies = new Map<string, PolicyInForce>(
-    policyRows.map((p) => [p.id, { id: p.id, key: p.key, name: p.name, nameEn: p.nameEn, definition: p.definition as unknown as SlaPolicyDefinition }]),
+    policyRows.map((p) => [p.id, { id: p.id, key: p.key, name: p.name, nameEn: p.nameEn, definition: p.definition }]),
   );
   const defaultRow = policyRows.find((p) => p.isDefault);
   return {
@@ -89,7 +89,7 @@ async function load(db: Db, version: number): Promise<TimeRules> {
       clock: r.clock,
       ...(r.calendarKey ? { calendar: r.calendarKey } : {}),
       level: r.level,
-      recipients: r.recipients as unknown as EscalationRule['recipients'],
+      recipients: r.recipients,
       active: r.active,
     })),
   };

@@ -13,6 +13,7 @@ import {
   CalendarUpdate,
   EscalationContact,
   EscalationContactInput,
+  EscalationContactPatch,
   EscalationRuleDto,
   EscalationRuleInput,
   EscalationRulePatch,
@@ -103,7 +104,7 @@ export function timeRuleRoutes(
   tags = ['sla-policies'];
   r.get('/api/sla-policies', { config: read, schema: { tags, response: { 200: z.array(SlaPolicy) } } }, async () => policies.list());
   r.get('/api/sla-policies/templates', { config: read, schema: { tags, summary: 'The shipped policy templates (seeds 000, 002, 004)', response: { 200: z.array(SlaPolicyTemplate) } } }, async () =>
-    policies.templates().map((t) => ({ ...t, definition: t.definition as unknown as Record<string, unknown> })),
+    policies.templates(),
   );
   r.post('/api/sla-policies', { config: write, schema: { tags, body: SlaPolicyCreate, response: { 201: SlaPolicy } } }, async (request, reply) =>
     reply.status(201).send(await policies.create(actorOf(request), request.body)),
@@ -137,7 +138,7 @@ export function timeRuleRoutes(
   );
   r.patch(
     '/api/escalation-contacts/:id',
-    { config: write, schema: { tags, params: IdParams, body: EscalationContactInput, response: { 200: EscalationContact } } },
+    { config: write, schema: { tags, params: IdParams, body: EscalationContactPatch, response: { 200: EscalationContact } } },
     async (request) => escalation.saveContact(actorOf(request), request.params.id, request.body),
   );
 }

@@ -84,7 +84,7 @@ export async function ensureTimeRuleDefaults(db: Db, now: Date): Promise<{ chang
             nameEn: template.name.en,
             description: template.description.zh,
             isDefault: !hasDefault && template.key === DEFAULT_SLA_TEMPLATE_KEY,
-            definition: template.definition as unknown as Record<string, unknown>,
+            definition: template.definition,
             createdAt: now,
             updatedAt: now,
           });

@@ -96,7 +96,7 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
       clock: v.clock,
       calendar: v.clock === 'working' ? (v.calendar ?? null) : null,
       level: v.level,
-      recipients: v.recipients.map(decodeRecipient) as unknown as Record<string, unknown>[],
+      recipients: v.recipients.map(decodeRecipient),
       active: v.active,
     });
     showSuccess(rule ? t('escalation.ruleSaved') : t('escalation.ruleCreated'));

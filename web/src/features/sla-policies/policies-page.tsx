@@ -8,7 +8,7 @@ import { Button, Dropdown, Empty, Popconfirm, Space, Table, Tag, Typography, typ
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useCalendars, useDeletePolicy, useMakeDefaultPolicy, usePolicies, usePolicyTemplates } from '../../api/time-rules';
-import type { SlaPolicy, SlaPolicyDefinition } from '../../api/types';
+import type { SlaPolicy } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { LoadError, LoadingRows, NotFoundPage } from '../../components/states';
 import { DateTime } from '../../components/time';
@@ -125,7 +125,7 @@ export function PoliciesPage() {
           pagination={false}
           data-testid="policy-table"
           expandable={{
-            expandedRowRender: (p) => <PolicyMatrix definition={p.definition as unknown as SlaPolicyDefinition} calendars={calendars.data ?? []} />,
+            expandedRowRender: (p) => <PolicyMatrix definition={p.definition} calendars={calendars.data ?? []} />,
           }}
           locale={{ emptyText: policies.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('policies.empty')} /> }}
         />

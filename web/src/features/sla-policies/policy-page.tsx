@@ -138,7 +138,7 @@ function PolicyEditor({ policy, initial, version }: { policy: SlaPolicy | null; 
       name: values.name.trim(),
       nameEn: values.nameEn?.trim() || null,
       description: values.description?.trim() || null,
-      definition: cleanDefinition(values.definition) as unknown as Record<string, unknown>,
+      definition: cleanDefinition(values.definition),
     };
     try {
       const saved = await save.mutateAsync(policy ? body : { ...body, key: values.key.trim() });
@@ -235,7 +235,7 @@ export function PolicyPage() {
   const initial = useMemo<PolicyValues | null>(() => {
     if (!creating) {
       const p = policy.data;
-      return p ? { key: p.key, name: p.name, nameEn: p.nameEn ?? '', description: p.description ?? '', definition: p.definition as unknown as SlaPolicyDefinition } : null;
+      return p ? { key: p.key, name: p.name, nameEn: p.nameEn ?? '', description: p.description ?? '', definition: p.definition } : null;
     }
     if (!templateKey) return { key: '', name: '', nameEn: '', description: '', definition: blankDefinition() };
     const template = templates.data?.find((x) => x.key === templateKey);
@@ -245,7 +245,7 @@ export function PolicyPage() {
       name: `${template.name[labels.lang]}${t('policies.copySuffix')}`,
       nameEn: `${template.name.en} (copy)`,
       description: template.description[labels.lang],
-      definition: template.definition as unknown as SlaPolicyDefinition,
+      definition: template.definition,
     };
   }, [creating, policy.data, templateKey, templates.data, labels.lang, t]);
 
