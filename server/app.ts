@@ -39,12 +39,16 @@ import { createEscalationService } from './modules/time-rules/escalation-rules';
 import { createPolicyService } from './modules/time-rules/policies';
 import { createTimeRulesRegistry } from './modules/time-rules/registry';
 import { timeRuleRoutes } from './modules/time-rules/routes';
+import { tokenRoutes } from './modules/tokens/routes';
+import { createTokenService } from './modules/tokens/service';
 import { userRoutes } from './modules/users/routes';
 import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import { installAuthorization, installErrorHandling } from './platform/http';
+import { installSecurity } from './platform/security';
 import { serveWebApp } from './platform/web';
+import { AppError } from './platform/errors';
 
 export interface AppDeps {
   config: Config;
@@ -86,6 +90,7 @@ export function createServices(deps: AppDeps) {
     sla,
     auth: createAuthService({ db, clock, hasher, audit, sessionTtlHours: config.sessionTtlHours, limits: deps.loginLimits }),
     users: createUserService({ db, clock, hasher, audit }),
+    tokens: createTokenService({ db, clock, audit }),
     centers: createCenterService({ db, clock, audit }),
     calendars: createCalendarService(timeRules),
     policies: createPolicyService(timeRules),
@@ -117,6 +122,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
+  await installSecurity(app, { apiRequestsPerMinute: config.apiRateLimitPerMinute, cookieName: SESSION_COOKIE });
   await app.register(fastifyCompress, { threshold: 1024 });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
@@ -125,19 +131,28 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Fuwutai 服务台 API', version: VERSION, description: 'After-sales technical support service desk' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
-      security: [{ session: [] }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          token: { type: 'http', scheme: 'bearer', description: 'An API token (fwt_…); each operation names the scope it needs' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  installAuthorization(app, { cookieName: SESSION_COOKIE, authenticate: (token) => services.auth.authenticate(token) });
+  installAuthorization(app, {
+    cookieName: SESSION_COOKIE,
+    authenticate: (token) => services.auth.authenticate(token),
+    authenticateToken: (secret, ip) => services.tokens.authenticate(secret, ip),
+  });
 
   app.get(
     '/api/health',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', token: 'any' },
       schema: {
         tags: ['system'],
         response: {
@@ -159,10 +174,11 @@ export async function buildApp(deps: AppDeps, services: Services = createService
       nodeVersion: process.version,
     }),
   );
-  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { auth: 'public', token: 'any' }, schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, { auth: services.auth, db: services.db, secureCookies: config.secureCookies });
   userRoutes(app, services);
+  tokenRoutes(app, services);
   centerRoutes(app, services);
   customerRoutes(app, services);
   ticketRoutes(app, services);
@@ -171,9 +187,12 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   timeRuleRoutes(app, services);
   notificationRoutes(app, { db: services.db, clock: deps.clock, emailConfigured: Boolean(config.smtpUrl) });
 
-  app.all('/api/*', { config: { auth: 'public' }, schema: { hide: true } }, async (request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No API route ${request.method} ${request.url.split('?')[0]}` } }),
-  );
+  app.all('/api/*', { config: { auth: 'public', token: 'any' }, schema: { hide: true } }, async (request) => {
+    throw new AppError('request.no_route', `No API route ${request.method} ${request.url.split('?')[0]}`, {
+      method: request.method,
+      path: request.url.split('?')[0],
+    });
+  });
 
   await serveWebApp(app, deps.webDir ?? defaultWebDir);
   return app;

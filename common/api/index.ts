@@ -7,3 +7,5 @@ export * from './tickets';
 export * from './calendars';
 export * from './notifications';
 export * from './time-rules';
+export * from './errors';
+export * from './tokens';

@@ -15,6 +15,8 @@ export interface Actor {
   /** Materialised path of the actor's center; staff see tickets in this subtree. */
   centerPath: string | null;
   ip?: string;
+  /** Set when the request came with an API token (acting as this user). */
+  tokenId?: string;
 }
 
 export const isCustomer = (actor: Actor) => isCustomerRole(actor.role);
@@ -26,6 +28,6 @@ export const seesAllCenters = (actor: Actor) =>
 
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor.role, permission)) {
-    throw new AppError('forbidden', `Your role (${actor.role}) may not do this (${permission})`);
+    throw new AppError('auth.role_forbidden', `Your role (${actor.role}) may not do this (${permission})`, { role: actor.role, permission });
   }
 }

@@ -27,6 +27,8 @@ export interface Config {
   logLevel: string;
   /** The service desk's home time zone: ticket-number years, calendar defaults. */
   timeZone: string;
+  /** Requests per minute one client (session, token or address) may make to /api; 0 turns the limit off. */
+  apiRateLimitPerMinute: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -59,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.FUWUTAI_PUBLIC_URL || `http://localhost:${port}`,
     logLevel: env.LOG_LEVEL || 'info',
     timeZone: env.FUWUTAI_TIME_ZONE || 'Asia/Shanghai',
+    apiRateLimitPerMinute: intFromEnv(env, 'FUWUTAI_API_RATE_LIMIT', 1200),
   };
 }

@@ -1,12 +1,16 @@
 /**
- * HTTP plumbing shared by every module: route authorisation declared on each route and enforced
- * in one hook, the one error shape, and mapping of framework and database errors to 4xx.
+ * HTTP plumbing shared by every module: route authorisation declared on each route (who may call
+ * it, and whether an API token may) and enforced in one hook, the one error shape with its
+ * translation key, and mapping of framework and database errors to 4xx.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { fieldKeyForIssue, fieldParamsForIssue, type ErrorParams, type FieldIssue } from '../../common/api/errors';
+import { tokenSatisfies, type TokenRule } from '../../common/api/tokens';
 import { can, type Permission } from '../../common/permissions';
 import type { Actor } from './actor';
-import { AppError, httpStatusFor, type ErrorCode } from './errors';
+import { AppError, httpStatusFor, type ErrorCode, type ErrorKey } from './errors';
+import { currentRequestContext, runInRequestContext } from './request-context';
 
 /** Who may call a route: anyone, any logged-in user, or holders of a permission. */
 export type RouteAuth = 'public' | 'user' | Permission;
@@ -14,6 +18,8 @@ export type RouteAuth = 'public' | 'user' | Permission;
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** Whether an API token may call the route: the scope it needs, `any`, or false. */
+    token?: TokenRule;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -22,40 +28,92 @@ declare module 'fastify' {
 
 /** The actor of an authorised route (the hook has already refused anonymous callers). */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw new AppError('unauthenticated', 'Please log in');
+  if (!request.actor) throw new AppError('auth.login_required', 'Please log in');
   return { ...request.actor, ip: request.ip };
+}
+
+/** The actor behind an API token, with the token's id and scopes. */
+export interface TokenActor {
+  actor: Actor;
+  tokenId: string;
+  scopes: string[];
 }
 
 export interface AuthHookOptions {
   cookieName: string;
   authenticate(token: string): Promise<Actor | null>;
+  /** Resolves `Authorization: Bearer …`; throws `token.invalid` / `token.rate_limited`. */
+  authenticateToken?(secret: string, ip: string): Promise<TokenActor>;
+}
+
+/** The secret of an `Authorization: Bearer …` header, if there is one. */
+export function bearerOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** True when the Origin header names this very host; `null`, garbage or another host is foreign. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 export function installAuthorization(app: FastifyInstance, options: AuthHookOptions) {
   app.decorateRequest('actor', null);
 
-  // A route under /api that forgets to say who may call it is a bug we catch at start-up.
+  // A route under /api that forgets to say who may call it, or whether a token may, is a bug we
+  // catch at start-up.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.url.startsWith('/api/docs') && !route.config?.auth) {
-      throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    if (!route.config?.auth) throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+    if (route.config.token === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no config.token (a scope, 'any' or false)`);
     }
   });
 
+  // Opened first and around everything after it, so the audit log knows the request's token.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    runInRequestContext({ tokenId: null }, done);
+  });
+
   app.addHook('onRequest', async (request) => {
-    const auth = request.routeOptions.config?.auth;
+    const { auth, token: tokenRule } = request.routeOptions.config ?? {};
     if (!auth) return; // static files, docs
-    const token = request.cookies[options.cookieName];
-    if (token) request.actor = await options.authenticate(token);
+    const bearer = bearerOf(request);
+    if (bearer) {
+      // A token carries no ambient authority (nothing a browser sends by itself), so no Origin check.
+      if (tokenRule === false || tokenRule === undefined || !options.authenticateToken) {
+        throw new AppError('token.route_not_allowed', 'API tokens cannot be used for this request; log in instead');
+      }
+      const resolved = await options.authenticateToken(bearer, request.ip);
+      request.actor = { ...resolved.actor, tokenId: resolved.tokenId };
+      const context = currentRequestContext();
+      if (context) context.tokenId = resolved.tokenId;
+      if (!tokenSatisfies(resolved.scopes, tokenRule)) {
+        throw new AppError('token.scope_missing', `This token lacks the scope "${tokenRule}"`, { scope: String(tokenRule) });
+      }
+    } else {
+      const cookie = request.cookies[options.cookieName];
+      if (cookie) request.actor = await options.authenticate(cookie);
+    }
     if (auth === 'public') return;
-    if (!request.actor) throw new AppError('unauthenticated', 'Please log in');
+    if (!request.actor) throw new AppError('auth.login_required', 'Please log in');
     if (auth !== 'user' && !can(request.actor.role, auth)) {
-      throw new AppError('forbidden', `Your role (${request.actor.role}) may not do this`);
+      throw new AppError('auth.role_forbidden', `Your role (${request.actor.role}) may not do this`, {
+        role: request.actor.role,
+        permission: auth,
+      });
     }
     // Cookies are SameSite=Lax; refusing foreign Origins on writes closes the remaining CSRF gaps.
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (!bearer && request.method !== 'GET' && request.method !== 'HEAD') {
       const origin = request.headers.origin;
-      if (origin && new URL(origin).host !== request.headers.host) {
-        throw new AppError('forbidden', 'Cross-site request refused');
+      if (origin !== undefined && !sameOrigin(origin, request.headers.host)) {
+        throw new AppError('auth.cross_site', 'Cross-site request refused');
       }
     }
   });
@@ -67,54 +125,77 @@ interface PgError {
   detail?: string;
 }
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
-  FST_PARTS_LIMIT: 'payload_too_large',
-  FST_FILES_LIMIT: 'payload_too_large',
-  FST_FIELDS_LIMIT: 'payload_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'validation',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'validation',
+const FASTIFY_CODES: Record<string, ErrorKey> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request.payload_too_large',
+  FST_REQ_FILE_TOO_LARGE: 'request.payload_too_large',
+  FST_PARTS_LIMIT: 'request.payload_too_large',
+  FST_FILES_LIMIT: 'request.payload_too_large',
+  FST_FIELDS_LIMIT: 'request.payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'request.unsupported_media_type',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'request.unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'request.invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'request.invalid_json',
 };
 
-export function toErrorResponse(error: unknown): { status: number; code: ErrorCode; message: string; details?: unknown } {
-  if (error instanceof AppError) {
-    return { status: httpStatusFor(error.code), code: error.code, message: error.message, details: error.details };
-  }
+export interface ErrorResponse {
+  status: number;
+  code: ErrorCode;
+  key: ErrorKey;
+  message: string;
+  params?: ErrorParams;
+  details?: unknown;
+}
+
+const respond = (key: ErrorKey, message: string, details?: Record<string, unknown>): ErrorResponse => {
+  const error = new AppError(key, message, details);
+  return fromAppError(error);
+};
+
+function fromAppError(error: AppError): ErrorResponse {
+  return {
+    status: httpStatusFor(error.code),
+    code: error.code,
+    key: error.key,
+    message: error.message,
+    ...(error.params ? { params: error.params } : {}),
+    ...(error.details ? { details: error.details } : {}),
+  };
+}
+
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof AppError) return fromAppError(error);
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const fields = error.validation.map((issue) => ({
-      path: [error.validationContext, ...(issue.instancePath ? issue.instancePath.split('/').filter(Boolean) : [])]
-        .filter(Boolean)
-        .join('.'),
-      message: issue.message ?? 'invalid',
-    }));
+    const fields: FieldIssue[] = error.validation.map((issue) => {
+      const zodIssue = { code: issue.keyword, message: issue.message, ...(issue.params as Record<string, unknown>) };
+      const params = fieldParamsForIssue(zodIssue);
+      return {
+        path: [error.validationContext, ...(issue.instancePath ? issue.instancePath.split('/').filter(Boolean) : [])]
+          .filter(Boolean)
+          .join('.'),
+        message: issue.message ?? 'invalid',
+        key: fieldKeyForIssue(zodIssue),
+        ...(params ? { params } : {}),
+      };
+    });
     const summary = fields.map((f) => `${f.path}: ${f.message}`).join('; ');
-    return { status: 400, code: 'validation', message: `Invalid request — ${summary}`, details: { fields } };
+    return respond('request.validation', `Invalid request — ${summary}`, { fields });
   }
   const fastifyError = error as FastifyError & PgError;
   const pgError = databaseErrorOf(error);
   if (fastifyError.code && FASTIFY_CODES[fastifyError.code]) {
-    const code = FASTIFY_CODES[fastifyError.code]!;
-    return { status: httpStatusFor(code), code, message: fastifyError.message };
+    return respond(FASTIFY_CODES[fastifyError.code]!, fastifyError.message);
   }
   // Database constraints reached by a client's input are the client's mistake, not ours.
   switch (pgError?.code) {
     case '23505':
-      return { status: 409, code: 'conflict', message: 'Already exists', details: { constraint: pgError.constraint } };
+      return respond('request.conflict', 'Already exists', { constraint: pgError.constraint });
     case '23503':
-      return {
-        status: 400,
-        code: 'validation',
-        message: 'A referenced record does not exist',
-        details: { constraint: pgError.constraint },
-      };
+      return respond('request.missing_reference', 'A referenced record does not exist', { constraint: pgError.constraint });
     case '22P02':
     case '23514':
     case '22007':
     case '22008':
-      return { status: 400, code: 'validation', message: 'Invalid value', details: { constraint: pgError.constraint } };
+      return respond('request.invalid_value', 'Invalid value', { constraint: pgError.constraint });
   }
   if (
     !isResponseSerializationError(error) &&
@@ -122,11 +203,18 @@ export function toErrorResponse(error: unknown): { status: number; code: ErrorCo
     fastifyError.statusCode >= 400 &&
     fastifyError.statusCode < 500
   ) {
-    const code: ErrorCode =
-      fastifyError.statusCode === 413 ? 'payload_too_large' : fastifyError.statusCode === 415 ? 'unsupported_media_type' : 'validation';
-    return { status: fastifyError.statusCode, code, message: fastifyError.message };
+    const key: ErrorKey =
+      fastifyError.statusCode === 413
+        ? 'request.payload_too_large'
+        : fastifyError.statusCode === 415
+          ? 'request.unsupported_media_type'
+          : fastifyError.statusCode === 429
+            ? 'request.rate_limited'
+            : 'request.invalid';
+    const response = respond(key, fastifyError.message);
+    return { ...response, status: fastifyError.statusCode };
   }
-  return { status: 500, code: 'internal', message: 'Internal error; it has been logged' };
+  return respond('internal.error', 'Internal error; it has been logged');
 }
 
 /** The PostgreSQL error behind an error, if any (Drizzle wraps driver errors in `cause`). */
@@ -146,7 +234,13 @@ export function installErrorHandling(app: FastifyInstance) {
       if (retry) void reply.header('retry-after', String(retry));
     }
     return reply.status(response.status).send({
-      error: { code: response.code, message: response.message, ...(response.details ? { details: response.details } : {}) },
+      error: {
+        code: response.code,
+        key: response.key,
+        message: response.message,
+        ...(response.params ? { params: response.params } : {}),
+        ...(response.details ? { details: response.details } : {}),
+      },
     });
   });
 }

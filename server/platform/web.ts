@@ -32,7 +32,7 @@ export async function serveWebApp(app: FastifyInstance, webDir: string) {
     const pathname = request.url.split('?')[0]!;
     const namesAFile = /\.[a-z0-9]{1,8}$/i.test(pathname);
     if (request.method !== 'GET' || pathname.startsWith('/api/') || namesAFile) {
-      return reply.status(404).send({ error: { code: 'not_found', message: `Not found: ${pathname}` } });
+      return reply.status(404).send({ error: { code: 'not_found', key: 'request.no_route', message: `Not found: ${pathname}`, params: { method: request.method, path: pathname } } });
     }
     return sendIndex(reply);
   });

@@ -104,9 +104,13 @@ describe('role × route matrix', () => {
     const app = Fastify();
     await app.register(fastifyCookie);
     installAuthorization(app, { cookieName: 'fw_session', authenticate: async () => null });
-    app.get('/api/declared', { config: { auth: 'public' } }, async () => 'ok');
+    app.get('/api/declared', { config: { auth: 'public', token: false } }, async () => 'ok');
     app.get('/elsewhere', async () => 'not an API route');
     expect(() => app.get('/api/forgotten', async () => 'oops')).toThrow('route GET /api/forgotten declares no config.auth');
+    // Saying who may call it is not enough: it must also say whether an API token may.
+    expect(() => app.get('/api/tokenless', { config: { auth: 'user' } }, async () => 'oops')).toThrow(
+      'route GET /api/tokenless declares no config.token',
+    );
     await app.close();
   });
 });

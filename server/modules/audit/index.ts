@@ -6,10 +6,13 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, users } from '../../db/schema';
 import type { Clock } from '../../platform/clock';
+import { currentTokenId } from '../../platform/request-context';
 
 export interface AuditContext {
   actorId: string | null;
   ip?: string;
+  /** The API token the change came through; defaults to the current request's. */
+  tokenId?: string | null;
 }
 
 /** Fields never copied into the log. */
@@ -55,6 +58,7 @@ export function createAudit(clock: Clock) {
       await db.insert(auditLog).values({
         actorId: ctx.actorId,
         ip: ctx.ip,
+        tokenId: ctx.tokenId !== undefined ? ctx.tokenId : currentTokenId(),
         entity,
         entityId,
         action,
@@ -79,6 +83,7 @@ export function createAudit(clock: Clock) {
           before: auditLog.before,
           after: auditLog.after,
           ip: auditLog.ip,
+          tokenId: auditLog.tokenId,
           at: auditLog.at,
           actorId: auditLog.actorId,
           actorName: users.name,

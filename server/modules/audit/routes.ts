@@ -10,7 +10,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: Audit; db: Db }
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/audit',
     {
-      config: { auth: 'audit.read' },
+      config: { auth: 'audit.read', token: 'audit:read' },
       schema: {
         tags: ['audit'],
         querystring: z.object({

@@ -39,7 +39,7 @@ describe('login and sessions', () => {
     const user = await t.factory.user({ role: 'engineer' });
     const wrong = await login(user.username, 'not-the-password', '10.0.0.2');
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().error).toEqual({ code: 'unauthenticated', message: 'Wrong username or password' });
+    expect(wrong.json().error).toEqual({ code: 'unauthenticated', key: 'auth.wrong_credentials', message: 'Wrong username or password' });
     expect((await login('nobody-here', 'whatever', '10.0.0.2')).statusCode).toBe(401);
   });
 

@@ -22,7 +22,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
   r.post(
     '/api/auth/login',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', token: false },
       schema: { tags: ['auth'], summary: 'Log in; sets the session cookie', body: LoginRequest },
     },
     async (request, reply) => {
@@ -38,7 +38,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
 
   r.post(
     '/api/auth/logout',
-    { config: { auth: 'public' }, schema: { tags: ['auth'], summary: 'Log out; ends the session' } },
+    { config: { auth: 'public', token: false }, schema: { tags: ['auth'], summary: 'Log out; ends the session' } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await deps.auth.logout(token);
@@ -50,7 +50,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
   r.post(
     '/api/auth/password',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', token: false },
       schema: { tags: ['auth'], summary: 'Change my password', body: ChangePasswordRequest },
     },
     async (request, reply) => {
@@ -66,7 +66,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
 
   r.get(
     '/api/me',
-    { config: { auth: 'user' }, schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: Me } } },
+    { config: { auth: 'user', token: 'any' }, schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: Me } } },
     async (request) => {
       const actor = actorOf(request);
       const [row] = await deps.db

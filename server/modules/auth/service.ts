@@ -62,9 +62,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     const [byAccount, byAddress] = [await failures('username', username), await failures('ip', ip)];
     if (byAccount >= limits.maxFailuresPerAccount || byAddress >= limits.maxFailuresPerAddress) {
       throw new AppError(
-        'rate_limited',
+        'auth.too_many_failures',
         `Too many failed logins. Try again in ${limits.windowMinutes} minutes or ask an administrator to reset your password.`,
-        { retryAfterSeconds: limits.windowMinutes * 60 },
+        { minutes: limits.windowMinutes, retryAfterSeconds: limits.windowMinutes * 60 },
       );
     }
   }
@@ -81,7 +81,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         : (await hasher.verify(await dummyHash, input.password), false);
       await db.insert(loginAttempts).values({ username, ip: input.ip, succeeded: ok, at: now });
       if (!ok || !user) {
-        throw new AppError('unauthenticated', 'Wrong username or password');
+        throw new AppError('auth.wrong_credentials', 'Wrong username or password');
       }
       const token = crypto.randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3_600_000);
@@ -136,13 +136,13 @@ export function createAuthService(deps: AuthServiceDeps) {
     async changePassword(actor: Actor, currentPassword: string, newPassword: string, currentToken?: string) {
       const [user] = await db.select().from(users).where(eq(users.id, actor.id));
       if (!user || !(await hasher.verify(user.passwordHash, currentPassword))) {
-        throw new AppError('validation', 'The current password is wrong', {
-          fields: [{ path: 'currentPassword', message: 'wrong password' }],
+        throw new AppError('auth.current_password_wrong', 'The current password is wrong', {
+          fields: [{ path: 'currentPassword', message: 'wrong password', key: 'field.wrong_password' }],
         });
       }
       if (currentPassword === newPassword) {
-        throw new AppError('validation', 'The new password must differ from the current one', {
-          fields: [{ path: 'newPassword', message: 'same as current password' }],
+        throw new AppError('auth.password_unchanged', 'The new password must differ from the current one', {
+          fields: [{ path: 'newPassword', message: 'same as current password', key: 'field.same_password' }],
         });
       }
       const passwordHash = await hasher.hash(newPassword);

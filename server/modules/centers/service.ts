@@ -9,7 +9,7 @@ import type { Db } from '../../db/client';
 import { serviceCenters } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
-import { AppError, notFound } from '../../platform/errors';
+import { fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 
 type CenterRow = typeof serviceCenters.$inferSelect;
@@ -24,8 +24,6 @@ const toDto = (row: CenterRow): Center => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-const fieldError = (path: string, message: string) =>
-  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 
 export function createCenterService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
@@ -33,7 +31,7 @@ export function createCenterService(deps: { db: Db; clock: Clock; audit: Audit }
   async function parentPath(tx: Db, parentId: string | null | undefined): Promise<string> {
     if (!parentId) return '/';
     const [parent] = await tx.select().from(serviceCenters).where(eq(serviceCenters.id, parentId));
-    if (!parent) throw fieldError('parentId', 'no such service center');
+    if (!parent) throw fieldError('parentId', 'field.no_such_center', 'no such service center');
     return parent.path;
   }
 
@@ -45,7 +43,7 @@ export function createCenterService(deps: { db: Db; clock: Clock; audit: Audit }
 
     async get(id: string): Promise<Center> {
       const [row] = await db.select().from(serviceCenters).where(eq(serviceCenters.id, id));
-      if (!row) throw notFound('Service center');
+      if (!row) throw notFound('center.not_found', 'Service center');
       return toDto(row);
     },
 
@@ -76,12 +74,12 @@ export function createCenterService(deps: { db: Db; clock: Clock; audit: Audit }
     async update(actor: Actor, id: string, patch: CenterUpdate): Promise<Center> {
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(serviceCenters).where(eq(serviceCenters.id, id)).for('update');
-        if (!before) throw notFound('Service center');
+        if (!before) throw notFound('center.not_found', 'Service center');
         let path = before.path;
         if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
           const newParentPath = await parentPath(tx, patch.parentId);
           if (newParentPath.startsWith(before.path)) {
-            throw fieldError('parentId', 'a center cannot be moved under itself or its own sub-centers');
+            throw fieldError('parentId', 'field.center_cycle', 'a center cannot be moved under itself or its own sub-centers');
           }
           path = `${newParentPath}${id}/`;
           // Re-root the whole subtree in one statement.

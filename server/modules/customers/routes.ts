@@ -28,33 +28,33 @@ export function customerRoutes(app: FastifyInstance, deps: { customers: Customer
 
   r.get(
     '/api/customers',
-    { config: { auth: 'customers.read' }, schema: { tags, querystring: CustomerListQuery, response: { 200: z.array(Customer) } } },
+    { config: { auth: 'customers.read', token: 'customers:read' }, schema: { tags, querystring: CustomerListQuery, response: { 200: z.array(Customer) } } },
     async (request) => customers.list(actorOf(request), request.query),
   );
   r.post(
     '/api/customers',
-    { config: { auth: 'customers.write' }, schema: { tags, body: CustomerCreate, response: { 201: Customer } } },
+    { config: { auth: 'customers.write', token: 'customers:write' }, schema: { tags, body: CustomerCreate, response: { 201: Customer } } },
     async (request, reply) => reply.status(201).send(await customers.create(actorOf(request), request.body)),
   );
   r.get(
     '/api/customers/:id',
-    { config: { auth: 'customers.read' }, schema: { tags, params: IdParams, response: { 200: CustomerDetail } } },
+    { config: { auth: 'customers.read', token: 'customers:read' }, schema: { tags, params: IdParams, response: { 200: CustomerDetail } } },
     async (request) => customers.get(actorOf(request), request.params.id),
   );
   r.patch(
     '/api/customers/:id',
-    { config: { auth: 'customers.write' }, schema: { tags, params: IdParams, body: CustomerUpdate, response: { 200: Customer } } },
+    { config: { auth: 'customers.write', token: 'customers:write' }, schema: { tags, params: IdParams, body: CustomerUpdate, response: { 200: Customer } } },
     async (request) => customers.update(actorOf(request), request.params.id, request.body),
   );
   r.post(
     '/api/customers/:id/contacts',
-    { config: { auth: 'contacts.write' }, schema: { tags, params: IdParams, body: ContactCreate, response: { 201: Contact } } },
+    { config: { auth: 'contacts.write', token: 'customers:write' }, schema: { tags, params: IdParams, body: ContactCreate, response: { 201: Contact } } },
     async (request, reply) => reply.status(201).send(await customers.addContact(actorOf(request), request.params.id, request.body)),
   );
   r.patch(
     '/api/customers/:id/contacts/:contactId',
     {
-      config: { auth: 'contacts.write' },
+      config: { auth: 'contacts.write', token: 'customers:write' },
       schema: { tags, params: z.object({ id: Id, contactId: Id }), body: ContactUpdate, response: { 200: Contact } },
     },
     async (request) =>
@@ -62,13 +62,13 @@ export function customerRoutes(app: FastifyInstance, deps: { customers: Customer
   );
   r.post(
     '/api/customers/:id/sites',
-    { config: { auth: 'customers.write' }, schema: { tags, params: IdParams, body: SiteCreate, response: { 201: Site } } },
+    { config: { auth: 'customers.write', token: 'customers:write' }, schema: { tags, params: IdParams, body: SiteCreate, response: { 201: Site } } },
     async (request, reply) => reply.status(201).send(await customers.addSite(actorOf(request), request.params.id, request.body)),
   );
   r.get(
     '/api/contacts/lookup',
     {
-      config: { auth: 'contacts.lookup' },
+      config: { auth: 'contacts.lookup', token: 'customers:read' },
       schema: {
         tags,
         summary: 'Identify a caller by phone number (any format)',

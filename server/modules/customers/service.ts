@@ -27,7 +27,7 @@ import { normalizePhone, phoneDigits } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
 import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -52,15 +52,13 @@ const toCustomerDto = (row: CustomerRow & { openTickets: number }): Customer => 
   openTickets: row.openTickets,
 });
 
-const fieldError = (path: string, message: string) =>
-  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 
 export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
 
   /** A customer the actor may see, or 404 — another tenant's organisation does not exist for them. */
   function assertVisible(actor: Actor, customerId: string) {
-    if (isCustomer(actor) && actor.customerId !== customerId) throw notFound('Customer');
+    if (isCustomer(actor) && actor.customerId !== customerId) throw notFound('customer.not_found', 'Customer');
   }
 
   async function loadContacts(db_: Db, where: SQL): Promise<Contact[]> {
@@ -85,11 +83,11 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
   async function checkReferences(tx: Db, refs: { centerId?: string | null; slaPolicyId?: string | null }) {
     if (refs.centerId) {
       const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, refs.centerId));
-      if (!c) throw fieldError('centerId', 'no such service center');
+      if (!c) throw fieldError('centerId', 'field.no_such_center', 'no such service center');
     }
     if (refs.slaPolicyId) {
       const [p] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, refs.slaPolicyId));
-      if (!p) throw fieldError('slaPolicyId', 'no such SLA policy');
+      if (!p) throw fieldError('slaPolicyId', 'field.no_such_sla_policy', 'no such SLA policy');
     }
   }
 
@@ -99,7 +97,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       .from(customers)
       .where(eq(sql`lower(${customers.name})`, name.toLowerCase()));
     if (taken && taken.id !== exceptId) {
-      throw new AppError('conflict', `A customer named "${name}" already exists`, { fields: [{ path: 'name', message: 'taken' }], existingId: taken.id });
+      throw new AppError('customer.name_taken', `A customer named "${name}" already exists`, { name, fields: [{ path: 'name', message: 'taken', key: 'field.taken' }], existingId: taken.id });
     }
   }
 
@@ -135,7 +133,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
         .select({ ...customersColumns(), openTickets: openTicketCount })
         .from(customers)
         .where(eq(customers.id, id));
-      if (!row) throw notFound('Customer');
+      if (!row) throw notFound('customer.not_found', 'Customer');
       const siteRows = await db.select().from(sites).where(eq(sites.customerId, id)).orderBy(asc(sites.name));
       return {
         ...toCustomerDto(row),
@@ -163,7 +161,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     async update(actor: Actor, id: string, patch: CustomerUpdate): Promise<Customer> {
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
-        if (!before) throw notFound('Customer');
+        if (!before) throw notFound('customer.not_found', 'Customer');
         if (patch.name) await assertNameFree(tx, patch.name, id);
         await checkReferences(tx, patch);
         const [after] = await tx
@@ -187,7 +185,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
         const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw notFound('Customer');
+        if (!customer) throw notFound('customer.not_found', 'Customer');
         const [row] = await tx
           .insert(contacts)
           .values({
@@ -210,7 +208,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
         const [before] = await loadContacts(tx, eq(contacts.id, contactId));
-        if (!before || before.customerId !== customerId) throw notFound('Contact');
+        if (!before || before.customerId !== customerId) throw notFound('contact.not_found', 'Contact');
         const { phones, ...fields } = patch;
         if (Object.keys(fields).length) await tx.update(contacts).set(fields).where(eq(contacts.id, contactId));
         if (phones) await writePhones(tx, contactId, phones);
@@ -226,7 +224,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
         const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw notFound('Customer');
+        if (!customer) throw notFound('customer.not_found', 'Customer');
         const [row] = await tx
           .insert(sites)
           .values({ customerId, name: input.name, address: input.address ?? null, region: input.region ?? null, createdAt: clock.now() })

@@ -21,7 +21,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
 
   r.get(
     '/api/notifications',
-    { config: { auth: 'user' }, schema: { tags: ['notifications'], querystring: NotificationListQuery, response: { 200: NotificationPage } } },
+    { config: { auth: 'user', token: false }, schema: { tags: ['notifications'], querystring: NotificationListQuery, response: { 200: NotificationPage } } },
     async (request) => {
       const actor = actorOf(request);
       const q = request.query;
@@ -50,7 +50,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
 
   r.post(
     '/api/notifications/:id/read',
-    { config: { auth: 'user' }, schema: { tags: ['notifications'], params: NumericId } },
+    { config: { auth: 'user', token: false }, schema: { tags: ['notifications'], params: NumericId } },
     async (request, reply) => {
       const actor = actorOf(request);
       const updated = await db
@@ -60,7 +60,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
         .returning({ id: notifications.id });
       if (!updated.length) {
         const [own] = await db.select({ id: notifications.id }).from(notifications).where(and(eq(notifications.id, request.params.id), eq(notifications.userId, actor.id)));
-        if (!own) throw new AppError('not_found', 'Notification not found');
+        if (!own) throw new AppError('notification.not_found', 'Notification not found');
       }
       return reply.status(204).send();
     },
@@ -68,7 +68,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
 
   r.post(
     '/api/notifications/read-all',
-    { config: { auth: 'user' }, schema: { tags: ['notifications'] } },
+    { config: { auth: 'user', token: false }, schema: { tags: ['notifications'] } },
     async (request, reply) => {
       await db.update(notifications).set({ readAt: clock.now() }).where(and(eq(notifications.userId, actorOf(request).id), isNull(notifications.readAt)));
       return reply.status(204).send();
@@ -77,7 +77,7 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
 
   r.get(
     '/api/admin/deliveries',
-    { config: { auth: 'deliveries.manage' }, schema: { tags: ['notifications'], querystring: DeliveryListQuery, response: { 200: DeliveryOverview } } },
+    { config: { auth: 'deliveries.manage', token: 'admin' }, schema: { tags: ['notifications'], querystring: DeliveryListQuery, response: { 200: DeliveryOverview } } },
     async (request) => {
       const counts = await db.select({ status: outbox.status, n: count() }).from(outbox).groupBy(outbox.status);
       const items = await db
@@ -111,14 +111,14 @@ export function notificationRoutes(app: FastifyInstance, deps: { db: Db; clock: 
 
   r.post(
     '/api/admin/deliveries/:id/retry',
-    { config: { auth: 'deliveries.manage' }, schema: { tags: ['notifications'], summary: 'Send a failed message again', params: NumericId } },
+    { config: { auth: 'deliveries.manage', token: 'admin' }, schema: { tags: ['notifications'], summary: 'Send a failed message again', params: NumericId } },
     async (request, reply) => {
       const [row] = await db
         .update(outbox)
         .set({ status: 'pending', attempts: 0, nextAttemptAt: clock.now(), leaseUntil: null })
         .where(and(eq(outbox.id, request.params.id), eq(outbox.status, 'failed')))
         .returning({ id: outbox.id });
-      if (!row) throw new AppError('conflict', 'Only a failed delivery can be retried');
+      if (!row) throw new AppError('delivery.not_failed', 'Only a failed delivery can be retried');
       return reply.status(204).send();
     },
   );

@@ -14,7 +14,7 @@ export function slaRoutes(app: FastifyInstance, deps: { sla: SlaService; tickets
   r.post(
     '/api/tickets/:id/milestones',
     {
-      config: { auth: 'tickets.milestones' },
+      config: { auth: 'tickets.milestones', token: 'tickets:write' },
       schema: {
         tags,
         summary: 'Record a milestone met: plan (solution plan submitted, with its text), arrive (on-site check-in), restore (service restored) or a custom one',
@@ -33,7 +33,7 @@ export function slaRoutes(app: FastifyInstance, deps: { sla: SlaService; tickets
   r.get(
     '/api/tickets/:id/escalations',
     {
-      config: { auth: 'tickets.internal' },
+      config: { auth: 'tickets.internal', token: 'tickets:read' },
       schema: { tags, summary: 'Escalation steps fired for this ticket, with time, rule and recipients (staff only)', params: IdParams, response: { 200: z.array(EscalationFiring) } },
     },
     async (request) => deps.sla.escalations(actorOf(request), request.params.id),

@@ -98,26 +98,31 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
 
     async stampMilestone(actor: Actor, ticketId: string, input: MilestoneStamp) {
       if (AUTOMATIC.has(input.milestone)) {
-        throw new AppError('validation', `"${input.milestone}" is met automatically (respond: the first public reply, status change or recorded milestone; resolve: resolving the ticket)`, {
-          fields: [{ path: 'milestone', message: 'automatic milestone' }],
+        throw new AppError('milestone.automatic', `"${input.milestone}" is met automatically (respond: the first public reply, status change or recorded milestone; resolve: resolving the ticket)`, {
+          milestone: input.milestone,
+          fields: [{ path: 'milestone', message: 'automatic milestone', key: 'field.automatic_milestone' }],
         });
       }
       await db.transaction(async (tx) => {
         const ticket = await lockVisibleTicket(tx, actor, ticketId);
-        if (!ticket) throw notFound('Ticket');
+        if (!ticket) throw notFound('ticket.not_found', 'Ticket');
         if (!['new', 'assigned', 'in_progress', 'pending_customer'].includes(ticket.status)) {
-          throw new AppError('conflict', `The ticket is ${ticket.status}; milestones can only be recorded while it is open`);
+          throw new AppError('milestone.ticket_closed', `The ticket is ${ticket.status}; milestones can only be recorded while it is open`, { status: ticket.status });
         }
         const now = clock.now();
         const { policy, states } = await milestoneStates(tx, ticketId, now);
         const known = states.map((s) => s.milestone);
         if (!known.includes(input.milestone)) {
-          throw new AppError('validation', `The ticket's SLA policy (${policy?.name ?? 'none'}) has no milestone "${input.milestone}" for ${ticket.severity}; it has: ${known.join(', ') || 'none'}`, {
-            fields: [{ path: 'milestone', message: 'not in policy' }],
+          throw new AppError('milestone.not_in_policy', `The ticket's SLA policy (${policy?.name ?? 'none'}) has no milestone "${input.milestone}" for ${ticket.severity}; it has: ${known.join(', ') || 'none'}`, {
+            milestone: input.milestone,
+            severity: ticket.severity,
+            policy: policy?.name ?? null,
+            known: known.join(', '),
+            fields: [{ path: 'milestone', message: 'not in policy', key: 'field.milestone_not_in_policy' }],
           });
         }
         const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
-        if (!row) throw new AppError('conflict', `Milestone "${input.milestone}" was already recorded`);
+        if (!row) throw new AppError('milestone.already_recorded', `Milestone "${input.milestone}" was already recorded`, { milestone: input.milestone });
         // Any milestone staff record (a plan, a check-in, a restore, a custom one) shows on the
         // customer's timeline: staff visibly acting on the report, so it answers it too.
         await stamp(tx, ticketId, 'respond', now, actor.id, null);
@@ -130,7 +135,7 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
 
     async escalations(actor: Actor, ticketId: string): Promise<EscalationFiring[]> {
       const [visible] = await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), visibleTo(actor)));
-      if (!visible) throw notFound('Ticket');
+      if (!visible) throw notFound('ticket.not_found', 'Ticket');
       const rows = await db
         .select()
         .from(ticketFirings)

@@ -73,7 +73,7 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
     }
     if (stream.truncated) {
       await fs.promises.rm(tmpPath, { force: true });
-      throw new AppError('payload_too_large', `The file is larger than ${Math.round(deps.maxBytes / 1048576)} MB`);
+      throw new AppError('attachment.too_large', `The file is larger than ${Math.round(deps.maxBytes / 1048576)} MB`, { maxMb: Math.round(deps.maxBytes / 1048576) });
     }
     return { tmpPath, size, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
   }
@@ -81,7 +81,7 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
   return {
     async upload(actor: Actor, ticketId: string, file: IncomingFile): Promise<Attachment> {
       if (isCustomer(actor) && !file.public) {
-        throw new AppError('forbidden', 'Customers can only add attachments visible to both sides');
+        throw new AppError('attachment.customer_public_only', 'Customers can only add attachments visible to both sides');
       }
       const received = await receive(file.stream);
       const filename = sanitizeFilename(file.filename);
@@ -89,14 +89,14 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
       try {
         const detected = await fileTypeFromBuffer(received.head);
         const verdict = classifyUpload(detected?.mime, filename, received.head);
-        if (!verdict.ok) throw new AppError('unsupported_media_type', verdict.reason);
+        if (!verdict.ok) throw new AppError(verdict.key, verdict.reason, verdict.params);
         const now = clock.now();
         const storageKey = path.posix.join(String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), crypto.randomUUID());
         const destination = path.join(filesDir, storageKey);
         target = destination;
         const row = await db.transaction(async (tx) => {
           const ticket = await lockVisibleTicket(tx, actor, ticketId);
-          if (!ticket) throw notFound('Ticket');
+          if (!ticket) throw notFound('ticket.not_found', 'Ticket');
           await fs.promises.mkdir(path.dirname(destination), { recursive: true });
           await fs.promises.rename(received.tmpPath, destination);
           const [inserted] = await tx
@@ -140,7 +140,7 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
 
     async list(actor: Actor, ticketId: string): Promise<Attachment[]> {
       const [ticket] = await db.select({ id: tickets.id }).from(tickets).where(and(eq(tickets.id, ticketId), visibleTo(actor)));
-      if (!ticket) throw notFound('Ticket');
+      if (!ticket) throw notFound('ticket.not_found', 'Ticket');
       const rows = await db
         .select()
         .from(attachments)
@@ -156,12 +156,12 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
         .from(attachments)
         .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
         .where(and(eq(attachments.id, attachmentId), visibleTo(actor), isCustomer(actor) ? eq(attachments.public, true) : undefined));
-      if (!row) throw notFound('Attachment');
+      if (!row) throw notFound('attachment.not_found', 'Attachment');
       const filePath = path.join(filesDir, row.attachment.storageKey);
       try {
         await fs.promises.access(filePath);
       } catch {
-        throw new AppError('not_found', 'The attachment file is missing from storage; restore the data folder from backup');
+        throw new AppError('attachment.file_missing', 'The attachment file is missing from storage; restore the data folder from backup');
       }
       return { attachment: toDto(row.attachment), stream: fs.createReadStream(filePath) };
     },

@@ -158,8 +158,8 @@ function decodeCursor(raw: string): Cursor {
     if (!/^[0-9a-f-]{36}$/i.test(c.i)) throw new Error('id');
     return c;
   } catch {
-    throw new AppError('validation', 'cursor: not a cursor this server issued; start from the first page', {
-      fields: [{ path: 'cursor', message: 'invalid cursor' }],
+    throw new AppError('ticket.cursor_invalid', 'cursor: not a cursor this server issued; start from the first page', {
+      fields: [{ path: 'cursor', message: 'invalid cursor', key: 'field.cursor_invalid' }],
     });
   }
 }

@@ -27,23 +27,23 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
 
   r.get(
     '/api/tickets',
-    { config: { auth: 'tickets.read' }, schema: { tags, querystring: TicketListQuery, response: { 200: TicketPage } } },
+    { config: { auth: 'tickets.read', token: 'tickets:read' }, schema: { tags, querystring: TicketListQuery, response: { 200: TicketPage } } },
     async (request) => tickets.list(actorOf(request), request.query),
   );
   r.post(
     '/api/tickets',
-    { config: { auth: 'tickets.create' }, schema: { tags, body: TicketCreate, response: { 201: Ticket } } },
+    { config: { auth: 'tickets.create', token: 'tickets:write' }, schema: { tags, body: TicketCreate, response: { 201: Ticket } } },
     async (request, reply) => reply.status(201).send(await tickets.create(actorOf(request), request.body)),
   );
   r.get(
     '/api/tickets/:id',
-    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: Ticket } } },
+    { config: { auth: 'tickets.read', token: 'tickets:read' }, schema: { tags, params: IdParams, response: { 200: Ticket } } },
     async (request) => tickets.get(actorOf(request), request.params.id),
   );
   r.patch(
     '/api/tickets/:id',
     {
-      config: { auth: 'tickets.update' },
+      config: { auth: 'tickets.update', token: 'tickets:write' },
       schema: { tags, summary: 'Edit fields, assign, change severity (with severityReason)', params: IdParams, body: TicketPatch, response: { 200: Ticket } },
     },
     async (request) => tickets.patch(actorOf(request), request.params.id, request.body),
@@ -51,41 +51,41 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
   r.post(
     '/api/tickets/:id/transitions',
     {
-      config: { auth: 'tickets.transition' },
+      config: { auth: 'tickets.transition', token: 'tickets:write' },
       schema: { tags, summary: 'Move the ticket to another status; 409 lists the allowed ones', params: IdParams, body: TicketTransition, response: { 200: Ticket } },
     },
     async (request) => tickets.transition(actorOf(request), request.params.id, request.body),
   );
   r.post(
     '/api/tickets/:id/comments',
-    { config: { auth: 'tickets.comment' }, schema: { tags, params: IdParams, body: CommentCreate, response: { 201: TicketEvent } } },
+    { config: { auth: 'tickets.comment', token: 'tickets:write' }, schema: { tags, params: IdParams, body: CommentCreate, response: { 201: TicketEvent } } },
     async (request, reply) => reply.status(201).send(await tickets.comment(actorOf(request), request.params.id, request.body)),
   );
   r.get(
     '/api/tickets/:id/events',
-    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: z.array(TicketEvent) } } },
+    { config: { auth: 'tickets.read', token: 'tickets:read' }, schema: { tags, params: IdParams, response: { 200: z.array(TicketEvent) } } },
     async (request) => tickets.events(actorOf(request), request.params.id),
   );
   r.put(
     '/api/tickets/:id/follow',
-    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Follow the ticket (notifications)', params: IdParams, response: { 200: Ticket } } },
+    { config: { auth: 'tickets.read', token: 'tickets:write' }, schema: { tags, summary: 'Follow the ticket (notifications)', params: IdParams, response: { 200: Ticket } } },
     async (request) => tickets.follow(actorOf(request), request.params.id, true),
   );
   r.delete(
     '/api/tickets/:id/follow',
-    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Stop following the ticket', params: IdParams, response: { 200: Ticket } } },
+    { config: { auth: 'tickets.read', token: 'tickets:write' }, schema: { tags, summary: 'Stop following the ticket', params: IdParams, response: { 200: Ticket } } },
     async (request) => tickets.follow(actorOf(request), request.params.id, false),
   );
 
   r.get(
     '/api/tickets/:id/attachments',
-    { config: { auth: 'tickets.read' }, schema: { tags, params: IdParams, response: { 200: z.array(Attachment) } } },
+    { config: { auth: 'tickets.read', token: 'tickets:read' }, schema: { tags, params: IdParams, response: { 200: z.array(Attachment) } } },
     async (request) => attachments.list(actorOf(request), request.params.id),
   );
   r.post(
     '/api/tickets/:id/attachments',
     {
-      config: { auth: 'tickets.attach' },
+      config: { auth: 'tickets.attach', token: 'tickets:write' },
       schema: {
         tags,
         summary: 'Upload one file (multipart/form-data, field "file"; optional field "public" = true|false before it)',
@@ -96,7 +96,7 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file"');
+        throw new AppError('attachment.multipart_required', 'Send the file as multipart/form-data in a field named "file"');
       }
       let isPublic = true;
       for await (const part of request.parts()) {
@@ -111,14 +111,14 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
         });
         return reply.status(201).send(attachment);
       }
-      throw new AppError('validation', 'No file in the request; send it in a multipart field named "file"', {
-        fields: [{ path: 'file', message: 'required' }],
+      throw new AppError('attachment.file_required', 'No file in the request; send it in a multipart field named "file"', {
+        fields: [{ path: 'file', message: 'required', key: 'field.file_required' }],
       });
     },
   );
   r.get(
     '/api/attachments/:id',
-    { config: { auth: 'tickets.read' }, schema: { tags, summary: 'Download an attachment', params: IdParams, querystring: z.object({ inline: z.enum(['1', 'true']).optional() }) } },
+    { config: { auth: 'tickets.read', token: 'tickets:read' }, schema: { tags, summary: 'Download an attachment', params: IdParams, querystring: z.object({ inline: z.enum(['1', 'true']).optional() }) } },
     async (request, reply) => {
       const { attachment, stream } = await attachments.open(actorOf(request), request.params.id);
       const inline = Boolean(request.query.inline) && INLINE_TYPES.has(attachment.contentType);

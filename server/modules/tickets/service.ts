@@ -14,7 +14,7 @@ import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
 import { isCustomer, requirePermission, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import { addEvent, listEvents } from './events';
 import { findVisibleTicket, listTickets, lockVisibleTicket, type TicketRow } from './repository';
@@ -38,8 +38,6 @@ export interface TicketHooks {
   afterChange?(tx: Db, ticketId: string, now: Date, actor: Actor, changes: readonly TicketChange[]): Promise<void>;
 }
 
-const fieldError = (path: string, message: string) =>
-  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 
 /** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
 export interface SlaView {
@@ -75,28 +73,28 @@ export function createTicketService(deps: {
   ) {
     if (refs.slaPolicyId) {
       const [p] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, refs.slaPolicyId));
-      if (!p) throw fieldError('slaPolicyId', 'no such SLA policy');
+      if (!p) throw fieldError('slaPolicyId', 'field.no_such_sla_policy', 'no such SLA policy');
     }
     if (refs.contactId) {
       const [c] = await tx.select({ customerId: contacts.customerId }).from(contacts).where(eq(contacts.id, refs.contactId));
-      if (!c || c.customerId !== customerId) throw fieldError('contactId', "not a contact of this ticket's customer");
+      if (!c || c.customerId !== customerId) throw fieldError('contactId', 'field.not_customer_contact', "not a contact of this ticket's customer");
     }
     if (refs.siteId) {
       const [s] = await tx.select({ customerId: sites.customerId }).from(sites).where(eq(sites.id, refs.siteId));
-      if (!s || s.customerId !== customerId) throw fieldError('siteId', "not a site of this ticket's customer");
+      if (!s || s.customerId !== customerId) throw fieldError('siteId', 'field.not_customer_site', "not a site of this ticket's customer");
     }
     let assignee: { id: string; name: string; centerId: string | null } | null = null;
     if (refs.assigneeId) {
       const [u] = await tx.select().from(users).where(eq(users.id, refs.assigneeId));
-      if (!u || !u.active) throw fieldError('assigneeId', 'no such active user');
+      if (!u || !u.active) throw fieldError('assigneeId', 'field.no_such_user', 'no such active user');
       if (!(ASSIGNABLE_ROLES as readonly string[]).includes(u.role)) {
-        throw fieldError('assigneeId', `a ${u.role} cannot be assigned tickets`);
+        throw fieldError('assigneeId', 'field.not_assignable', `a ${u.role} cannot be assigned tickets`, { role: u.role });
       }
       assignee = { id: u.id, name: u.name, centerId: u.centerId };
     }
     if (refs.centerId) {
       const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, refs.centerId));
-      if (!c) throw fieldError('centerId', 'no such service center');
+      if (!c) throw fieldError('centerId', 'field.no_such_center', 'no such service center');
     }
     return { assignee };
   }
@@ -109,7 +107,7 @@ export function createTicketService(deps: {
 
   async function present(actor: Actor, id: string): Promise<Ticket> {
     const found = await findVisibleTicket(db, actor, id);
-    if (!found) throw notFound('Ticket');
+    if (!found) throw notFound('ticket.not_found', 'Ticket');
     const [follow] = await db
       .select({ userId: ticketFollowers.userId })
       .from(ticketFollowers)
@@ -132,7 +130,7 @@ export function createTicketService(deps: {
   ): Promise<T> {
     return db.transaction(async (tx) => {
       const ticket = await lockVisibleTicket(tx, actor, id);
-      if (!ticket) throw notFound('Ticket');
+      if (!ticket) throw notFound('ticket.not_found', 'Ticket');
       const now = clock.now();
       const changes: TicketChange[] = [];
       const result = await work(tx, ticket, now, changes);
@@ -166,21 +164,21 @@ export function createTicketService(deps: {
       const now = clock.now();
       let customerId = input.customerId;
       if (isCustomer(actor)) {
-        if (customerId && customerId !== actor.customerId) throw notFound('Customer');
+        if (customerId && customerId !== actor.customerId) throw notFound('customer.not_found', 'Customer');
         customerId = actor.customerId!;
-        if (input.reportedAt) throw fieldError('reportedAt', 'only service staff may back-date a report');
-        if (input.assigneeId || input.centerId) throw fieldError('assigneeId', 'only service staff assign tickets');
+        if (input.reportedAt) throw fieldError('reportedAt', 'field.customer_no_backdate', 'only service staff may back-date a report');
+        if (input.assigneeId || input.centerId) throw fieldError('assigneeId', 'field.customer_no_assign', 'only service staff assign tickets');
       }
-      if (!customerId) throw fieldError('customerId', 'is required');
+      if (!customerId) throw fieldError('customerId', 'field.required', 'is required');
       let reportedAt = input.reportedAt ? new Date(input.reportedAt) : now;
       if (reportedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
-        throw fieldError('reportedAt', 'cannot be in the future');
+        throw fieldError('reportedAt', 'field.in_future', 'cannot be in the future');
       }
       if (reportedAt > now) reportedAt = now;
 
       const id = await db.transaction(async (tx) => {
         const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw fieldError('customerId', 'no such customer');
+        if (!customer) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
         const { assignee } = await checkReferences(tx, customerId, input);
         const actorCenter = isCustomer(actor) ? null : actor.centerId;
         const [row] = await tx
@@ -230,7 +228,7 @@ export function createTicketService(deps: {
     async patch(actor: Actor, id: string, patch: TicketPatch): Promise<Ticket> {
       requirePermission(actor, 'tickets.update');
       if (patch.slaPolicyId !== undefined && actor.role !== 'admin' && actor.role !== 'manager') {
-        throw new AppError('forbidden', 'Only a manager or an administrator may change the SLA policy of a ticket');
+        throw new AppError('ticket.sla_policy_forbidden', 'Only a manager or an administrator may change the SLA policy of a ticket');
       }
       await change(actor, id, async (tx, ticket, now, changeLog) => {
         const { assignee } = await checkReferences(tx, ticket.customerId, patch);
@@ -241,7 +239,7 @@ export function createTicketService(deps: {
         }
         if (Object.keys(changes).length === 0) return;
         if (changes.severity && !severityReason) {
-          throw fieldError('severityReason', 'a reason is required to change the severity');
+          throw fieldError('severityReason', 'field.severity_reason_required', 'a reason is required to change the severity');
         }
         await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
         changeLog.push({ kind: 'updated', fields: Object.keys(changes) });
@@ -294,7 +292,7 @@ export function createTicketService(deps: {
         const check = checkTransition(ticket.status, input.to, actor.role);
         if (!check.ok) {
           throw new AppError(
-            'invalid_transition',
+            check.reason === 'illegal' ? 'ticket.invalid_transition' : 'ticket.transition_forbidden',
             check.reason === 'illegal'
               ? `A ${ticket.status} ticket cannot become ${input.to}`
               : `Your role may not move a ${ticket.status} ticket to ${input.to}`,
@@ -304,7 +302,7 @@ export function createTicketService(deps: {
         if (input.to === 'assigned' && !ticket.assigneeId) {
           // An engineer taking a new ticket assigns it to themselves; others must choose someone.
           if (actor.role !== 'engineer') {
-            throw new AppError('invalid_transition', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
+            throw new AppError('ticket.assignee_required', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
               from: ticket.status,
               to: input.to,
               allowed: nextStatuses(ticket.status, actor.role),
@@ -333,12 +331,12 @@ export function createTicketService(deps: {
     },
 
     async events(actor: Actor, id: string) {
-      if (!(await findVisibleTicket(db, actor, id))) throw notFound('Ticket');
+      if (!(await findVisibleTicket(db, actor, id))) throw notFound('ticket.not_found', 'Ticket');
       return listEvents(db, actor, id);
     },
 
     async follow(actor: Actor, id: string, on: boolean): Promise<Ticket> {
-      if (!(await findVisibleTicket(db, actor, id))) throw notFound('Ticket');
+      if (!(await findVisibleTicket(db, actor, id))) throw notFound('ticket.not_found', 'Ticket');
       if (on) {
         await db.insert(ticketFollowers).values({ ticketId: id, userId: actor.id, createdAt: clock.now() }).onConflictDoNothing();
       } else {

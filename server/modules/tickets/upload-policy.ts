@@ -3,6 +3,7 @@
  * the name or the browser's claim: screenshots, documents, archives of logs, phone recordings and
  * packet captures pass; programs, scripts, HTML and SVG (which can carry scripts) do not.
  */
+import type { ErrorKey } from '../../../common/api/errors';
 
 /** Content types detected from magic bytes that we store, with the extension we serve them under. */
 const BINARY_TYPES: Record<string, string> = {
@@ -55,7 +56,11 @@ const TEXT_EXTENSIONS = new Set([
 /** Images a browser may show inline; everything else downloads. */
 export const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
 
-export type UploadVerdict = { ok: true; contentType: string } | { ok: false; reason: string };
+export type UploadVerdict =
+  | { ok: true; contentType: string }
+  | { ok: false; key: UploadRefusal; reason: string; params?: { type?: string; ext?: string } };
+
+type UploadRefusal = Extract<ErrorKey, `attachment.${string}`>;
 
 /**
  * @param detectedMime what content sniffing found (undefined when the content has no known signature)
@@ -63,18 +68,18 @@ export type UploadVerdict = { ok: true; contentType: string } | { ok: false; rea
  * @param head the first bytes of the file
  */
 export function classifyUpload(detectedMime: string | undefined, filename: string, head: Uint8Array): UploadVerdict {
-  if (head.length === 0) return { ok: false, reason: 'The file is empty' };
+  if (head.length === 0) return { ok: false, key: 'attachment.empty', reason: 'The file is empty' };
   if (detectedMime) {
     if (BINARY_TYPES[detectedMime]) return { ok: true, contentType: detectedMime };
-    return { ok: false, reason: `Files of type ${detectedMime} are not accepted` };
+    return { ok: false, key: 'attachment.type_refused', reason: `Files of type ${detectedMime} are not accepted`, params: { type: detectedMime } };
   }
   const ext = filename.includes('.') ? filename.split('.').pop()!.toLowerCase() : '';
   if (!TEXT_EXTENSIONS.has(ext)) {
-    return { ok: false, reason: `Unrecognised file content; accepted are images, PDF, Office documents, archives, recordings and text files (${[...TEXT_EXTENSIONS].map((e) => `.${e}`).join(' ')})` };
+    return { ok: false, key: 'attachment.unrecognised', reason: `Unrecognised file content; accepted are images, PDF, Office documents, archives, recordings and text files (${[...TEXT_EXTENSIONS].map((e) => `.${e}`).join(' ')})` };
   }
-  if (!looksLikeText(head)) return { ok: false, reason: `The .${ext} file does not contain text` };
+  if (!looksLikeText(head)) return { ok: false, key: 'attachment.not_text', reason: `The .${ext} file does not contain text`, params: { ext } };
   if (/^\s*<(!doctype html|html|svg|script)/i.test(new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 512)))) {
-    return { ok: false, reason: 'HTML and SVG content is not accepted' };
+    return { ok: false, key: 'attachment.markup_refused', reason: 'HTML and SVG content is not accepted' };
   }
   return { ok: true, contentType: ext === 'csv' ? 'text/csv' : ext === 'json' ? 'application/json' : 'text/plain' };
 }

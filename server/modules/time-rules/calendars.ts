@@ -76,7 +76,7 @@ function validate(def: CalendarDefinition, exceptionPaths?: 'input') {
       let path = error.path.replace(/\[(\d+)\]/g, '.$1');
       if (exceptionPaths === 'input') path = path.replace(/^exceptions\.\d+\.?/, '') || 'date';
       const message = error.message.replace(/\[(\d+)\]/g, '.$1');
-      throw new AppError('validation', message, { fields: [{ path, message }] });
+      throw new AppError('calendar.invalid_definition', message, { path, fields: [{ path, message, key: 'field.calendar_invalid' }] });
     }
     throw error;
   }
@@ -87,7 +87,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
 
   async function load(tx: Db, id: string) {
     const [row] = await tx.select().from(calendars).where(eq(calendars.id, id));
-    if (!row) throw notFound('Calendar');
+    if (!row) throw notFound('calendar.not_found', 'Calendar');
     const exceptions = await tx.select().from(calendarExceptions).where(eq(calendarExceptions.calendarId, id)).orderBy(asc(calendarExceptions.date));
     return { row, exceptions };
   }
@@ -148,7 +148,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
       validate({ timeZone: input.timeZone, always: input.always, weekly: input.weekly, defaultWorkday: input.defaultWorkday, exceptions: [] });
       return db.transaction(async (tx) => {
         const [taken] = await tx.select({ id: calendars.id }).from(calendars).where(eq(calendars.key, input.key));
-        if (taken) throw new AppError('conflict', `A calendar with key "${input.key}" exists`, { fields: [{ path: 'key', message: 'taken' }] });
+        if (taken) throw new AppError('calendar.key_taken', `A calendar with key "${input.key}" exists`, { key: input.key, fields: [{ path: 'key', message: 'taken', key: 'field.taken' }] });
         const now = clock.now();
         const [row] = await tx
           .insert(calendars)
@@ -178,14 +178,14 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
     async remove(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
         const { row } = await load(tx, id);
-        if (row.builtIn) throw new AppError('conflict', `"${row.name}" ships with the product and cannot be deleted; edit it instead`);
+        if (row.builtIn) throw new AppError('calendar.built_in', `"${row.name}" ships with the product and cannot be deleted; edit it instead`, { name: row.name });
         const policies = await tx
           .select({ name: slaPolicies.name })
           .from(slaPolicies)
           .where(sql`${slaPolicies.definition}::text like ${`%"${row.key}"%`}`);
         const rules = await tx.select({ id: escalationRules.id }).from(escalationRules).where(eq(escalationRules.calendarKey, row.key));
         if (policies.length || rules.length) {
-          throw new AppError('conflict', `Calendar "${row.key}" is in use by ${[...policies.map((p) => `SLA policy ${p.name}`), ...(rules.length ? [`${rules.length} escalation rule(s)`] : [])].join(', ')}`);
+          throw new AppError('calendar.in_use', `Calendar "${row.key}" is in use by ${[...policies.map((p) => `SLA policy ${p.name}`), ...(rules.length ? [`${rules.length} escalation rule(s)`] : [])].join(', ')}`, { key: row.key, policies: policies.map((p) => p.name).join(', '), rules: rules.length });
         }
         await tx.delete(calendars).where(eq(calendars.id, id));
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'calendar', id, 'deleted', { key: row.key, name: row.name }, null);
@@ -198,9 +198,9 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
       const input = ExceptionSchema.parse(raw);
       return db.transaction(async (tx) => {
         const { row, exceptions } = await load(tx, id);
-        if (row.always) throw new AppError('conflict', 'A 24×7 calendar has no holidays or make-up days');
+        if (row.always) throw new AppError('calendar.always_open', 'A 24×7 calendar has no holidays or make-up days');
         if (input.kind === 'holiday' && input.intervals?.length) {
-          throw new AppError('validation', 'intervals: a holiday has no working hours', { fields: [{ path: 'intervals', message: 'not allowed on a holiday' }] });
+          throw new AppError('validation.field', 'intervals: a holiday has no working hours', { path: 'intervals', fields: [{ path: 'intervals', message: 'not allowed on a holiday', key: 'field.holiday_no_intervals' }] });
         }
         const candidate = { id: 'new', calendarId: id, date: input.date, kind: input.kind, name: input.name ?? null, intervals: input.intervals ?? null, source: 'admin' as const };
         validate(toDefinition(row, [...exceptions.filter((e) => e.date !== input.date), candidate]), 'input');
@@ -224,7 +224,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
           .delete(calendarExceptions)
           .where(and(eq(calendarExceptions.id, exceptionId), eq(calendarExceptions.calendarId, id)))
           .returning();
-        if (!gone) throw notFound('Calendar exception');
+        if (!gone) throw notFound('calendar.exception_not_found', 'Calendar exception');
         await changed(tx, actor, id, 'exception_removed', toExceptionDto(gone), null);
       });
     },
@@ -240,12 +240,12 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
       try {
         parsed = importExceptionsFromIcal(text);
       } catch (error) {
-        if (error instanceof IcalImportError) throw new AppError('validation', `Not a usable iCalendar file: ${error.message}`);
+        if (error instanceof IcalImportError) throw new AppError('calendar.ical_invalid', `Not a usable iCalendar file: ${error.message}`, { reason: error.message });
         throw error;
       }
       return db.transaction(async (tx) => {
         const { row, exceptions } = await load(tx, id);
-        if (row.always) throw new AppError('conflict', 'A 24×7 calendar has no holidays or make-up days');
+        if (row.always) throw new AppError('calendar.always_open', 'A 24×7 calendar has no holidays or make-up days');
         const byDate = new Map(exceptions.map((e) => [e.date, e]));
         const result = { added: 0, updated: 0, unchanged: 0, warnings: parsed.warnings };
         const merged = new Map(exceptions.map((e) => [e.date, e]));
@@ -282,7 +282,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
       try {
         return { end: addWorkingTime(compiled, new Date(start), minutes).toISOString() };
       } catch (error) {
-        if (error instanceof RangeError) throw new AppError('validation', error.message);
+        if (error instanceof RangeError) throw new AppError('calendar.out_of_range', error.message);
         throw error;
       }
     },

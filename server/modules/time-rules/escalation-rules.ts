@@ -12,6 +12,7 @@ import { escalationContacts, escalationRules, users } from '../../db/schema';
 import { escalationRuleFor, type EscalationRecipient, type EscalationRule } from '../../domain/escalation';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
+import { fieldKeyForIssue, fieldParamsForIssue } from '../../../common/api/errors';
 import { AppError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 import { bumpTimeRulesVersion, type TimeRulesRegistry } from './registry';
@@ -86,12 +87,12 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
     const rules = await registry.get(tx);
     const parsed = escalationRuleFor(rules.calendarKeys).safeParse({ ...parsedInput, id: 'draft', calendar: parsedInput.calendar ?? undefined });
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      throw new AppError('validation', `Invalid escalation rule — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+      const fields = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, key: fieldKeyForIssue(i), params: fieldParamsForIssue(i as never) }));
+      throw new AppError('escalation_rule.invalid', `Invalid escalation rule — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
     }
     const rule = parsed.data;
     const missing = (await names(tx, rule.recipients)).filter((n) => n.startsWith('（已删除'));
-    if (missing.length) throw new AppError('validation', 'recipients: a named user or contact does not exist', { fields: [{ path: 'recipients', message: 'unknown user or contact' }] });
+    if (missing.length) throw new AppError('escalation_rule.unknown_recipient', 'recipients: a named user or contact does not exist', { fields: [{ path: 'recipients', message: 'unknown user or contact', key: 'field.unknown_recipient' }] });
     return rule;
   }
 
@@ -123,7 +124,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
     async update(actor: Actor, id: string, patch: EscalationRulePatch): Promise<EscalationRuleDto> {
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(escalationRules).where(eq(escalationRules.id, id)).for('update');
-        if (!before) throw notFound('Escalation rule');
+        if (!before) throw notFound('escalation_rule.not_found', 'Escalation rule');
         // A rule switched to elapsed time no longer counts on a calendar, unless one is sent too.
         const calendar = patch.clock === 'calendar' && patch.calendar === undefined ? null : before.calendarKey;
         const merged = {
@@ -151,7 +152,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
     async remove(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
         const [gone] = await tx.delete(escalationRules).where(eq(escalationRules.id, id)).returning();
-        if (!gone) throw notFound('Escalation rule');
+        if (!gone) throw notFound('escalation_rule.not_found', 'Escalation rule');
         // Steps this rule already fired stay in the tickets' history (their firings keep the rule id).
         await changed(tx, actor, 'escalation_rule', id, 'deleted', { severity: gone.severity, afterMinutes: gone.afterMinutes }, null);
       });
@@ -172,7 +173,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
           return toContactDto(row!);
         }
         const [before] = await tx.select().from(escalationContacts).where(eq(escalationContacts.id, id));
-        if (!before) throw notFound('Escalation contact');
+        if (!before) throw notFound('escalation_contact.not_found', 'Escalation contact');
         const patch = ContactPatchSchema.parse(raw);
         const [after] = Object.keys(patch).length ? await tx.update(escalationContacts).set(patch).where(eq(escalationContacts.id, id)).returning() : [before];
         const changes = diff(before, after!);

@@ -11,6 +11,7 @@ import { customers, slaPolicies, tickets } from '../../db/schema';
 import { slaPolicyDefinitionFor, slaPolicyTemplates } from '../../domain/sla';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
+import { fieldKeyForIssue, fieldParamsForIssue } from '../../../common/api/errors';
 import { AppError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 import { bumpTimeRulesVersion, type TimeRulesRegistry } from './registry';
@@ -40,8 +41,8 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
     const rules = await registry.get(tx);
     const parsed = slaPolicyDefinitionFor(rules.calendarKeys).safeParse(definition);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message }));
-      throw new AppError('validation', `Invalid SLA policy — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+      const fields = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), message: i.message, key: fieldKeyForIssue(i), params: fieldParamsForIssue(i as never) }));
+      throw new AppError('sla_policy.invalid', `Invalid SLA policy — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
     }
     return parsed.data;
   }
@@ -64,7 +65,7 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
 
     async get(id: string) {
       const [found] = await select(db, id);
-      if (!found) throw notFound('SLA policy');
+      if (!found) throw notFound('sla_policy.not_found', 'SLA policy');
       return found;
     },
 
@@ -73,7 +74,7 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
       return db.transaction(async (tx) => {
         const definition = await validDefinition(tx, input.definition);
         const [taken] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.key, input.key));
-        if (taken) throw new AppError('conflict', `An SLA policy with key "${input.key}" exists`, { fields: [{ path: 'key', message: 'taken' }] });
+        if (taken) throw new AppError('sla_policy.key_taken', `An SLA policy with key "${input.key}" exists`, { key: input.key, fields: [{ path: 'key', message: 'taken', key: 'field.taken' }] });
         if (input.isDefault) await tx.update(slaPolicies).set({ isDefault: false }).where(eq(slaPolicies.isDefault, true));
         const now = clock.now();
         const [row] = await tx
@@ -88,10 +89,10 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
     async update(actor: Actor, id: string, patch: SlaPolicyUpdate): Promise<SlaPolicy> {
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(slaPolicies).where(eq(slaPolicies.id, id)).for('update');
-        if (!before) throw notFound('SLA policy');
+        if (!before) throw notFound('sla_policy.not_found', 'SLA policy');
         const definition = patch.definition ? await validDefinition(tx, patch.definition) : undefined;
         if (patch.isDefault === false && before.isDefault) {
-          throw new AppError('conflict', 'One policy must stay the default: make another policy the default instead');
+          throw new AppError('sla_policy.default_required', 'One policy must stay the default: make another policy the default instead');
         }
         if (patch.isDefault && !before.isDefault) await tx.update(slaPolicies).set({ isDefault: false }).where(eq(slaPolicies.isDefault, true));
         const [after] = await tx
@@ -109,12 +110,12 @@ export function createPolicyService(deps: { db: Db; clock: Clock; audit: Audit; 
     async remove(actor: Actor, id: string) {
       await db.transaction(async (tx) => {
         const [row] = await tx.select().from(slaPolicies).where(eq(slaPolicies.id, id)).for('update');
-        if (!row) throw notFound('SLA policy');
-        if (row.isDefault) throw new AppError('conflict', 'The default policy cannot be deleted; make another one the default first');
+        if (!row) throw notFound('sla_policy.not_found', 'SLA policy');
+        if (row.isDefault) throw new AppError('sla_policy.default_undeletable', 'The default policy cannot be deleted; make another one the default first');
         const [{ n: byCustomers } = { n: 0 }] = await tx.select({ n: count() }).from(customers).where(eq(customers.slaPolicyId, id));
         const [{ n: byTickets } = { n: 0 }] = await tx.select({ n: count() }).from(tickets).where(eq(tickets.slaPolicyId, id));
         if (byCustomers || byTickets) {
-          throw new AppError('conflict', `Policy "${row.name}" is the service level of ${byCustomers} customer(s) and ${byTickets} ticket(s); move them to another policy first`);
+          throw new AppError('sla_policy.in_use', `Policy "${row.name}" is the service level of ${byCustomers} customer(s) and ${byTickets} ticket(s); move them to another policy first`, { name: row.name, customers: byCustomers, tickets: byTickets });
         }
         await tx.delete(slaPolicies).where(eq(slaPolicies.id, id));
         await changed(tx, actor, id, 'deleted', { key: row.key, name: row.name }, null);

@@ -77,7 +77,7 @@ async function load(db: Db, version: number): Promise<TimeRules> {
     calendarKeys: new Set(compiled.keys()),
     calendar(key) {
       const cal = compiled.get(key);
-      if (!cal) throw new AppError('internal', `Calendar "${key}" is referenced but does not exist`);
+      if (!cal) throw new AppError('calendar.missing', `Calendar "${key}" is referenced but does not exist`, { key });
       return cal;
     },
     policy: (id) => policies.get(id),

@@ -38,8 +38,8 @@ export function timeRuleRoutes(
   deps: { calendars: CalendarService; policies: PolicyService; escalation: EscalationService },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const read = { auth: 'time_rules.read' as const };
-  const write = { auth: 'time_rules.write' as const };
+  const read = { auth: 'time_rules.read' as const, token: 'time_rules:read' as const };
+  const write = { auth: 'time_rules.write' as const, token: 'admin' as const };
   const { calendars, policies, escalation } = deps;
 
   // iCalendar files arrive as text/calendar (or plain text) bodies.
@@ -90,7 +90,7 @@ export function timeRuleRoutes(
     },
     async (request) => {
       if (typeof request.body !== 'string' || !request.body.trim()) {
-        throw new AppError('validation', 'Send the iCalendar file as the request body with content-type text/calendar');
+        throw new AppError('calendar.ical_body_required', 'Send the iCalendar file as the request body with content-type text/calendar');
       }
       return calendars.importIcal(actorOf(request), request.params.id, request.body);
     },

@@ -12,25 +12,25 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserService }) {
 
   r.get(
     '/api/users',
-    { config: { auth: 'users.read' }, schema: { tags, querystring: UserListQuery, response: { 200: z.array(User) } } },
+    { config: { auth: 'users.read', token: 'directory:read' }, schema: { tags, querystring: UserListQuery, response: { 200: z.array(User) } } },
     async (request) => deps.users.list(request.query),
   );
 
   r.post(
     '/api/users',
-    { config: { auth: 'users.write' }, schema: { tags, body: UserCreate, response: { 201: User } } },
+    { config: { auth: 'users.write', token: 'admin' }, schema: { tags, body: UserCreate, response: { 201: User } } },
     async (request, reply) => reply.status(201).send(await deps.users.create(actorOf(request), request.body)),
   );
 
   r.get(
     '/api/users/:id',
-    { config: { auth: 'users.read' }, schema: { tags, params: IdParams, response: { 200: User } } },
+    { config: { auth: 'users.read', token: 'directory:read' }, schema: { tags, params: IdParams, response: { 200: User } } },
     async (request) => deps.users.get(request.params.id),
   );
 
   r.patch(
     '/api/users/:id',
-    { config: { auth: 'users.write' }, schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User } } },
+    { config: { auth: 'users.write', token: 'admin' }, schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User } } },
     async (request) => deps.users.update(actorOf(request), request.params.id, request.body),
   );
 }

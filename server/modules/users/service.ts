@@ -7,7 +7,7 @@ import { containsPattern } from '../../db/text';
 import { customers, serviceCenters, users } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 import type { PasswordHasher } from '../auth/password';
 
@@ -30,8 +30,6 @@ export function toUserDto(row: UserRow): User {
   };
 }
 
-const fieldError = (path: string, message: string) =>
-  new AppError('validation', `${path}: ${message}`, { fields: [{ path, message }] });
 
 export function createUserService(deps: { db: Db; clock: Clock; hasher: PasswordHasher; audit: Audit }) {
   const { db, clock, hasher, audit } = deps;
@@ -39,18 +37,18 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
   /** Customer roles belong to exactly one customer; staff to none. Referenced rows must exist. */
   async function checkMembership(tx: Db, role: Role, customerId: string | null, centerId: string | null) {
     if (isCustomerRole(role) && !customerId) {
-      throw fieldError('customerId', `a ${role} must belong to a customer`);
+      throw fieldError('customerId', 'field.role_needs_customer', `a ${role} must belong to a customer`, { role });
     }
     if (!isCustomerRole(role) && customerId) {
-      throw fieldError('customerId', `a ${role} is service staff and cannot belong to a customer`);
+      throw fieldError('customerId', 'field.staff_no_customer', `a ${role} is service staff and cannot belong to a customer`, { role });
     }
     if (customerId) {
       const [c] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
-      if (!c) throw fieldError('customerId', 'no such customer');
+      if (!c) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
     }
     if (centerId) {
       const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
-      if (!c) throw fieldError('centerId', 'no such service center');
+      if (!c) throw fieldError('centerId', 'field.no_such_center', 'no such service center');
     }
   }
 
@@ -59,7 +57,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       .select({ id: users.id })
       .from(users)
       .where(eq(sql`lower(${users.username})`, username.toLowerCase()));
-    if (taken) throw new AppError('conflict', `The username "${username}" is taken`, { fields: [{ path: 'username', message: 'taken' }] });
+    if (taken) throw new AppError('user.username_taken', `The username "${username}" is taken`, { username, fields: [{ path: 'username', message: 'taken', key: 'field.taken' }] });
   }
 
   return {
@@ -108,7 +106,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
 
     async get(id: string): Promise<User> {
       const [row] = await db.select().from(users).where(eq(users.id, id));
-      if (!row) throw notFound('User');
+      if (!row) throw notFound('user.not_found', 'User');
       return toUserDto(row);
     },
 
@@ -116,7 +114,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
       const passwordHash = patch.password ? await hasher.hash(patch.password) : undefined;
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(users).where(eq(users.id, id)).for('update');
-        if (!before) throw notFound('User');
+        if (!before) throw notFound('user.not_found', 'User');
         const role = patch.role ?? before.role;
         const customerId = patch.customerId !== undefined ? patch.customerId : before.customerId;
         const centerId = patch.centerId !== undefined ? patch.centerId : before.centerId;
@@ -127,7 +125,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
             .select({ n: sql<number>`count(*)::int` })
             .from(users)
             .where(and(eq(users.role, 'admin'), eq(users.active, true)));
-          if (n <= 1) throw new AppError('conflict', 'The last active administrator cannot be demoted or disabled');
+          if (n <= 1) throw new AppError('user.last_admin', 'The last active administrator cannot be demoted or disabled');
         }
         const now = clock.now();
         const { password: _password, ...fields } = patch;

@@ -1,0 +1,253 @@
+/**
+ * Every error the server can answer with, as a stable key the web translates (zh-CN, en) from
+ * the key and its params. The server's English `message` stays in the body for API users and
+ * logs; people read the translation. `AppError` only accepts keys listed here, and a test checks
+ * that both translation tables have every key, so a new error without a translation cannot land.
+ *
+ * Body: `{ error: { code, key, message, params?, details? } }`; field errors in
+ * `details.fields[] = { path, message, key, params? }`.
+ */
+import { z } from 'zod';
+
+/** The HTTP-level classes of error (each maps to one status, server/platform/errors.ts). */
+export const ERROR_CODES = [
+  'validation',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'invalid_transition',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Error key → its code. Params each key may carry are noted where there are any. */
+export const ERROR_KEYS = {
+  // Sessions, logins, passwords.
+  'auth.login_required': 'unauthenticated',
+  'auth.wrong_credentials': 'unauthenticated',
+  /** {minutes} */
+  'auth.too_many_failures': 'rate_limited',
+  /** {role, permission} */
+  'auth.role_forbidden': 'forbidden',
+  'auth.cross_site': 'forbidden',
+  'auth.current_password_wrong': 'validation',
+  'auth.password_unchanged': 'validation',
+  // API tokens.
+  'token.invalid': 'unauthenticated',
+  /** {scope} */
+  'token.scope_missing': 'forbidden',
+  'token.route_not_allowed': 'forbidden',
+  /** {limit, retryAfterSeconds} */
+  'token.rate_limited': 'rate_limited',
+  'token.not_found': 'not_found',
+  /** {scope} */
+  'token.scope_not_allowed': 'validation',
+  /** {maxDays} */
+  'token.expiry_invalid': 'validation',
+  'token.user_not_found': 'validation',
+  'token.integration_admin_only': 'forbidden',
+  // Requests the framework or the database refused.
+  'request.validation': 'validation',
+  'request.invalid_json': 'validation',
+  'request.invalid': 'validation',
+  'request.payload_too_large': 'payload_too_large',
+  'request.unsupported_media_type': 'unsupported_media_type',
+  /** {retryAfterSeconds} */
+  'request.rate_limited': 'rate_limited',
+  /** {method, path} */
+  'request.no_route': 'not_found',
+  'request.conflict': 'conflict',
+  'request.missing_reference': 'validation',
+  'request.invalid_value': 'validation',
+  'internal.error': 'internal',
+  /** A field error (details.fields); {path} */
+  'validation.field': 'validation',
+  // Users, centers, customers.
+  'user.not_found': 'not_found',
+  /** {username} */
+  'user.username_taken': 'conflict',
+  'user.last_admin': 'conflict',
+  'center.not_found': 'not_found',
+  'customer.not_found': 'not_found',
+  /** {name} */
+  'customer.name_taken': 'conflict',
+  'contact.not_found': 'not_found',
+  // Tickets and attachments.
+  // Domain-event consumers (admin).
+  /** {name} */
+  'event_consumer.not_found': 'not_found',
+  /** {name, eventId} */
+  'event_consumer.not_failing_on': 'conflict',
+  'ticket.not_found': 'not_found',
+  /** {from, to} */
+  'ticket.invalid_transition': 'invalid_transition',
+  /** {from, to} */
+  'ticket.transition_forbidden': 'invalid_transition',
+  'ticket.assignee_required': 'invalid_transition',
+  'ticket.sla_policy_forbidden': 'forbidden',
+  'ticket.cursor_invalid': 'validation',
+  'attachment.not_found': 'not_found',
+  'attachment.file_missing': 'not_found',
+  /** {maxMb} */
+  'attachment.too_large': 'payload_too_large',
+  'attachment.customer_public_only': 'forbidden',
+  'attachment.multipart_required': 'unsupported_media_type',
+  'attachment.file_required': 'validation',
+  'attachment.empty': 'unsupported_media_type',
+  /** {type} */
+  'attachment.type_refused': 'unsupported_media_type',
+  'attachment.unrecognised': 'unsupported_media_type',
+  /** {ext} */
+  'attachment.not_text': 'unsupported_media_type',
+  'attachment.markup_refused': 'unsupported_media_type',
+  // SLA milestones.
+  /** {milestone} */
+  'milestone.automatic': 'validation',
+  /** {status} */
+  'milestone.ticket_closed': 'conflict',
+  /** {milestone, severity, policy, known} */
+  'milestone.not_in_policy': 'validation',
+  /** {milestone} */
+  'milestone.already_recorded': 'conflict',
+  // Calendars, SLA policies, escalation.
+  'calendar.not_found': 'not_found',
+  'calendar.exception_not_found': 'not_found',
+  /** {key} */
+  'calendar.key_taken': 'conflict',
+  /** {name} */
+  'calendar.built_in': 'conflict',
+  /** {key, policies, rules} */
+  'calendar.in_use': 'conflict',
+  'calendar.always_open': 'conflict',
+  'calendar.invalid_definition': 'validation',
+  'calendar.ical_body_required': 'validation',
+  /** {reason} */
+  'calendar.ical_invalid': 'validation',
+  'calendar.out_of_range': 'validation',
+  /** {key} */
+  'calendar.missing': 'internal',
+  'sla_policy.not_found': 'not_found',
+  /** {key} */
+  'sla_policy.key_taken': 'conflict',
+  'sla_policy.default_required': 'conflict',
+  'sla_policy.default_undeletable': 'conflict',
+  /** {name, customers, tickets} */
+  'sla_policy.in_use': 'conflict',
+  'sla_policy.invalid': 'validation',
+  'escalation_rule.not_found': 'not_found',
+  'escalation_rule.invalid': 'validation',
+  'escalation_rule.unknown_recipient': 'validation',
+  'escalation_contact.not_found': 'not_found',
+  // Notifications and deliveries.
+  'notification.not_found': 'not_found',
+  'delivery.not_failed': 'conflict',
+} as const satisfies Record<string, ErrorCode>;
+export type ErrorKey = keyof typeof ERROR_KEYS;
+
+/**
+ * Keys of field messages (`details.fields[].key`). Schema validation maps zod issue codes to the
+ * generic ones (too_small, too_big, invalid_type …); services use the specific ones.
+ */
+export const FIELD_KEYS = [
+  'field.required',
+  /** {minimum, origin} */
+  'field.too_small',
+  /** {maximum, origin} */
+  'field.too_big',
+  /** {expected} */
+  'field.invalid_type',
+  /** {format} */
+  'field.invalid_format',
+  'field.invalid_value',
+  'field.unrecognized_keys',
+  'field.not_multiple',
+  'field.invalid',
+  'field.taken',
+  'field.no_such_customer',
+  'field.no_such_center',
+  'field.no_such_sla_policy',
+  'field.no_such_user',
+  'field.not_customer_contact',
+  'field.not_customer_site',
+  /** {role} */
+  'field.role_needs_customer',
+  /** {role} */
+  'field.staff_no_customer',
+  /** {role} */
+  'field.not_assignable',
+  'field.center_cycle',
+  'field.customer_no_backdate',
+  'field.customer_no_assign',
+  'field.in_future',
+  'field.severity_reason_required',
+  'field.wrong_password',
+  'field.same_password',
+  'field.holiday_no_intervals',
+  'field.calendar_invalid',
+  'field.unknown_recipient',
+  'field.cursor_invalid',
+  'field.file_required',
+  'field.automatic_milestone',
+  'field.milestone_not_in_policy',
+  /** {scope} */
+  'field.scope_not_allowed',
+] as const;
+export type FieldKey = (typeof FIELD_KEYS)[number];
+
+export type ErrorParams = Record<string, string | number | boolean | null>;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+  key: FieldKey;
+  params?: ErrorParams;
+}
+
+/** zod issue code → field key (zod 4 codes). */
+export function fieldKeyForIssue(issue: { code?: string; message?: string; minimum?: unknown; origin?: unknown }): FieldKey {
+  switch (issue.code) {
+    case 'too_small':
+      return (issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) === 1 ? 'field.required' : 'field.too_small';
+    case 'too_big':
+      return 'field.too_big';
+    case 'invalid_type':
+      return /received undefined/.test(issue.message ?? '') ? 'field.required' : 'field.invalid_type';
+    case 'invalid_format':
+      return 'field.invalid_format';
+    case 'invalid_value':
+    case 'invalid_union':
+    case 'invalid_key':
+    case 'invalid_element':
+      return 'field.invalid_value';
+    case 'unrecognized_keys':
+      return 'field.unrecognized_keys';
+    case 'not_multiple_of':
+      return 'field.not_multiple';
+    default:
+      return 'field.invalid';
+  }
+}
+
+/** The params of a zod issue worth showing (limits, the expected type or format, allowed values). */
+export function fieldParamsForIssue(issue: Record<string, unknown>): ErrorParams | undefined {
+  const params: ErrorParams = {};
+  for (const name of ['minimum', 'maximum', 'origin', 'expected', 'format', 'divisor'] as const) {
+    const value = issue[name];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[name] = value;
+    else if (typeof value === 'bigint') params[name] = Number(value);
+  }
+  if (Array.isArray(issue.values)) params.values = issue.values.map(String).join(', ');
+  if (Array.isArray(issue.keys)) params.keys = issue.keys.map(String).join(', ');
+  return Object.keys(params).length ? params : undefined;
+}
+
+export const FieldIssueBody = z.object({
+  path: z.string(),
+  message: z.string(),
+  key: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
