@@ -6,7 +6,9 @@ import { buildApp, createServices } from './app';
 import { ensureAdmin } from './bootstrap';
 import { openDatabase } from './db/client';
 import { createSmtpMailer } from './jobs/delivery';
-import { startJobs } from './jobs/scheduler';
+import { registerPlatformJobs } from './jobs/platform-jobs';
+import { createJobRegistry, startScheduler } from './jobs/scheduler';
+import { registerTestJobs } from './jobs/test-jobs';
 import { ensureTimeRuleDefaults } from './modules/time-rules/seed';
 import { systemClock } from './platform/clock';
 import { loadConfig } from './platform/config';
@@ -31,15 +33,25 @@ async function main() {
     app.log.info(result.skipped ? 'Demo data already present; nothing added' : `Demo data loaded: ${result.summary}`);
   }
 
-  const jobs = startJobs({
-    db: services.db,
+  // Recurring and delayed work (server/jobs/scheduler.ts): declared here, claimed by any process.
+  const jobRegistry = createJobRegistry({ timeZone: config.timeZone });
+  registerPlatformJobs(jobRegistry, {
     engine: services.engine,
     clock: systemClock,
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: database.kind === 'pglite' ? 10 : 50,
     deliveryIntervalMs: config.deliveryIntervalMs,
+  });
+  if (config.testJobs) registerTestJobs(jobRegistry);
+  const scheduler = await startScheduler({
+    db: services.db,
+    registry: jobRegistry,
+    clock: systemClock,
     log: app.log,
+    pollMs: config.jobPollMs,
+    leaseMs: config.jobLeaseMs,
+    releaseLeasesAtStart: database.kind === 'pglite',
   });
   if (!config.smtpUrl) app.log.info('FUWUTAI_SMTP_URL is not set: notifications are in-app only');
   let stopping = false;
@@ -47,7 +59,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal} received, shutting down`);
-    await Promise.allSettled(jobs.map((j) => j.stop()));
+    await scheduler.stop();
     await app.close();
     await database.close();
     process.exit(0);

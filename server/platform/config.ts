@@ -15,6 +15,12 @@ export interface Config {
   sweepIntervalMs: number;
   /** How often the outbox worker looks for messages to deliver. */
   deliveryIntervalMs: number;
+  /** How often each process looks for due scheduled jobs. */
+  jobPollMs: number;
+  /** How long a claimed job stays leased without renewal: a crashed process's slot runs again after it. */
+  jobLeaseMs: number;
+  /** Registers the test-only job `test.tick` (process tests): FUWUTAI_TEST_JOBS=1. */
+  testJobs: boolean;
   /** Largest accepted attachment, in bytes. */
   maxUploadBytes: number;
   /** Secure cookies (HTTPS only). Defaults to on when NODE_ENV=production. */
@@ -51,6 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.FUWUTAI_ADMIN_PASSWORD || undefined,
     sweepIntervalMs: intFromEnv(env, 'FUWUTAI_SWEEP_INTERVAL_MS', 15_000),
     deliveryIntervalMs: intFromEnv(env, 'FUWUTAI_DELIVERY_INTERVAL_MS', 2_000),
+    jobPollMs: Math.max(50, intFromEnv(env, 'FUWUTAI_JOB_POLL_MS', 1_000)),
+    jobLeaseMs: Math.max(1_000, intFromEnv(env, 'FUWUTAI_JOB_LEASE_MS', 15_000)),
+    testJobs: env.FUWUTAI_TEST_JOBS === '1',
     maxUploadBytes: intFromEnv(env, 'FUWUTAI_MAX_UPLOAD_MB', 20) * 1024 * 1024,
     secureCookies: env.FUWUTAI_SECURE_COOKIES
       ? env.FUWUTAI_SECURE_COOKIES === '1' || env.FUWUTAI_SECURE_COOKIES === 'true'

@@ -1,0 +1,61 @@
+/**
+ * Housekeeping: deletes rows nobody needs any more, in batches so no statement holds locks (or
+ * PGlite's one connection) for long.
+ * - sessions past their expiry (a sliding session renews expires_at while it is used);
+ * - login attempts older than a day (the failed-login limit looks back 15 minutes);
+ * - live-push messages older than a day (a browser replays at most a few minutes on reconnect);
+ * - job history beyond the newest 200 runs of each job, or older than 30 days; runs in progress
+ *   are kept (they are a slot's exactly-once guard).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../db/client';
+
+export const RETENTION = {
+  loginAttemptsMs: 24 * 3_600_000,
+  pushMessagesMs: 24 * 3_600_000,
+  jobRunsPerJob: 200,
+  jobRunsMs: 30 * 24 * 3_600_000,
+};
+
+const BATCH = 5000;
+
+/** Runs `del` (a DELETE … RETURNING 1 of at most BATCH rows) until it deletes fewer than a batch. */
+async function inBatches(db: Db, del: SQL): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = (await rows<unknown>(db, del)).length;
+    total += deleted;
+    if (deleted < BATCH) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export async function purgeExpired(db: Db, now: Date, retention = RETENTION) {
+  const before = (ms: number) => sql`${new Date(now.getTime() - ms).toISOString()}::timestamptz`;
+  const sessions = await inBatches(
+    db,
+    sql`delete from sessions where token_hash in (
+          select token_hash from sessions where expires_at < ${before(0)} limit ${BATCH}) returning 1`,
+  );
+  const loginAttempts = await inBatches(
+    db,
+    sql`delete from login_attempts where id in (
+          select id from login_attempts where at < ${before(retention.loginAttemptsMs)} limit ${BATCH}) returning 1`,
+  );
+  const pushMessages = await inBatches(
+    db,
+    sql`delete from push_messages where id in (
+          select id from push_messages where created_at < ${before(retention.pushMessagesMs)} limit ${BATCH}) returning 1`,
+  );
+  const jobRuns = await inBatches(
+    db,
+    sql`delete from job_runs where id in (
+          select r.id from (
+            select jr.id, jr.status, jr.started_at,
+                   row_number() over (partition by jr.job_name order by jr.slot desc, jr.id desc) as newest
+            from job_runs jr) r
+          where r.status <> 'running' and (r.newest > ${retention.jobRunsPerJob} or r.started_at < ${before(retention.jobRunsMs)})
+          limit ${BATCH}) returning 1`,
+  );
+  return { sessions, loginAttempts, pushMessages, jobRuns };
+}
