@@ -43,13 +43,4 @@ export const PresenceUpdate = z.object({
 });
 export type PresenceUpdate = z.infer<typeof PresenceUpdate>;
 
-/** Seconds after the last `editing: true` heartbeat that a viewer stops showing "is editing". */
-export const PRESENCE_TTL_SECONDS = 30;
-export const PRESENCE_HEARTBEAT_SECONDS = 15;
-
-/**
- * Every `event:` the stream sends. `ready` opens each connection (its id is the resume point),
- * `resync` says "you missed too much: refetch everything".
- */
-export const PUSH_EVENTS = ['ready', 'resync', 'notification', 'ticket.changed', 'ticket.presence'] as const;
-export type PushEvent = (typeof PUSH_EVENTS)[number];
+export { PRESENCE_HEARTBEAT_SECONDS, PRESENCE_TTL_SECONDS, PUSH_EVENTS, type PushEvent } from '../push';

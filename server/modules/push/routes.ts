@@ -47,21 +47,25 @@ export function pushRoutes(app: FastifyInstance, options: PushRouteOptions) {
   r.get(
     '/api/stream',
     {
-      config: { auth: 'user' },
+      // An integration may follow live events too, if it may read tickets (what most of them are about).
+      config: { auth: 'user', token: 'tickets:read' },
       compress: false,
       schema: {
         tags: ['push'],
         summary: 'Live events (text/event-stream): notification, ticket.changed, ticket.presence, resync',
-        description: 'Send `Last-Event-ID` (browsers do so by themselves) to receive what was missed since that event.',
+        description:
+          'Send `Last-Event-ID` (browsers do so by themselves when they reconnect) or `?lastEventId=` (a new EventSource cannot set headers) to receive what was missed since that event.',
+        querystring: z.object({ lastEventId: z.string().optional() }),
       },
     },
     async (request, reply) => {
       const actor = actorOf(request);
       const viewer = { id: actor.id, role: actor.role, customerId: actor.customerId, centerPath: actor.centerPath };
       const header = request.headers['last-event-id'];
-      const parsed = header === undefined || header === '' ? undefined : LastEventId.safeParse(header);
+      const given = typeof header === 'string' && header !== '' ? header : request.query.lastEventId || undefined;
+      const parsed = given === undefined ? undefined : LastEventId.safeParse(given);
       if (parsed && !parsed.success) {
-        throw fieldError('headers.last-event-id', 'field.invalid_format', parsed.error.issues[0]!.message);
+        throw fieldError(header ? 'headers.last-event-id' : 'querystring.lastEventId', 'field.invalid_format', parsed.error.issues[0]!.message);
       }
       const lastEventId = parsed?.data;
       await hub.ready();
@@ -133,7 +137,7 @@ export function pushRoutes(app: FastifyInstance, options: PushRouteOptions) {
   r.post(
     '/api/tickets/:id/presence',
     {
-      config: { auth: 'tickets.read' },
+      config: { auth: 'tickets.read', token: false },
       schema: { tags: ['push'], summary: 'Tell others on this ticket that I am (no longer) writing', params: IdParams, body: PresenceUpdate },
     },
     async (request, reply) => {

@@ -8,14 +8,14 @@ export const notificationKeys = {
   deliveries: (status?: string) => ['deliveries', status ?? 'all'] as const,
 };
 
-/** How often the bell asks for news; it also asks when the window regains focus. */
-export const BELL_POLL_MS = 30_000;
-
+/**
+ * The bell's notifications. No polling: live push (api/live.ts) refreshes it when one arrives;
+ * it also asks when the window regains focus, in case the live connection was down.
+ */
 export function useNotifications() {
   return useQuery({
     queryKey: notificationKeys.bell,
     queryFn: ({ signal }) => api.get<NotificationPage>(`/api/notifications${qs({ limit: 20 })}`, { signal }),
-    refetchInterval: BELL_POLL_MS,
     refetchOnWindowFocus: 'always',
     staleTime: 10_000,
   });

@@ -1,13 +1,15 @@
 /**
- * The header bell: how many notifications are unread (asked every 30 s and when the window
+ * The header bell: how many notifications are unread (refreshed by live push, and when the window
  * regains focus), the latest ones in a dropdown, each opening its ticket and marked read on the
- * way; 全部已读 clears the count.
+ * way; 全部已读 clears the count. A new notification also shows a short toast. The bell is in
+ * every signed-in layout, so it also keeps the live connection and the query caches in step.
  */
 import { BellOutlined, ClockCircleOutlined, ExclamationCircleOutlined, NotificationOutlined, RiseOutlined } from '@ant-design/icons';
-import { Badge, Button, Empty, Popover, Spin, Tooltip } from 'antd';
+import { App, Badge, Button, Empty, Popover, Spin, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { useLiveCacheSync } from '../../api/live';
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications } from '../../api/notifications';
 import type { Notification } from '../../api/types';
 import { RelativeTime } from '../../components/time';
@@ -59,6 +61,19 @@ export function NotificationBell() {
   const markRead = useMarkNotificationRead();
   const markAll = useMarkAllNotificationsRead();
   const unread = notifications.data?.unreadCount ?? 0;
+  const { notification: toast } = App.useApp();
+  useLiveCacheSync((n) =>
+    toast.info({
+      key: `notification-${n.id}`,
+      title: n.title,
+      placement: 'topRight',
+      duration: 5,
+      icon: KIND_ICONS[n.kind] ?? <NotificationOutlined />,
+      className: 'live-notification-toast',
+      onClick: n.ticketId ? () => navigate(`/tickets/${n.ticketId}`) : undefined,
+      style: n.ticketId ? { cursor: 'pointer' } : undefined,
+    }),
+  );
 
   const openItem = (n: Notification) => {
     if (!n.readAt) markRead.mutate(n.id);

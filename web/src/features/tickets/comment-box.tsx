@@ -1,4 +1,4 @@
-/** Reply to the customer, or (staff) write an internal note; Ctrl+Enter sends. */
+/** Reply to the customer, or (staff) write an internal note; Ctrl+Enter sends. `onDraft` hears every change (presence). */
 import { LockOutlined, SendOutlined } from '@ant-design/icons';
 import { Button, Input, Switch } from 'antd';
 import { useState } from 'react';
@@ -6,7 +6,15 @@ import { useTranslation } from 'react-i18next';
 import { useCommentTicket } from '../../api/tickets';
 import { showSuccess } from '../../components/feedback';
 
-export function CommentBox({ ticketId, canInternal }: { ticketId: string; canInternal: boolean }) {
+export function CommentBox({
+  ticketId,
+  canInternal,
+  onDraft,
+}: {
+  ticketId: string;
+  canInternal: boolean;
+  onDraft?: (text: string, internal: boolean) => void;
+}) {
   const { t } = useTranslation();
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
@@ -19,6 +27,7 @@ export function CommentBox({ ticketId, canInternal }: { ticketId: string; canInt
       {
         onSuccess: () => {
           setBody('');
+          onDraft?.('', internal);
           showSuccess(t('comment.sent'));
         },
       },
@@ -29,7 +38,10 @@ export function CommentBox({ ticketId, canInternal }: { ticketId: string; canInt
     <div className={internal ? 'comment-box comment-box-internal' : 'comment-box'} data-testid="comment-box">
       <Input.TextArea
         value={body}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          onDraft?.(e.target.value, internal);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -45,7 +57,15 @@ export function CommentBox({ ticketId, canInternal }: { ticketId: string; canInt
       <div className="comment-box-actions">
         {canInternal ? (
           <label className="comment-internal-switch">
-            <Switch size="small" checked={internal} onChange={setInternal} data-testid="comment-internal" />
+            <Switch
+              size="small"
+              checked={internal}
+              onChange={(on) => {
+                setInternal(on);
+                if (body.trim()) onDraft?.(body, on);
+              }}
+              data-testid="comment-internal"
+            />
             <LockOutlined /> {t('comment.internalSwitch')}
           </label>
         ) : (

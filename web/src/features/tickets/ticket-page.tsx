@@ -22,6 +22,7 @@ import { isPortalUser, useCan, useMe } from '../auth/session';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
 import { SlaPanel } from './sla-panel';
+import { TicketLiveBar, usePresenceAnnouncer } from './ticket-live';
 import { EditTicketModal, SeverityModal } from './ticket-dialogs';
 import { Timeline } from './timeline';
 import { TransitionActions } from './transition-actions';
@@ -104,6 +105,7 @@ export function TicketPage() {
   const ticket = useTicket(id);
   const events = useTicketEvents(id, ticket.isSuccess);
   const [dialog, setDialog] = useState<'edit' | 'severity' | null>(null);
+  const announceDraft = usePresenceAnnouncer(id);
   const backLabel = portal ? t('portal.myTickets') : t('nav.queue');
   const labels = useLabels();
   // Custom milestones have names only the policy knows; the timeline borrows them.
@@ -166,6 +168,7 @@ export function TicketPage() {
           </Space>
         </div>
       </div>
+      <TicketLiveBar ticketId={tk.id} meId={me.id} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card size="small" title={t('ticket.description')} className="section-card">
@@ -175,7 +178,7 @@ export function TicketPage() {
           </Card>
           <Card size="small" title={t('ticket.timeline')} className="section-card">
             {events.isPending ? <PageSkeleton /> : <Timeline events={events.data ?? []} milestoneNames={milestoneNames} />}
-            {can('tickets.comment') && <CommentBox ticketId={tk.id} canInternal={can('tickets.comment_internal')} />}
+            {can('tickets.comment') && <CommentBox ticketId={tk.id} canInternal={can('tickets.comment_internal')} onDraft={announceDraft} />}
           </Card>
         </Col>
         <Col xs={24} lg={8}>

@@ -17,8 +17,9 @@ import { SeverityTag, StatusTag } from '../../components/tags';
 import { RelativeTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
 import { useLabels } from '../../i18n/labels';
-import { useCan } from '../auth/session';
+import { useCan, useMe } from '../auth/session';
 import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
+import { useRecentlyChangedTickets } from './ticket-live';
 import { useQueueKeyboard } from './use-queue-keyboard';
 
 export interface TicketQueueProps {
@@ -39,6 +40,8 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
   const query = useTicketList(toListParams(filters, cursor, fixedCustomerId));
   const rows = useMemo(() => query.data?.items ?? [], [query.data]);
   const staff = variant === 'staff';
+  // Live push refreshes the rows (api/live.ts); rows someone else just changed light up briefly.
+  const liveChanged = useRecentlyChangedTickets(useMe().id);
 
   // Search box: typed text reaches the URL after a pause; a URL change from elsewhere refills it.
   const searchRef = useRef<InputRef>(null);
@@ -235,11 +238,14 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
         pagination={false}
         data-testid="ticket-table"
         locale={{ emptyText: query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} /> }}
-        rowClassName={(_, index) => (index === selected ? 'queue-row queue-row-selected' : 'queue-row')}
+        rowClassName={(row, index) =>
+          ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
+        }
         onRow={(row, index) => ({
           onClick: () => navigate(`/tickets/${row.id}`),
           'data-row-index': index,
           'data-testid': 'ticket-row',
+          'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
         } as React.HTMLAttributes<HTMLTableRowElement>)}
       />
       <div className="queue-footer">
