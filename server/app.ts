@@ -31,6 +31,7 @@ import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
 import { createTicketService } from './modules/tickets/service';
 import { notificationRoutes } from './modules/notifications/routes';
+import { pushRoutes } from './modules/push';
 import { slaRoutes } from './modules/sla/routes';
 import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService } from './modules/sla/service';
@@ -186,6 +187,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
   notificationRoutes(app, { db: services.db, clock: deps.clock, emailConfigured: Boolean(config.smtpUrl) });
+  pushRoutes(app, { database, clock: deps.clock });
 
   app.all('/api/*', { config: { auth: 'public', token: 'any' }, schema: { hide: true } }, async (request) => {
     throw new AppError('request.no_route', `No API route ${request.method} ${request.url.split('?')[0]}`, {

@@ -9,3 +9,4 @@ export * from './notifications';
 export * from './time-rules';
 export * from './errors';
 export * from './tokens';
+export * from './push';
