@@ -7,6 +7,4 @@ export * from './tickets';
 export * from './calendars';
 export * from './notifications';
 export * from './time-rules';
-export * from './errors';
-export * from './tokens';
 export * from './push';
