@@ -14,7 +14,7 @@ const NOT_PARTIAL_UPDATES: Record<string, string> = {
   NotificationPreferencesUpdate: 'a list of (topic, channel) choices to change; choices not listed keep theirs, the list itself is required',
 };
 
-const updateSchemas = Object.entries(api).filter(
+const updateSchemas = (Object.entries(api) as Array<[string, unknown]>).filter(
   (entry): entry is [string, z.ZodObject] => /(Update|Patch)$/.test(entry[0]) && entry[1] instanceof z.ZodObject && !(entry[0] in NOT_PARTIAL_UPDATES),
 );
 

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { ENGINEER_LEVELS, ROLES, isCustomerRole, type EngineerLevel, type Role } from '../../../../common/domain';
 import { useSaveUser } from '../../api/admin';
 import type { User } from '../../api/types';
+import { changedFields } from '../../components/changed-fields';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { TagsInput } from '../../components/tags-input';
@@ -71,7 +72,7 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
     };
     const saved = await save.mutateAsync(
       user
-        ? { ...common, active: v.active, ...(v.password ? { password: v.password } : {}) }
+        ? { ...changedFields(user, { ...common, active: v.active }), ...(v.password ? { password: v.password } : {}) }
         : { ...common, username: v.username.trim(), password: v.password ?? '' },
     );
     showSuccess(user ? t('users.saved', { name: saved.name }) : t('users.created', { name: saved.name }));

@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveCalendar } from '../../api/time-rules';
 import type { Calendar } from '../../api/types';
+import { changedFields } from '../../components/changed-fields';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 
@@ -49,7 +50,7 @@ export function CalendarModal({
     const common = { name: v.name.trim(), nameEn: v.nameEn?.trim() || null, timeZone: v.timeZone.trim(), always: v.always };
     const saved = await save.mutateAsync(
       calendar
-        ? common
+        ? changedFields({ name: calendar.name, nameEn: calendar.nameEn, timeZone: calendar.timeZone, always: calendar.always }, common)
         : {
             ...common,
             key: v.key.trim(),

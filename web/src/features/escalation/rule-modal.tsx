@@ -11,6 +11,7 @@ import { useCalendars, useDeleteEscalationRule, useEscalationContacts, useSaveEs
 import type { EscalationRuleDto } from '../../api/types';
 import { workingDayMinutes } from '../../components/duration';
 import { DurationInput } from '../../components/duration-input';
+import { changedFields } from '../../components/changed-fields';
 import { showSuccess } from '../../components/feedback';
 import { DeleteButton, FormModal } from '../../components/form-modal';
 import { useLabels } from '../../i18n/labels';
@@ -90,7 +91,7 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
   );
 
   const submit = async (v: RuleValues) => {
-    await save.mutateAsync({
+    const body = {
       severity: v.severity,
       afterMinutes: v.afterMinutes,
       clock: v.clock,
@@ -98,7 +99,8 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
       level: v.level,
       recipients: v.recipients.map(decodeRecipient),
       active: v.active,
-    });
+    };
+    await save.mutateAsync(rule ? changedFields(rule, body) : body);
     showSuccess(rule ? t('escalation.ruleSaved') : t('escalation.ruleCreated'));
   };
 

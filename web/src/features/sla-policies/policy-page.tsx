@@ -12,6 +12,7 @@ import { SEVERITIES, type Severity } from '../../../../common/domain';
 import { ApiError } from '../../api/client';
 import { useCalendars, useDeletePolicy, useMakeDefaultPolicy, usePolicy, usePolicyTemplates, useSavePolicy } from '../../api/time-rules';
 import type { SlaPolicy, SlaPolicyDefinition } from '../../api/types';
+import { changedFields } from '../../components/changed-fields';
 import { showSuccess } from '../../components/feedback';
 import { handleFormError, validated } from '../../components/form-errors';
 import { NotFoundPage, PageSkeleton, RecordLoadError } from '../../components/states';
@@ -141,7 +142,11 @@ function PolicyEditor({ policy, initial, version }: { policy: SlaPolicy | null; 
       definition: cleanDefinition(values.definition),
     };
     try {
-      const saved = await save.mutateAsync(policy ? body : { ...body, key: values.key.trim() });
+      const saved = await save.mutateAsync(
+        policy
+          ? changedFields({ name: policy.name, nameEn: policy.nameEn, description: policy.description, definition: cleanDefinition(policy.definition) }, body)
+          : { ...body, key: values.key.trim() },
+      );
       setErrors({});
       showSuccess(policy ? t('policies.saved', { name: saved.name }) : t('policies.created', { name: saved.name }));
       if (!policy) navigate(`/admin/sla-policies/${saved.id}`, { replace: true });
