@@ -91,3 +91,14 @@ export const SEVERITY_DEFINITIONS: Record<Severity, { zh: { name: string; text: 
     en: { name: 'Informational', text: 'Information or help on function, installation or configuration; no business impact' },
   },
 };
+
+/** Ticket statuses in words, for server-written texts (notifications, mail); the web has its own i18n. */
+export const TICKET_STATUS_LABELS: Record<TicketStatus, { zh: string; en: string }> = {
+  new: { zh: '新建', en: 'New' },
+  assigned: { zh: '已指派', en: 'Assigned' },
+  in_progress: { zh: '处理中', en: 'In progress' },
+  pending_customer: { zh: '待客户反馈', en: 'Waiting for customer' },
+  resolved: { zh: '已解决', en: 'Resolved' },
+  closed: { zh: '已关闭', en: 'Closed' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+};

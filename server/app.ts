@@ -30,11 +30,18 @@ import { createCustomerService } from './modules/customers/service';
 import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
 import { createTicketService } from './modules/tickets/service';
+import { createNotificationConsumer } from './modules/notifications/consumer';
+import { jobRoutes } from './modules/jobs/routes';
+import { createJobService } from './modules/jobs/service';
 import { notificationRoutes } from './modules/notifications/routes';
+import { createNotificationService } from './modules/notifications/service';
+import { createEventConsumers } from './modules/events';
+import { createTicketPushConsumer } from './modules/push/ticket-changes';
 import { pushRoutes } from './modules/push';
 import { slaRoutes } from './modules/sla/routes';
 import { createSlaEngine } from './modules/sla/engine';
-import { createSlaService } from './modules/sla/service';
+import { createSlaService, createSlaSubscriber } from './modules/sla/service';
+import { createTicketCommands } from './modules/tickets/command';
 import { createCalendarService } from './modules/time-rules/calendars';
 import { createEscalationService } from './modules/time-rules/escalation-rules';
 import { createPolicyService } from './modules/time-rules/policies';
@@ -80,9 +87,17 @@ export function createServices(deps: AppDeps) {
     publicUrl: config.publicUrl,
     timeZone: config.timeZone,
   });
-  const sla = createSlaService({ db, clock, audit, engine, registry });
+  // Every ticket write goes through these commands; the SLA clocks follow inside the transaction.
+  const ticketCommands = createTicketCommands({ db, clock, subscribers: [createSlaSubscriber(engine)] });
+  const sla = createSlaService({ db, clock, audit, engine, registry, commands: ticketCommands });
   const timeRules = { db, clock, audit, registry };
+  // Named readers of the domain-event log; main.ts runs them, tests drain them.
+  const consumers = createEventConsumers({ db, clock, audit });
+  consumers.register(createNotificationConsumer({ emailEnabled: Boolean(config.smtpUrl), publicUrl: config.publicUrl }));
+  consumers.register(createTicketPushConsumer());
   return {
+    consumers,
+    notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
     db,
     audit,
     hasher,
@@ -97,8 +112,9 @@ export function createServices(deps: AppDeps) {
     policies: createPolicyService(timeRules),
     escalation: createEscalationService(timeRules),
     customers: createCustomerService({ db, clock, audit }),
-    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, hooks: sla.hooks, sla: sla.view }),
-    attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, hooks: sla.hooks }),
+    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view }),
+    attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, commands: ticketCommands }),
+    jobs: createJobService({ db, clock }),
   };
 }
 
@@ -186,7 +202,8 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   auditRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
-  notificationRoutes(app, { db: services.db, clock: deps.clock, emailConfigured: Boolean(config.smtpUrl) });
+  notificationRoutes(app, services);
+  jobRoutes(app, services);
   pushRoutes(app, { database, clock: deps.clock });
 
   app.all('/api/*', { config: { auth: 'public', token: 'any' }, schema: { hide: true } }, async (request) => {

@@ -54,12 +54,14 @@ async function main() {
     releaseLeasesAtStart: database.kind === 'pglite',
   });
   if (!config.smtpUrl) app.log.info('FUWUTAI_SMTP_URL is not set: notifications are in-app only');
+  // Domain-event consumers (notifications, live push): woken by NOTIFY from any process.
+  const consumers = await services.consumers.start({ database, pollMs: config.eventPollMs, log: app.log });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal} received, shutting down`);
-    await scheduler.stop();
+    await Promise.allSettled([scheduler.stop(), consumers.stop()]);
     await app.close();
     await database.close();
     process.exit(0);

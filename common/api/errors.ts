@@ -145,6 +145,9 @@ export const ERROR_KEYS = {
   // Notifications and deliveries.
   'notification.not_found': 'not_found',
   'delivery.not_failed': 'conflict',
+  // Scheduled jobs (admin).
+  /** {name} */
+  'job.not_found': 'not_found',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 

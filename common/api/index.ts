@@ -7,4 +7,6 @@ export * from './tickets';
 export * from './calendars';
 export * from './notifications';
 export * from './time-rules';
+export * from './events';
 export * from './push';
+export * from './jobs';

@@ -46,9 +46,57 @@ export const DeliveryListQuery = z.object({
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>;
 
 export const DeliveryOverview = z.object({
   emailConfigured: z.boolean(),
   counts: z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
   items: z.array(Delivery),
 });
+export type DeliveryOverview = z.infer<typeof DeliveryOverview>;
+
+/**
+ * What a person can choose to hear about, per channel. Topics group domain events:
+ * assigned (a ticket given to or taken from you), commented (replies and internal notes),
+ * status, severity, attachment, milestone (plan submitted, arrived …), sla (warnings, breaches,
+ * escalations of tickets you follow).
+ */
+export const NOTIFICATION_TOPICS = ['assigned', 'commented', 'status', 'severity', 'attachment', 'milestone', 'sla'] as const;
+export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
+export const NOTIFICATION_CHANNELS = ['inapp', 'email'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/** What everyone gets until they choose otherwise: the bell for everything, mail for what needs acting on. */
+export const NOTIFICATION_DEFAULTS: Record<NotificationTopic, Record<NotificationChannel, boolean>> = {
+  assigned: { inapp: true, email: true },
+  commented: { inapp: true, email: true },
+  status: { inapp: true, email: false },
+  severity: { inapp: true, email: true },
+  attachment: { inapp: true, email: false },
+  milestone: { inapp: true, email: false },
+  sla: { inapp: true, email: true },
+};
+
+export const NotificationPreference = z.object({
+  topic: z.enum(NOTIFICATION_TOPICS),
+  inapp: z.boolean(),
+  email: z.boolean(),
+});
+export type NotificationPreference = z.infer<typeof NotificationPreference>;
+
+export const NotificationPreferences = z.object({
+  items: z.array(NotificationPreference),
+  /** Mail goes out only when the desk has an SMTP server and the person an address. */
+  emailConfigured: z.boolean(),
+  email: z.string().nullable(),
+});
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+
+/** Changes some choices; topics and channels not sent keep theirs. */
+export const NotificationPreferencesUpdate = z.object({
+  items: z
+    .array(z.object({ topic: z.enum(NOTIFICATION_TOPICS), channel: z.enum(NOTIFICATION_CHANNELS), enabled: z.boolean() }))
+    .min(1, 'name at least one choice')
+    .max(NOTIFICATION_TOPICS.length * NOTIFICATION_CHANNELS.length),
+});
+export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferencesUpdate>;

@@ -21,6 +21,8 @@ export interface Config {
   jobLeaseMs: number;
   /** Registers the test-only job `test.tick` (process tests): FUWUTAI_TEST_JOBS=1. */
   testJobs: boolean;
+  /** How often event consumers look for new events when no NOTIFY woke them (a safety net). */
+  eventPollMs: number;
   /** Largest accepted attachment, in bytes. */
   maxUploadBytes: number;
   /** Secure cookies (HTTPS only). Defaults to on when NODE_ENV=production. */
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollMs: Math.max(50, intFromEnv(env, 'FUWUTAI_JOB_POLL_MS', 1_000)),
     jobLeaseMs: Math.max(1_000, intFromEnv(env, 'FUWUTAI_JOB_LEASE_MS', 15_000)),
     testJobs: env.FUWUTAI_TEST_JOBS === '1',
+    eventPollMs: intFromEnv(env, 'FUWUTAI_EVENT_POLL_MS', 1_000),
     maxUploadBytes: intFromEnv(env, 'FUWUTAI_MAX_UPLOAD_MB', 20) * 1024 * 1024,
     secureCookies: env.FUWUTAI_SECURE_COOKIES
       ? env.FUWUTAI_SECURE_COOKIES === '1' || env.FUWUTAI_SECURE_COOKIES === 'true'

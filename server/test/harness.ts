@@ -107,6 +107,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   const services = createServices(deps);
   await ensureTimeRuleDefaults(services.db, clock.now());
+  // Consumers are not running in tests (they drain them when they need to); their cursors start now.
+  await services.consumers.init();
   const app = await buildApp(deps, services);
   await app.ready();
   const factory = createFactory(services);

@@ -19,6 +19,8 @@ import {
   type SlaFiring,
   type TicketClockFacts,
 } from '../../domain/sla';
+import { recordEvents } from '../events';
+import { ticketRef } from '../tickets/command';
 import { addEvent } from '../tickets/events';
 import type { TicketRow } from '../tickets/repository';
 import type { PolicyInForce, TimeRules, TimeRulesRegistry } from '../time-rules/registry';
@@ -134,6 +136,23 @@ export function createSlaEngine(options: EngineOptions) {
       body: `升级至第 ${step.rule.level} 级：${recipients.map((r) => r.name).join('、') || '（无接收人）'}`,
       data: { level: step.rule.level, ruleId: step.rule.id, afterMinutes: step.rule.afterMinutes, recipients: recipients.map((r) => r.name) },
     });
+    await recordEvents(tx, [
+      {
+        kind: 'escalation.fired',
+        subjectType: 'ticket',
+        subjectId: ticket.id,
+        ticketId: ticket.id,
+        actorId: null,
+        occurredAt: now,
+        payload: {
+          ...ticketRef(ticket),
+          level: step.rule.level,
+          ruleId: step.rule.id ?? null,
+          afterMinutes: step.rule.afterMinutes,
+          recipients: recipients.map((r) => r.name),
+        },
+      },
+    ]);
     return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), level: step.rule.level, afterMinutes: step.rule.afterMinutes };
   }
 
@@ -147,6 +166,17 @@ export function createSlaEngine(options: EngineOptions) {
         : `【已超时】${ticket.number} ${ticket.severity}「${name}」已于 ${due} 超时`;
     const body = [subject, `Ticket ${ticket.number}: milestone "${milestone.milestone}" ${firing.kind === 'sla_warning' ? 'is due soon' : 'is breached'} (due ${new Date(milestone.dueAt!).toISOString()}).`, link(ticket)].join('\n');
     await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body, firingId }, now, options);
+    await recordEvents(tx, [
+      {
+        kind: firing.kind === 'sla_warning' ? 'sla.warned' : 'sla.breached',
+        subjectType: 'ticket',
+        subjectId: ticket.id,
+        ticketId: ticket.id,
+        actorId: null,
+        occurredAt: now,
+        payload: { ...ticketRef(ticket), milestone: milestone.milestone, dueAt: new Date(milestone.dueAt!).toISOString() },
+      },
+    ]);
     if (firing.kind === 'sla_breach') {
       await addEvent(tx, ticket.id, null, now, { kind: 'sla_breached', public: false, body: `「${name}」超时`, data: { milestone: milestone.milestone, dueAt: new Date(milestone.dueAt!).toISOString() } });
     }

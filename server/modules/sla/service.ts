@@ -12,9 +12,11 @@ import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
+import type { NewDomainEvent } from '../events';
+import type { TicketCommands, TicketSubscriber } from '../tickets/command';
 import { addEvent } from '../tickets/events';
-import { lockVisibleTicket, visibleTo } from '../tickets/repository';
-import type { SlaView, TicketChange, TicketHooks } from '../tickets/service';
+import { visibleTo } from '../tickets/repository';
+import type { SlaView } from '../tickets/service';
 import type { TimeRulesRegistry } from '../time-rules/registry';
 import { deriveClocks, type SlaEngine } from './engine';
 
@@ -23,44 +25,57 @@ const AUTOMATIC = new Set(['respond', 'resolve']);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; engine: SlaEngine; registry: TimeRulesRegistry }) {
-  const { db, clock, audit, engine, registry } = deps;
+async function stamp(tx: Db, ticketId: string, milestone: string, at: Date, byId: string | null, note: string | null) {
+  const [row] = await tx
+    .insert(ticketMilestones)
+    .values({ ticketId, milestone, metAt: at, metById: byId, note })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
 
-  async function stamp(tx: Db, ticketId: string, milestone: string, at: Date, byId: string | null, note: string | null) {
-    const [row] = await tx
-      .insert(ticketMilestones)
-      .values({ ticketId, milestone, metAt: at, metById: byId, note })
-      .onConflictDoNothing()
-      .returning();
-    return row ?? null;
-  }
-
-  /** The stamps a change implies; pure bookkeeping, the engine derives everything else. */
-  async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, changes: readonly TicketChange[]) {
-    const staff = !isCustomer(actor);
-    for (const change of changes) {
-      // Created already assigned: the agent's intake moved it out of `new` on the spot.
-      const outOfNew = (change.kind === 'status' && change.from === 'new') || (change.kind === 'created' && change.status !== 'new');
-      if (staff && ((change.kind === 'comment' && change.public) || outOfNew)) {
-        await stamp(tx, ticketId, 'respond', now, actor.id, null);
-      }
-      if (change.kind === 'status' && change.to === 'resolved') {
-        await stamp(tx, ticketId, 'resolve', now, actor.id, null);
-        // Resolved means the service runs again, whether or not "restored" was stamped on its own.
-        await stamp(tx, ticketId, 'restore', now, actor.id, 'implied by resolution');
-      }
-      if (change.kind === 'status' && change.from === 'resolved' && change.to === 'in_progress') {
-        await tx.delete(ticketMilestones).where(and(eq(ticketMilestones.ticketId, ticketId), eq(ticketMilestones.milestone, 'resolve')));
-      }
+/** The stamps a ticket's events imply; pure bookkeeping, the engine derives everything else. */
+async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, events: readonly NewDomainEvent[]) {
+  const staff = !isCustomer(actor);
+  for (const event of events) {
+    const p = event.payload as Record<string, unknown>;
+    // Created already assigned: the agent's intake moved it out of `new` on the spot.
+    const outOfNew =
+      (event.kind === 'ticket.status_changed' && p.from === 'new') || (event.kind === 'ticket.created' && p.status !== 'new');
+    if (staff && ((event.kind === 'ticket.commented' && p.public) || outOfNew || event.kind === 'ticket.milestone_met')) {
+      await stamp(tx, ticketId, 'respond', now, actor.id, null);
+    }
+    if (event.kind === 'ticket.status_changed' && p.to === 'resolved') {
+      await stamp(tx, ticketId, 'resolve', now, actor.id, null);
+      // Resolved means the service runs again, whether or not "restored" was stamped on its own.
+      await stamp(tx, ticketId, 'restore', now, actor.id, 'implied by resolution');
+    }
+    if (event.kind === 'ticket.status_changed' && p.from === 'resolved' && p.to === 'in_progress') {
+      await tx.delete(ticketMilestones).where(and(eq(ticketMilestones.ticketId, ticketId), eq(ticketMilestones.milestone, 'resolve')));
     }
   }
+}
 
-  const hooks: TicketHooks = {
-    async afterChange(tx, ticketId, now, actor, changes) {
-      await autoStamp(tx, ticketId, now, actor, changes);
-      await engine.evaluate(tx, ticketId, now, { fire: false });
-    },
+/**
+ * The SLA clocks as an in-transaction subscriber of ticket writes: stamp what the write implies,
+ * then re-derive the ticket's clocks (without firing: that is the sweep's).
+ */
+export function createSlaSubscriber(engine: SlaEngine): TicketSubscriber {
+  return async (tx, ticketId, events, { actor, now }) => {
+    await autoStamp(tx, ticketId, now, actor, events);
+    await engine.evaluate(tx, ticketId, now, { fire: false });
   };
+}
+
+export function createSlaService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: Audit;
+  engine: SlaEngine;
+  registry: TimeRulesRegistry;
+  commands: TicketCommands;
+}) {
+  const { db, audit, registry, commands } = deps;
 
   async function milestoneStates(db_: Db, ticketId: string, now: Date) {
     const derived = await deriveClocks(db_, registry, ticketId, now);
@@ -93,7 +108,6 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
   };
 
   return {
-    hooks,
     view,
 
     async stampMilestone(actor: Actor, ticketId: string, input: MilestoneStamp) {
@@ -103,13 +117,11 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
           fields: [{ path: 'milestone', message: 'automatic milestone', key: 'field.automatic_milestone' }],
         });
       }
-      await db.transaction(async (tx) => {
-        const ticket = await lockVisibleTicket(tx, actor, ticketId);
-        if (!ticket) throw notFound('ticket.not_found', 'Ticket');
+      await commands.change(actor, ticketId, async (write) => {
+        const { tx, ticket, now } = write;
         if (!['new', 'assigned', 'in_progress', 'pending_customer'].includes(ticket.status)) {
           throw new AppError('milestone.ticket_closed', `The ticket is ${ticket.status}; milestones can only be recorded while it is open`, { status: ticket.status });
         }
-        const now = clock.now();
         const { policy, states } = await milestoneStates(tx, ticketId, now);
         const known = states.map((s) => s.milestone);
         if (!known.includes(input.milestone)) {
@@ -124,12 +136,11 @@ export function createSlaService(deps: { db: Db; clock: Clock; audit: Audit; eng
         const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
         if (!row) throw new AppError('milestone.already_recorded', `Milestone "${input.milestone}" was already recorded`, { milestone: input.milestone });
         // Any milestone staff record (a plan, a check-in, a restore, a custom one) shows on the
-        // customer's timeline: staff visibly acting on the report, so it answers it too.
-        await stamp(tx, ticketId, 'respond', now, actor.id, null);
+        // customer's timeline: staff visibly acting on the report, so it answers it too (the SLA
+        // subscriber stamps `respond` for it).
         await addEvent(tx, ticketId, actor.id, now, { kind: 'milestone', public: true, body: input.note ?? null, data: { milestone: input.milestone } });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticketId, 'milestone_met', null, { milestone: input.milestone, note: input.note ?? null });
-        await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId));
-        await engine.evaluate(tx, ticketId, now, { fire: false });
+        write.emit('ticket.milestone_met', { milestone: input.milestone, note: input.note ?? null });
       });
     },
 

@@ -17,8 +17,8 @@ import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import { addEvent } from './events';
-import { lockVisibleTicket, visibleTo } from './repository';
-import type { TicketHooks } from './service';
+import { createTicketCommands, type TicketCommands } from './command';
+import { visibleTo } from './repository';
 import { classifyUpload, sanitizeFilename } from './upload-policy';
 
 const SNIFF_BYTES = 4100;
@@ -42,8 +42,17 @@ export interface IncomingFile {
   public: boolean;
 }
 
-export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Audit; filesDir: string; maxBytes: number; hooks?: TicketHooks }) {
+export function createAttachmentService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: Audit;
+  filesDir: string;
+  maxBytes: number;
+  /** The one ticket write path; plain when not given (tests). */
+  commands?: TicketCommands;
+}) {
   const { db, clock, audit, filesDir } = deps;
+  const commands = deps.commands ?? createTicketCommands({ db, clock });
 
   /** Streams to a temporary file, keeping the first bytes for sniffing and a running SHA-256. */
   async function receive(stream: IncomingFile['stream']) {
@@ -94,9 +103,8 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
         const storageKey = path.posix.join(String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), crypto.randomUUID());
         const destination = path.join(filesDir, storageKey);
         target = destination;
-        const row = await db.transaction(async (tx) => {
-          const ticket = await lockVisibleTicket(tx, actor, ticketId);
-          if (!ticket) throw notFound('ticket.not_found', 'Ticket');
+        const row = await commands.change(actor, ticketId, async (write) => {
+          const { tx, now } = write;
           await fs.promises.mkdir(path.dirname(destination), { recursive: true });
           await fs.promises.rename(received.tmpPath, destination);
           const [inserted] = await tx
@@ -119,14 +127,13 @@ export function createAttachmentService(deps: { db: Db; clock: Clock; audit: Aud
             data: { attachmentId: inserted!.id, filename, size: received.size, contentType: verdict.contentType },
           });
           await tx.update(attachments).set({ eventId }).where(eq(attachments.id, inserted!.id));
-          await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId));
+          write.emit('ticket.attachment_added', { attachmentId: inserted!.id, filename, public: file.public });
           await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'attachment', inserted!.id, 'uploaded', null, {
             ticketId,
             filename,
             size: received.size,
             sha256: received.sha256,
           });
-          await deps.hooks?.afterChange?.(tx, ticketId, now, actor, [{ kind: 'attachment' }]);
           return inserted!;
         });
         return toDto(row);

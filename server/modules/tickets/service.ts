@@ -1,12 +1,11 @@
 /**
  * Ticket use cases: create (with its yearly number), edit, assign, change severity, move through
- * the status machine, comment, follow. Each writes the ticket, its timeline and the audit log in
- * one transaction.
+ * the status machine, comment, follow. Each writes the ticket, its timeline, the audit log and its
+ * domain events in one transaction, through the ticket command helper (command.ts).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
-import type { TicketStatus } from '../../../common/domain';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
 import { contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
@@ -16,8 +15,9 @@ import { isCustomer, requirePermission, type Actor } from '../../platform/actor'
 import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
+import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
-import { findVisibleTicket, listTickets, lockVisibleTicket, type TicketRow } from './repository';
+import { findVisibleTicket, listTickets, type TicketRow } from './repository';
 
 /** How far ahead of our clock a client's "reported at" may be before it is refused (clock skew). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -25,18 +25,11 @@ const FUTURE_TOLERANCE_MS = 60_000;
 /** Roles a ticket can be assigned to. */
 const ASSIGNABLE_ROLES = ['admin', 'manager', 'dispatcher', 'engineer'] as const;
 
-/** What a use case changed, for hooks that keep dependent state (SLA clocks) in step. */
-export type TicketChange =
-  | { kind: 'created'; status: TicketStatus }
-  | { kind: 'status'; from: TicketStatus; to: TicketStatus }
-  | { kind: 'comment'; public: boolean }
-  | { kind: 'updated'; fields: string[] }
-  | { kind: 'attachment' };
-
-export interface TicketHooks {
-  /** Called inside the writing transaction after every change, with who did it and what changed. */
-  afterChange?(tx: Db, ticketId: string, now: Date, actor: Actor, changes: readonly TicketChange[]): Promise<void>;
-}
+/** The first words of a comment, for notifications (whitespace folded). */
+const excerpt = (body: string) => {
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+};
 
 
 /** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
@@ -49,11 +42,12 @@ export function createTicketService(deps: {
   clock: Clock;
   audit: Audit;
   timeZone: string;
-  hooks?: TicketHooks;
+  /** The one write path (with the in-transaction subscribers, e.g. SLA); plain when not given (tests). */
+  commands?: TicketCommands;
   sla?: SlaView;
 }) {
   const { db, clock, audit } = deps;
-  const hooks = deps.hooks ?? {};
+  const commands = deps.commands ?? createTicketCommands({ db, clock });
 
   async function nextNumber(tx: Db, now: Date): Promise<string> {
     const year = yearIn(now, deps.timeZone);
@@ -122,27 +116,9 @@ export function createTicketService(deps: {
     };
   }
 
-  /** Loads and locks a ticket the actor may see, runs `work`, then lets dependents catch up. */
-  async function change<T>(
-    actor: Actor,
-    id: string,
-    work: (tx: Db, ticket: TicketRow, now: Date, changes: TicketChange[]) => Promise<T>,
-  ): Promise<T> {
-    return db.transaction(async (tx) => {
-      const ticket = await lockVisibleTicket(tx, actor, id);
-      if (!ticket) throw notFound('ticket.not_found', 'Ticket');
-      const now = clock.now();
-      const changes: TicketChange[] = [];
-      const result = await work(tx, ticket, now, changes);
-      if (changes.length === 0) return result;
-      await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, id));
-      await hooks.afterChange?.(tx, id, now, actor, changes);
-      return result;
-    });
-  }
-
-  async function setStatus(tx: Db, actor: Actor, ticket: TicketRow, to: TicketStatus, now: Date, changes: TicketChange[], note?: string) {
-    changes.push({ kind: 'status', from: ticket.status, to });
+  async function setStatus(write: TicketWrite, to: TicketRow['status'], note?: string) {
+    const { tx, actor, ticket, now } = write;
+    write.emit('ticket.status_changed', { from: ticket.status, to, note: note ?? null });
     const fields: Partial<TicketRow> = { status: to };
     if (to === 'resolved') fields.resolvedAt = now;
     if (to === 'closed') fields.closedAt = now;
@@ -215,7 +191,13 @@ export function createTicketService(deps: {
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
         const { search: _search, ...created } = ticket;
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
-        await hooks.afterChange?.(tx, ticket.id, now, actor, [{ kind: 'created', status: ticket.status }]);
+        await commands.finish(tx, ticket.id, actor, now, [
+          {
+            kind: 'ticket.created',
+            detail: { channel: ticket.channel, category: ticket.category, reportedAt: reportedAt.toISOString() },
+          },
+          ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
+        ]);
         return ticket.id;
       });
       return present(actor, id);
@@ -230,7 +212,8 @@ export function createTicketService(deps: {
       if (patch.slaPolicyId !== undefined && actor.role !== 'admin' && actor.role !== 'manager') {
         throw new AppError('ticket.sla_policy_forbidden', 'Only a manager or an administrator may change the SLA policy of a ticket');
       }
-      await change(actor, id, async (tx, ticket, now, changeLog) => {
+      await commands.change(actor, id, async (write) => {
+        const { tx, ticket, now } = write;
         const { assignee } = await checkReferences(tx, ticket.customerId, patch);
         const { severityReason, ...fields } = patch;
         const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -242,14 +225,21 @@ export function createTicketService(deps: {
           throw fieldError('severityReason', 'field.severity_reason_required', 'a reason is required to change the severity');
         }
         await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
-        changeLog.push({ kind: 'updated', fields: Object.keys(changes) });
+        write.emit('ticket.updated', { fields: Object.keys(changes) });
 
         if (changes.severity) {
           await addEvent(tx, id, actor.id, now, { kind: 'severity_changed', public: true, body: severityReason, data: changes.severity });
+          write.emit('ticket.severity_changed', {
+            from: changes.severity.from as TicketRow['severity'],
+            to: changes.severity.to as TicketRow['severity'],
+            reason: severityReason!,
+          });
         }
         if (changes.assigneeId) {
           const from = await nameOf(tx, ticket.assigneeId);
-          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to: assignee ? { id: assignee.id, name: assignee.name } : null } });
+          const to = assignee ? { id: assignee.id, name: assignee.name } : null;
+          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to } });
+          write.emit('ticket.assigned', { from, to });
         }
         const rest: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
         if (changes.slaPolicyId) {
@@ -277,18 +267,19 @@ export function createTicketService(deps: {
           { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
         );
         // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
-        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(tx, actor, ticket, 'assigned', now, changeLog);
+        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(write, 'assigned');
         if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
           await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
           await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
-          changeLog.push({ kind: 'status', from: 'assigned', to: 'new' });
+          write.emit('ticket.status_changed', { from: 'assigned', to: 'new', note: null });
         }
       });
       return present(actor, id);
     },
 
     async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
-      await change(actor, id, async (tx, ticket, now, changes) => {
+      await commands.change(actor, id, async (write) => {
+        const { tx, ticket, now } = write;
         const check = checkTransition(ticket.status, input.to, actor.role);
         if (!check.ok) {
           throw new AppError(
@@ -309,21 +300,24 @@ export function createTicketService(deps: {
             });
           }
           await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
-          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: actor.id, name: actor.name } } });
+          const to = { id: actor.id, name: actor.name };
+          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to } });
+          write.emit('ticket.assigned', { from: null, to });
         }
-        await setStatus(tx, actor, ticket, input.to, now, changes, input.note);
+        await setStatus(write, input.to, input.note);
       });
       return present(actor, id);
     },
 
     async comment(actor: Actor, id: string, input: CommentCreate) {
       if (!input.public) requirePermission(actor, 'tickets.comment_internal');
-      const eventId = await change(actor, id, async (tx, ticket, now, changes) => {
+      const eventId = await commands.change(actor, id, async (write) => {
+        const { tx, ticket, now } = write;
         const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
-        changes.push({ kind: 'comment', public: input.public });
+        write.emit('ticket.commented', { eventId, public: input.public, byCustomer: isCustomer(actor), excerpt: excerpt(input.body) });
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
         // The customer answered: the ball is back with the engineer.
-        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(tx, actor, ticket, 'in_progress', now, changes);
+        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(write, 'in_progress');
         return eventId;
       });
       const events = await listEvents(db, actor, id);

@@ -1,0 +1,84 @@
+/**
+ * Domain events: what happened, as facts other modules react to (notifications, live push, mail,
+ * webhooks, search, reports). Each kind has a versioned payload schema; a writer records the event
+ * in the same transaction as the change, consumers read them in order, at least once.
+ *
+ * Changing a payload incompatibly means a new version (`version: 2`) beside the old one; consumers
+ * must accept every version still stored.
+ */
+import { z } from 'zod';
+import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_STATUSES } from '../domain';
+import { Id, Instant } from './shared';
+
+const Person = z.object({ id: Id, name: z.string() });
+
+/** What every ticket event carries, so consumers need not read the ticket to route it. */
+const TicketRef = z.object({
+  ticketId: Id,
+  number: z.string(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(TICKET_STATUSES),
+  customerId: Id,
+  centerId: Id.nullable(),
+  assigneeId: Id.nullable(),
+});
+
+export const DOMAIN_EVENT_PAYLOADS = {
+  'ticket.created': TicketRef.extend({ channel: z.enum(CHANNELS), category: z.enum(CATEGORIES), reportedAt: Instant }),
+  'ticket.updated': TicketRef.extend({ fields: z.array(z.string()).min(1) }),
+  'ticket.status_changed': TicketRef.extend({ from: z.enum(TICKET_STATUSES), to: z.enum(TICKET_STATUSES), note: z.string().nullable() }),
+  'ticket.assigned': TicketRef.extend({ from: Person.nullable(), to: Person.nullable() }),
+  'ticket.severity_changed': TicketRef.extend({ from: z.enum(SEVERITIES), to: z.enum(SEVERITIES), reason: z.string() }),
+  'ticket.commented': TicketRef.extend({
+    eventId: z.number().int(),
+    public: z.boolean(),
+    /** Written by the customer's side (a customer user) rather than by service staff. */
+    byCustomer: z.boolean(),
+    excerpt: z.string(),
+  }),
+  'ticket.attachment_added': TicketRef.extend({ attachmentId: Id, filename: z.string(), public: z.boolean() }),
+  'ticket.milestone_met': TicketRef.extend({ milestone: z.string(), note: z.string().nullable() }),
+  'sla.warned': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
+  'sla.breached': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
+  'escalation.fired': TicketRef.extend({ level: z.number().int(), ruleId: z.string().nullable(), afterMinutes: z.number().int(), recipients: z.array(z.string()) }),
+} as const;
+
+export type DomainEventKind = keyof typeof DOMAIN_EVENT_PAYLOADS;
+export const DOMAIN_EVENT_KINDS = Object.keys(DOMAIN_EVENT_PAYLOADS) as DomainEventKind[];
+export type DomainEventPayload<K extends DomainEventKind> = z.infer<(typeof DOMAIN_EVENT_PAYLOADS)[K]>;
+export type TicketEventRef = z.infer<typeof TicketRef>;
+
+/** Current payload version of every kind. */
+export const DOMAIN_EVENT_VERSION = 1;
+
+/** A stored event as consumers receive it. */
+export type DomainEvent = {
+  [K in DomainEventKind]: {
+    id: number;
+    kind: K;
+    version: number;
+    subjectType: string;
+    subjectId: string;
+    ticketId: string | null;
+    actorId: string | null;
+    payload: DomainEventPayload<K>;
+    occurredAt: Date;
+  };
+}[DomainEventKind];
+
+/** An event consumer as administrators see it. */
+export const EventConsumerStatus = z.object({
+  name: z.string(),
+  /** Events recorded but not yet handled by this consumer. */
+  lag: z.number().int(),
+  processed: z.number().int(),
+  state: z.enum(['ok', 'retrying', 'stuck']),
+  failingEventId: z.number().int().nullable(),
+  failingEventKind: z.string().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  retryAt: Instant.nullable(),
+  lastRunAt: Instant.nullable(),
+});
+export type EventConsumerStatus = z.infer<typeof EventConsumerStatus>;

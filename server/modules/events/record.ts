@@ -1,0 +1,41 @@
+/**
+ * Recording domain events: in the writer's transaction, so an event exists exactly when its change
+ * does. Payloads are checked against their schema in common/api/events.ts (a wrong payload is our
+ * bug, caught at the write), and one NOTIFY per transaction wakes the consumers of every process.
+ */
+import { DOMAIN_EVENT_PAYLOADS, DOMAIN_EVENT_VERSION, type DomainEventKind, type DomainEventPayload } from '../../../common/api/events';
+import { notify, type Db } from '../../db/client';
+import { domainEvents } from '../../db/schema';
+
+export const EVENTS_CHANNEL = 'fuwutai_events';
+
+export interface NewDomainEvent<K extends DomainEventKind = DomainEventKind> {
+  kind: K;
+  subjectType: string;
+  subjectId: string;
+  ticketId?: string | null;
+  actorId: string | null;
+  payload: DomainEventPayload<K>;
+  occurredAt: Date;
+}
+
+export async function recordEvents(tx: Db, events: readonly NewDomainEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  const rows = await tx
+    .insert(domainEvents)
+    .values(
+      events.map((e) => ({
+        kind: e.kind,
+        version: DOMAIN_EVENT_VERSION,
+        subjectType: e.subjectType,
+        subjectId: e.subjectId,
+        ticketId: e.ticketId ?? null,
+        actorId: e.actorId,
+        payload: DOMAIN_EVENT_PAYLOADS[e.kind].parse(e.payload) as Record<string, unknown>,
+        occurredAt: e.occurredAt,
+      })),
+    )
+    .returning({ id: domainEvents.id });
+  await notify(tx, EVENTS_CHANNEL);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,248 @@
+/**
+ * The `notifications` event consumer: tells the people a ticket concerns what happened to it —
+ * the assignee, the followers (staff and the customer's own users) and, by mail, the reporting
+ * contact — each once per event, never the person who did it, and only what they may see
+ * (customers: nothing internal). Each person's choices (topic × channel) decide bell and mail.
+ *
+ * Idempotent by construction: a bell row is unique per (event, person) and a mail per (event,
+ * channel, recipient), so running an event twice changes nothing.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DomainEvent, DomainEventKind } from '../../../common/api/events';
+import { NOTIFICATION_DEFAULTS, type NotificationTopic } from '../../../common/api/notifications';
+import { isCustomerRole, TICKET_STATUS_LABELS, type Role } from '../../../common/domain';
+import type { Db } from '../../db/client';
+import { contacts, notificationPreferences, notifications, outbox, ticketFollowers, users } from '../../db/schema';
+import type { EventConsumer } from '../events';
+import { publishPush } from '../push';
+
+/** Which topic each event kind belongs to; kinds not listed tell nobody. */
+const TOPIC: Partial<Record<DomainEventKind, NotificationTopic>> = {
+  'ticket.assigned': 'assigned',
+  'ticket.commented': 'commented',
+  'ticket.status_changed': 'status',
+  'ticket.severity_changed': 'severity',
+  'ticket.attachment_added': 'attachment',
+  'ticket.milestone_met': 'milestone',
+  'sla.warned': 'sla',
+  'sla.breached': 'sla',
+  'escalation.fired': 'sla',
+};
+export const NOTIFIED_KINDS = Object.keys(TOPIC) as DomainEventKind[];
+
+/** Events the customer's side may hear of (what its timeline shows them). */
+function customerMayKnow(event: DomainEvent): boolean {
+  switch (event.kind) {
+    case 'ticket.commented':
+      return event.payload.public;
+    case 'ticket.attachment_added':
+      return event.payload.public;
+    case 'ticket.status_changed':
+    case 'ticket.severity_changed':
+    case 'ticket.milestone_met':
+      return true;
+    default:
+      return false;
+  }
+}
+
+interface Person {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  customerId: string | null;
+}
+
+export interface NotificationText {
+  /** The bell line and the mail subject (Chinese first, like the rest of the desk's messages). */
+  title: string;
+  /** Chinese, then English, then the link. */
+  body: string;
+}
+
+/** The words of an event for one recipient. */
+export function describe(event: DomainEvent, actorName: string | null, recipientId: string, link: string): NotificationText {
+  const p = event.payload;
+  const who = actorName ?? '系统';
+  const whoEn = actorName ?? 'The system';
+  const n = p.number;
+  let zh: string;
+  let en: string;
+  switch (event.kind) {
+    case 'ticket.assigned': {
+      const { from, to } = event.payload;
+      if (to?.id === recipientId) [zh, en] = [`${n} 已指派给您：${p.title}`, `${n} was assigned to you: ${p.title}`];
+      else if (from?.id === recipientId) [zh, en] = [`${n} 已改由${to ? ` ${to.name} ` : '他人'}处理`, `${n} was reassigned${to ? ` to ${to.name}` : ''}`];
+      else [zh, en] = [`${n} 指派给${to ? ` ${to.name}` : '（无人）'}`, `${n} assigned to ${to?.name ?? 'nobody'}`];
+      break;
+    }
+    case 'ticket.commented': {
+      const { public: isPublic, excerpt } = event.payload;
+      [zh, en] = isPublic
+        ? [`${n} ${who} 回复：${excerpt}`, `${n}: ${whoEn} replied: ${excerpt}`]
+        : [`${n} ${who} 添加内部备注：${excerpt}`, `${n}: ${whoEn} added an internal note: ${excerpt}`];
+      break;
+    }
+    case 'ticket.status_changed': {
+      const { to } = event.payload;
+      [zh, en] = [`${n} 状态变为「${TICKET_STATUS_LABELS[to].zh}」（${who}）`, `${n} is now ${TICKET_STATUS_LABELS[to].en} (${whoEn})`];
+      break;
+    }
+    case 'ticket.severity_changed': {
+      const { from, to, reason } = event.payload;
+      [zh, en] = [`${n} 级别由 ${from} 调整为 ${to}：${reason}`, `${n} severity changed from ${from} to ${to}: ${reason}`];
+      break;
+    }
+    case 'ticket.attachment_added':
+      [zh, en] = [`${n} ${who} 添加附件 ${event.payload.filename}`, `${n}: ${whoEn} attached ${event.payload.filename}`];
+      break;
+    case 'ticket.milestone_met':
+      [zh, en] = [`${n} 已记录里程碑「${event.payload.milestone}」（${who}）`, `${n}: milestone "${event.payload.milestone}" recorded (${whoEn})`];
+      break;
+    case 'sla.warned':
+      [zh, en] = [`【即将超时】${n}「${event.payload.milestone}」`, `${n}: "${event.payload.milestone}" is due soon`];
+      break;
+    case 'sla.breached':
+      [zh, en] = [`【已超时】${n}「${event.payload.milestone}」`, `${n}: "${event.payload.milestone}" is breached`];
+      break;
+    case 'escalation.fired':
+      [zh, en] = [`【升级 L${event.payload.level}】${n} ${p.title}`, `${n} escalated to level ${event.payload.level}`];
+      break;
+    default:
+      [zh, en] = [`${n} 有更新`, `${n} was updated`];
+  }
+  return { title: zh, body: [zh, en, link].join('\n') };
+}
+
+export function createNotificationConsumer(deps: { emailEnabled: boolean; publicUrl: string }): EventConsumer {
+  async function people(tx: Db, ids: readonly string[]): Promise<Person[]> {
+    if (ids.length === 0) return [];
+    return tx
+      .select({ id: users.id, name: users.name, email: users.email, role: users.role, customerId: users.customerId })
+      .from(users)
+      .where(and(inArray(users.id, [...ids]), eq(users.active, true)));
+  }
+
+  /** topic × channel choices of these people, defaults filled in. */
+  async function choices(tx: Db, ids: readonly string[], topic: NotificationTopic) {
+    const rows = ids.length
+      ? await tx
+          .select()
+          .from(notificationPreferences)
+          .where(and(inArray(notificationPreferences.userId, [...ids]), eq(notificationPreferences.topic, topic)))
+      : [];
+    return (userId: string, channel: 'inapp' | 'email') =>
+      rows.find((r) => r.userId === userId && r.channel === channel)?.enabled ?? NOTIFICATION_DEFAULTS[topic][channel];
+  }
+
+  /** Who was already told of this firing by the SLA engine's own messages (escalation recipients). */
+  async function alreadyToldOfFiring(tx: Db, event: DomainEvent): Promise<Set<string>> {
+    const rows = await tx
+      .select({ userId: outbox.userId })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.ticketId, event.payload.ticketId),
+          inArray(outbox.kind, ['escalation', 'sla_warning', 'sla_breach']),
+          sql`${outbox.createdAt} = ${event.occurredAt.toISOString()}::timestamptz`,
+        ),
+      );
+    return new Set(rows.map((r) => r.userId).filter((x): x is string => Boolean(x)));
+  }
+
+  return {
+    name: 'notifications',
+    kinds: NOTIFIED_KINDS,
+    async handle(tx, event) {
+      const topic = TOPIC[event.kind];
+      if (!topic) return;
+      // new ↔ assigned only follows an assignment, which its own event already tells.
+      if (event.kind === 'ticket.status_changed' && [event.payload.from, event.payload.to].every((s) => s === 'new' || s === 'assigned')) return;
+      const p = event.payload;
+      const ticketId = p.ticketId;
+
+      const followerRows = await tx.select({ userId: ticketFollowers.userId }).from(ticketFollowers).where(eq(ticketFollowers.ticketId, ticketId));
+      const ids = new Set(followerRows.map((f) => f.userId));
+      if (p.assigneeId) ids.add(p.assigneeId);
+      if (event.kind === 'ticket.assigned' && event.payload.from) ids.add(event.payload.from.id);
+      if (event.actorId) ids.delete(event.actorId);
+      if (event.kind === 'sla.warned' || event.kind === 'sla.breached' || event.kind === 'escalation.fired') {
+        for (const told of await alreadyToldOfFiring(tx, event)) ids.delete(told);
+      }
+
+      const candidates = await people(tx, [...ids]);
+      const visible = customerMayKnow(event);
+      const recipients = candidates.filter((u) => !isCustomerRole(u.role) || (visible && u.customerId === p.customerId));
+      const [actor] = event.actorId ? await people(tx, [event.actorId]) : [];
+      const link = `${deps.publicUrl}/tickets/${ticketId}`;
+      const wants = await choices(tx, recipients.map((r) => r.id), topic);
+
+      const mailed = new Set<string>();
+      for (const person of recipients) {
+        const text = describe(event, actor?.name ?? null, person.id, link);
+        if (wants(person.id, 'inapp')) {
+          const [bell] = await tx
+            .insert(notifications)
+            .values({ userId: person.id, ticketId, kind: event.kind, title: text.title, body: text.body, eventId: event.id, createdAt: event.occurredAt })
+            .onConflictDoNothing()
+            .returning({ id: notifications.id });
+          if (bell) {
+            await publishPush(tx, {
+              userId: person.id,
+              type: 'notification',
+              data: { id: bell.id, kind: event.kind, title: text.title, ticketId },
+            });
+          }
+        }
+        if (deps.emailEnabled && person.email && wants(person.id, 'email')) {
+          mailed.add(person.email.toLowerCase());
+          await tx
+            .insert(outbox)
+            .values({
+              channel: 'email',
+              userId: person.id,
+              email: person.email,
+              subject: `[${p.number}] ${text.title}`,
+              body: text.body,
+              ticketId,
+              eventId: event.id,
+              kind: event.kind,
+              nextAttemptAt: event.occurredAt,
+              createdAt: event.occurredAt,
+            })
+            .onConflictDoNothing();
+        }
+      }
+
+      // The person who reported it hears, by mail, what the service desk tells the customer —
+      // unless they did it themselves or already got it as a portal user.
+      const byCustomer = event.kind === 'ticket.commented' && event.payload.byCustomer;
+      const staffSpoke = Boolean(actor) && !isCustomerRole(actor!.role) && !byCustomer;
+      if (deps.emailEnabled && visible && staffSpoke && (topic === 'commented' || topic === 'status')) {
+        const [contact] = await tx
+          .select({ email: contacts.email, name: contacts.name })
+          .from(contacts)
+          .where(sql`${contacts.id} = (select t.contact_id from tickets t where t.id = ${ticketId})`);
+        if (contact?.email && !mailed.has(contact.email.toLowerCase())) {
+          const text = describe(event, actor?.name ?? null, '', link);
+          await tx
+            .insert(outbox)
+            .values({
+              channel: 'email',
+              userId: null,
+              email: contact.email,
+              subject: `[${p.number}] ${text.title}`,
+              body: text.body,
+              ticketId,
+              eventId: event.id,
+              kind: event.kind,
+              nextAttemptAt: event.occurredAt,
+              createdAt: event.occurredAt,
+            })
+            .onConflictDoNothing();
+        }
+      }
+    },
+  };
+}

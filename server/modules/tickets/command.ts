@@ -1,0 +1,108 @@
+/**
+ * The one path of every write to a ticket: lock the row (only if the actor may see it), do the
+ * work, bump `updatedAt`, record the domain events the work emitted, and let the in-transaction
+ * subscribers (the SLA clocks) catch up — all in one transaction. Ticket fields, attachments and
+ * milestone stamps all write through here, so none of them can forget a step.
+ *
+ * In-transaction subscribers are for state that must never lag its facts (the SLA clocks the
+ * very next read shows); everything else (notifications, push, mail, search, reports) consumes
+ * the recorded events afterwards (modules/events).
+ */
+import { eq } from 'drizzle-orm';
+import type { DomainEventKind, DomainEventPayload, TicketEventRef } from '../../../common/api/events';
+import type { Db } from '../../db/client';
+import { tickets } from '../../db/schema';
+import type { Actor } from '../../platform/actor';
+import type { Clock } from '../../platform/clock';
+import { notFound } from '../../platform/errors';
+import { recordEvents, type NewDomainEvent } from '../events';
+import { lockVisibleTicket, type TicketRow } from './repository';
+
+/** The ticket kinds of domain events (those whose payload carries the ticket reference). */
+export type TicketDomainEventKind = Extract<DomainEventKind, `ticket.${string}`>;
+/** What a write says about an event; the ticket reference is added when the write ends. */
+export type TicketEventDetail<K extends TicketDomainEventKind> = Omit<DomainEventPayload<K>, keyof TicketEventRef>;
+
+export interface PendingTicketEvent<K extends TicketDomainEventKind = TicketDomainEventKind> {
+  kind: K;
+  detail: TicketEventDetail<K>;
+}
+
+export interface TicketWrite {
+  tx: Db;
+  /** The locked row as it was before this write (use cases may update it in place as they go). */
+  ticket: TicketRow;
+  now: Date;
+  actor: Actor;
+  emit<K extends TicketDomainEventKind>(kind: K, detail: TicketEventDetail<K>): void;
+}
+
+/** Runs inside the writing transaction after the events are recorded. */
+export type TicketSubscriber = (
+  tx: Db,
+  ticketId: string,
+  events: readonly NewDomainEvent[],
+  context: { actor: Actor; now: Date },
+) => Promise<void>;
+
+export const ticketRef = (t: TicketRow): TicketEventRef => ({
+  ticketId: t.id,
+  number: t.number,
+  title: t.title,
+  severity: t.severity,
+  status: t.status,
+  customerId: t.customerId,
+  centerId: t.centerId,
+  assigneeId: t.assigneeId,
+});
+
+export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?: readonly TicketSubscriber[] }) {
+  const { db, clock } = deps;
+  const subscribers = deps.subscribers ?? [];
+
+  /** Ends a write whose row is already locked or new: updatedAt, events, subscribers. */
+  async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[]) {
+    if (pending.length === 0) return;
+    const [fresh] = await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).returning();
+    const ref = ticketRef(fresh!);
+    const events: NewDomainEvent[] = pending.map((p) => ({
+      kind: p.kind,
+      subjectType: 'ticket',
+      subjectId: ticketId,
+      ticketId,
+      actorId: actor?.id ?? null,
+      payload: { ...ref, ...p.detail } as never,
+      occurredAt: now,
+    }));
+    await recordEvents(tx, events);
+    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now });
+  }
+
+  return {
+    finish,
+
+    /**
+     * Locks a ticket the actor may see (404 otherwise), runs `work`, then finishes the write if
+     * the work emitted anything. A write that emits nothing changed nothing.
+     */
+    async change<T>(actor: Actor, id: string, work: (write: TicketWrite) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) => {
+        const ticket = await lockVisibleTicket(tx, actor, id);
+        if (!ticket) throw notFound('ticket.not_found', 'Ticket');
+        const now = clock.now();
+        const pending: PendingTicketEvent[] = [];
+        const result = await work({
+          tx,
+          ticket,
+          now,
+          actor,
+          emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent),
+        });
+        await finish(tx, id, actor, now, pending);
+        return result;
+      });
+    },
+  };
+}
+
+export type TicketCommands = ReturnType<typeof createTicketCommands>;
