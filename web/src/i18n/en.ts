@@ -901,6 +901,11 @@ export const en: Messages<typeof zhCN> = {
       escalation_contact: { not_found: 'Escalation contact not found' },
       notification: { not_found: 'Notification not found' },
       delivery: { not_failed: 'Only a failed delivery can be retried' },
+      event_consumer: {
+        not_found: 'No event consumer “{{name}}”',
+        not_failing_on: 'Event {{eventId}} is not the one “{{name}}” is stuck on; reload and try again',
+      },
+      job: { not_found: 'No scheduled job “{{name}}”' },
     },
     field: {
       required: 'Required',
