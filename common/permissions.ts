@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   'tickets.milestones': ['admin', 'manager', 'dispatcher', 'engineer'],
   /** Failed deliveries, retries. */
   'deliveries.manage': ['admin'],
+  /** Scheduled jobs: see them, run now, enable/disable. */
+  'jobs.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
