@@ -1,13 +1,17 @@
 /**
  * The one way the web talks to the server: JSON over fetch with the session cookie. Every non-2xx
- * answer becomes an ApiError carrying the server's `{error:{code,message,details}}`; a 401 on any
+ * answer becomes an ApiError carrying the server's `{error:{code,key,message,params,details}}`
+ * (people see key + params translated, components/feedback.tsx, never the English message); a 401 on any
  * call but login tells the session to return to the login page.
  */
 import i18next from 'i18next';
 
 export interface FieldError {
   path: string;
+  /** The server's English text (for logs); show `key` + `params` translated instead. */
   message: string;
+  key?: string;
+  params?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -16,6 +20,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The error's key in common/api/errors.ts ERROR_KEYS, and what fills its translation. */
+    readonly key?: string,
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -27,7 +34,12 @@ export class ApiError extends Error {
     if (!Array.isArray(fields)) return [];
     return fields
       .filter((f): f is FieldError => typeof f?.path === 'string' && typeof f?.message === 'string')
-      .map((f) => ({ path: f.path.replace(/^(body|querystring|params)\.?/, ''), message: f.message }));
+      .map((f) => ({
+        path: f.path.replace(/^(body|querystring|params)\.?/, ''),
+        message: f.message,
+        key: typeof f.key === 'string' ? f.key : undefined,
+        params: f.params && typeof f.params === 'object' ? f.params : undefined,
+      }));
   }
 }
 
@@ -78,12 +90,16 @@ export async function request<T>(method: string, url: string, body?: unknown, op
   }
   if (response.ok) return parsed as T;
 
-  const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+  const error = (
+    parsed as { error?: { code?: string; key?: string; message?: string; params?: Record<string, unknown>; details?: unknown } } | undefined
+  )?.error;
   const apiError = new ApiError(
     response.status,
     error?.code ?? 'http_' + response.status,
     error?.message ?? `${response.status} ${response.statusText || i18next.t('common.unknownError')}`,
     error?.details,
+    error?.key,
+    error?.params,
   );
   if (response.status === 401) {
     if (options.allowAnonymous) return null as T;

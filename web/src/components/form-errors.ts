@@ -1,7 +1,7 @@
 /** Puts the server's field errors (`details.fields`) on the matching form fields. */
 import type { FormInstance } from 'antd';
 import { ApiError } from '../api/client';
-import { showError } from './feedback';
+import { errorText, fieldErrorText, showError } from './feedback';
 
 const toNamePath = (path: string) => path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 
@@ -19,7 +19,7 @@ export function handleFormError(form: FormInstance, error: unknown, aliases: Rec
         let path = f.path;
         while (path && !registered.has(path)) path = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
         // A conflict's field message is terse ("taken"); its main message says what clashed.
-        const message = error.code === 'conflict' ? error.message : f.message;
+        const message = error.code === 'conflict' ? errorText(error) : fieldErrorText(f);
         return path ? { name: toNamePath(path), errors: [message] } : null;
       })
       .filter((f): f is { name: (string | number)[]; errors: string[] } => f !== null);

@@ -4,7 +4,6 @@ import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLogin } from '../../api/auth';
-import { ApiError } from '../../api/client';
 import { errorText } from '../../components/feedback';
 import { LanguageSwitch } from '../../components/language-switch';
 
@@ -18,10 +17,8 @@ export function LoginPage() {
     try {
       await login.mutateAsync(values);
     } catch (e) {
-      // The server words its messages in English; the common refusals read better in the UI language.
-      if (e instanceof ApiError && e.status === 401) setError(t('auth.invalidCredentials'));
-      else if (e instanceof ApiError && e.status === 429) setError(`${t('auth.tooManyAttempts')} (${e.message})`);
-      else setError(errorText(e));
+      // Translated from the server's error key (wrong password, too many attempts, …).
+      setError(errorText(e));
     }
   };
 
