@@ -101,17 +101,39 @@ export function createEventConsumers(deps: { db: Db; clock: Clock; audit: Audit;
       let cursor = { txid: row.cursor_txid, id: row.cursor_id };
       let handled = 0;
       let failure: { event: EventRow; error: unknown } | null = null;
-      for (const event of events) {
-        if (consumer.kinds.includes(event.kind)) {
-          try {
-            await tx.transaction((sp) => consumer.handle(sp, toDomainEvent(event)));
-          } catch (error) {
-            failure = { event, error };
-            break;
-          }
-          handled++;
+      // Fast path: the whole batch in one savepoint. Only when it fails (or the consumer is
+      // already retrying) is each event given a savepoint of its own, to find the one that fails
+      // and keep the work of those before it.
+      const wanted = events.filter((e) => consumer.kinds.includes(e.kind));
+      let oneByOne = row.failing_event_id !== null;
+      if (!oneByOne && wanted.length > 0) {
+        try {
+          await tx.transaction(async (sp) => {
+            for (const event of wanted) await consumer.handle(sp, toDomainEvent(event));
+          });
+          handled = wanted.length;
+          const last = events.at(-1)!;
+          cursor = { txid: last.txid, id: last.id };
+        } catch {
+          oneByOne = true;
         }
-        cursor = { txid: event.txid, id: event.id };
+      } else if (!oneByOne && events.length > 0) {
+        const last = events.at(-1)!;
+        cursor = { txid: last.txid, id: last.id };
+      }
+      if (oneByOne) {
+        for (const event of events) {
+          if (consumer.kinds.includes(event.kind)) {
+            try {
+              await tx.transaction((sp) => consumer.handle(sp, toDomainEvent(event)));
+            } catch (error) {
+              failure = { event, error };
+              break;
+            }
+            handled++;
+          }
+          cursor = { txid: event.txid, id: event.id };
+        }
       }
       const attempts = failure ? (failure.event.id === row.failing_event_id ? row.attempts : 0) + 1 : 0;
       await tx.execute(sql`
@@ -150,14 +172,11 @@ export function createEventConsumers(deps: { db: Db; clock: Clock; audit: Audit;
       for (const name of consumers.keys()) await ensureRow(name);
     },
 
-    /** One batch of every consumer (or of one). */
+    /** One batch of every consumer (or of one), the consumers side by side. */
     async runOnce(name?: string): Promise<Record<string, RunResult>> {
-      const result: Record<string, RunResult> = {};
-      for (const consumer of consumers.values()) {
-        if (name && consumer.name !== name) continue;
-        result[consumer.name] = await runConsumer(consumer);
-      }
-      return result;
+      const chosen = [...consumers.values()].filter((c) => !name || c.name === name);
+      const results = await Promise.all(chosen.map((c) => runConsumer(c)));
+      return Object.fromEntries(chosen.map((c, i) => [c.name, results[i]!]));
     },
 
     /**
