@@ -9,6 +9,7 @@ import { calendarSpec } from './specs/calendar';
 import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
+import { liveSpec } from './specs/live';
 import { portalSpec } from './specs/portal';
 import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
@@ -31,4 +32,5 @@ describeBrowser('browser', () => {
   calendarSpec(app);
   bellSpec(app);
   escalationSpec(app);
+  liveSpec(app);
 });

@@ -1,0 +1,60 @@
+/**
+ * Live push between two people on one ticket: while 王工 types a reply, 李调度's page says
+ * "王工 正在编辑…"; when 王工 sends it, 李调度's page shows the comment and "此工单已被 王工 更新"
+ * without a reload, and the "editing" line goes away.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { login, snap, timelineEvents, type E2eApp } from '../support';
+
+export function liveSpec(app: () => E2eApp) {
+  describe('live push: two people on one ticket', () => {
+    let engineer: { username: string };
+    let dispatcher: { username: string };
+    let ticket: { id: string; number: string };
+
+    beforeAll(async () => {
+      const { factory } = app().t;
+      engineer = await factory.user({ role: 'engineer', name: '王工' });
+      dispatcher = await factory.user({ role: 'dispatcher', name: '李调度' });
+      const customer = await factory.customer({ name: '招商银行南京分行' });
+      ticket = await factory.ticket({ customerId: customer.id, title: '网点排队机黑屏', severity: 'P2' });
+      // Its creation is old news by the time anyone opens it.
+      await app().t.services.consumers.drain();
+    });
+
+    it('shows who is writing, and the other person’s change without a reload', async () => {
+      const a = await app().newPage();
+      const b = await app().newPage();
+      await Promise.all([login(a.page, engineer.username), login(b.page, dispatcher.username)]);
+      await Promise.all([a.page.goto(`/tickets/${ticket.id}`), b.page.goto(`/tickets/${ticket.id}`)]);
+      await Promise.all([a.page.getByTestId('comment-input').waitFor(), b.page.getByTestId('ticket-title').waitFor()]);
+      let reloads = 0;
+      b.page.on('load', () => reloads++);
+
+      // 王工 starts typing: 李调度 sees it, 王工 does not see himself.
+      await a.page.getByTestId('comment-input').fill('已联系网点，');
+      const editing = b.page.getByTestId('ticket-editing');
+      await editing.waitFor();
+      expect(await editing.textContent()).toContain('王工 正在编辑…');
+      expect(await a.page.getByTestId('ticket-editing').count()).toBe(0);
+      await snap(b.page, 'live-editing');
+
+      // 王工 sends; the event consumers turn the change into a push (the server runs them in the background).
+      await a.page.getByTestId('comment-input').fill('已联系网点，下午两点上门更换电源。');
+      await a.page.getByTestId('comment-send').click();
+      await timelineEvents(a.page, 'comment').filter({ hasText: '下午两点上门' }).waitFor();
+      await app().t.services.consumers.drain();
+
+      await timelineEvents(b.page, 'comment').filter({ hasText: '下午两点上门' }).waitFor();
+      const updated = b.page.getByTestId('ticket-updated-by');
+      await updated.waitFor();
+      expect(await updated.textContent()).toContain('此工单已被 王工 更新');
+      // Sending emptied the box: "editing" is over.
+      await expect.poll(() => editing.count()).toBe(0);
+      expect(reloads).toBe(0);
+      // 王工's own change does not tell 王工 that someone updated it.
+      expect(await a.page.getByTestId('ticket-updated-by').count()).toBe(0);
+      await snap(b.page, 'live-updated');
+    });
+  });
+}
