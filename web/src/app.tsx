@@ -34,6 +34,7 @@ const PoliciesPage = lazy(() => import('./features/sla-policies/policies-page').
 const PolicyPage = lazy(() => import('./features/sla-policies/policy-page').then((m) => ({ default: m.PolicyPage })));
 const EscalationPage = lazy(() => import('./features/escalation/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
+const TokensPage = lazy(() => import('./features/tokens/tokens-page').then((m) => ({ default: m.TokensPage })));
 const PortalNewTicketPage = lazy(() => import('./features/portal/portal-new-ticket-page').then((m) => ({ default: m.PortalNewTicketPage })));
 
 const queryClient = new QueryClient({
@@ -97,6 +98,8 @@ function StaffRoutes() {
         <Route path="/admin/sla-policies" element={<PoliciesPage />} />
         <Route path="/admin/sla-policies/:id" element={<PolicyPage />} />
         <Route path="/admin/escalation" element={<EscalationPage />} />
+        <Route path="/admin/tokens" element={<TokensPage admin />} />
+        <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
@@ -111,6 +114,7 @@ function PortalRoutes() {
         <Route index element={<Navigate to="/tickets" replace />} />
         <Route path="/tickets" element={<PortalTicketsPage />} />
         <Route path="/tickets/new" element={<PortalNewTicketPage />} />
+        <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

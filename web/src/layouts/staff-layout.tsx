@@ -1,5 +1,6 @@
 /** Service staff: a sider menu (items by permission), a header with the bell, language and user menu. */
 import {
+  ApiOutlined,
   AuditOutlined,
   CalendarOutlined,
   ClusterOutlined,
@@ -41,6 +42,7 @@ export function StaffLayout() {
     can('centers.write') && { key: '/admin/centers', icon: <ClusterOutlined />, label: <Link to="/admin/centers">{t('nav.centers')}</Link> },
     can('deliveries.manage') && { key: '/admin/deliveries', icon: <SendOutlined />, label: <Link to="/admin/deliveries">{t('nav.deliveries')}</Link> },
     can('audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
+    can('users.write') && { key: '/admin/tokens', icon: <ApiOutlined />, label: <Link to="/admin/tokens">{t('nav.tokens')}</Link> },
   ]);
   // Groups only when expanded: a collapsed sider shows icons alone.
   const group = (key: string, label: string, children: Item[]) =>
