@@ -137,6 +137,16 @@ describe('Last-Event-ID', () => {
     expect((await again.next(byType('notification', (d) => d.n === 3))).id).toBe(String(m3));
   });
 
+  it('also takes the id from ?lastEventId= (a new EventSource cannot send the header)', async () => {
+    const first = await stream(dispatcher);
+    const resumeFrom = (await ready(first)).id!;
+    first.close();
+    const missed = await publishPush(t.services.db, { userId: dispatcher.user.id, type: 'notification', data: { q: true } });
+    const s = await openStream(`${baseUrl}`, dispatcher.cookie, {}, `?lastEventId=${resumeFrom}`);
+    streams.push(s);
+    expect((await s.next(byType('notification'))).id).toBe(String(missed));
+  });
+
   it('asks for a resync when the id is older than the replay window', async () => {
     const old = await publishPush(t.services.db, { userId: dispatcher.user.id, type: 'notification', data: {} });
     await t.services.db.execute(sql`update push_messages set created_at = now() - interval '2 days' where id = ${old}`);

@@ -23,10 +23,10 @@ export interface TestStream {
   close(): void;
 }
 
-export function openStream(baseUrl: string, cookie: string | null, headers: Record<string, string> = {}): Promise<TestStream> {
+export function openStream(baseUrl: string, cookie: string | null, headers: Record<string, string> = {}, search = ''): Promise<TestStream> {
   return new Promise((resolve, reject) => {
     const request = http.get(
-      `${baseUrl}/api/stream`,
+      `${baseUrl}/api/stream${search}`,
       { headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br', ...(cookie ? { cookie } : {}), ...headers } },
       (res) => {
         const events: ReceivedEvent[] = [];
