@@ -6,6 +6,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
+import { errorsSpec } from './specs/errors';
 import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
@@ -28,6 +29,7 @@ describeBrowser('browser', () => {
   hotlineSpec(app);
   portalSpec(app);
   languageSpec(app);
+  errorsSpec(app);
   slaSpec(app);
   calendarSpec(app);
   bellSpec(app);
