@@ -123,3 +123,27 @@ describe('notifications from domain events', () => {
     expect((await bellOf(engineer.user.id, ticket.id)).map((n) => n.title).at(-1)).toContain('已改由');
   });
 });
+
+describe('notifications of fired timers', () => {
+  it('a breach reaches the followers once, and not the people the SLA engine already told', async () => {
+    const { sweepOnce } = await import('../../jobs/sweep');
+    const engineer = await t.as('engineer');
+    const follower = await t.as('qa');
+    const customerId = (await t.factory.customer()).id;
+    const reportedAt = new Date(clock.now().getTime() - 3 * 3_600_000).toISOString();
+    const ticket = (await dispatcher.post('/api/tickets', { title: '核心交换机宕机', severity: 'P1', channel: 'phone', customerId, reportedAt, assigneeId: engineer.user.id })).body;
+    expect((await follower.put(`/api/tickets/${ticket.id}/follow`)).status).toBe(200);
+    await drain();
+    await sweepOnce(t.services.db, t.services.engine, clock.now());
+    await drain();
+    await drain();
+    const followerBell = (await bellOf(follower.user.id, ticket.id)).map((n) => n.kind);
+    expect(followerBell.filter((k) => k === 'sla.breached').length).toBeGreaterThanOrEqual(1);
+    expect(followerBell.filter((k) => k === 'escalation.fired').length).toBeGreaterThanOrEqual(1);
+    // The engineer heard of each breach from the engine itself (kind sla_breach), not a second time.
+    const engineerBell = (await bellOf(engineer.user.id, ticket.id)).map((n) => n.kind);
+    expect(engineerBell.filter((k) => k === 'sla.breached')).toEqual([]);
+    const engineMessages = await t.services.db.select().from(outbox).where(and(eq(outbox.ticketId, ticket.id), eq(outbox.userId, engineer.user.id), eq(outbox.kind, 'sla_breach')));
+    expect(engineMessages.length).toBeGreaterThanOrEqual(1);
+  });
+});
