@@ -1,9 +1,11 @@
 /**
  * Live push between two people on one ticket: while 王工 types a reply, 李调度's page says
  * "王工 正在编辑…"; when 王工 sends it, 李调度's page shows the comment and "此工单已被 王工 更新"
- * without a reload, and the "editing" line goes away.
+ * without a reload, and the "editing" line goes away. A queue row follows a change made elsewhere.
  */
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../server/db/schema';
 import { login, snap, timelineEvents, type E2eApp } from '../support';
 
 export function liveSpec(app: () => E2eApp) {
@@ -55,6 +57,25 @@ export function liveSpec(app: () => E2eApp) {
       // 王工's own change does not tell 王工 that someone updated it.
       expect(await a.page.getByTestId('ticket-updated-by').count()).toBe(0);
       await snap(b.page, 'live-updated');
+    });
+
+    it('updates a queue row when someone else changes the ticket', async () => {
+      const { t } = app();
+      const { page } = await app().newPage();
+      await login(page, dispatcher.username);
+      const row = page.getByTestId('ticket-row').filter({ hasText: ticket.number });
+      await row.waitFor();
+      expect(await row.textContent()).not.toContain('王工');
+      let reloads = 0;
+      page.on('load', () => reloads++);
+
+      const [engineerRow] = await t.services.db.select().from(users).where(eq(users.username, engineer.username));
+      await t.services.tickets.patch(await t.factory.actor(), ticket.id, { assigneeId: engineerRow!.id });
+      await t.services.consumers.drain();
+
+      await page.locator('[data-testid=ticket-row][data-live-updated=true]').filter({ hasText: ticket.number }).waitFor();
+      await expect.poll(() => row.textContent()).toContain('王工');
+      expect(reloads).toBe(0);
     });
   });
 }
