@@ -35,6 +35,9 @@ const PolicyPage = lazy(() => import('./features/sla-policies/policy-page').then
 const EscalationPage = lazy(() => import('./features/escalation/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
 const TokensPage = lazy(() => import('./features/tokens/tokens-page').then((m) => ({ default: m.TokensPage })));
+const NotificationSettingsPage = lazy(() =>
+  import('./features/notification-settings/notification-settings-page').then((m) => ({ default: m.NotificationSettingsPage })),
+);
 const PortalNewTicketPage = lazy(() => import('./features/portal/portal-new-ticket-page').then((m) => ({ default: m.PortalNewTicketPage })));
 
 const queryClient = new QueryClient({
@@ -100,6 +103,7 @@ function StaffRoutes() {
         <Route path="/admin/escalation" element={<EscalationPage />} />
         <Route path="/admin/tokens" element={<TokensPage admin />} />
         <Route path="/settings/tokens" element={<TokensPage />} />
+        <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
@@ -115,6 +119,7 @@ function PortalRoutes() {
         <Route path="/tickets" element={<PortalTicketsPage />} />
         <Route path="/tickets/new" element={<PortalNewTicketPage />} />
         <Route path="/settings/tokens" element={<TokensPage />} />
+        <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,11 +1,18 @@
-/** The bell (my in-app notifications) and, for administrators, the delivery queue. */
+/**
+ * The bell (my in-app notifications), my notification choices and, for administrators, the
+ * delivery queue and the domain-event consumers.
+ */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { EventConsumerStatus } from '../../../common/api/events';
+import type { NotificationChannel, NotificationPreferences, NotificationTopic } from '../../../common/api/notifications';
 import { api, qs } from './client';
 import type { DeliveryOverview, NotificationPage } from './types';
 
 export const notificationKeys = {
   bell: ['notifications'] as const,
   deliveries: (status?: string) => ['deliveries', status ?? 'all'] as const,
+  preferences: ['notification-preferences'] as const,
+  consumers: ['event-consumers'] as const,
 };
 
 /**
@@ -70,5 +77,79 @@ export function useRetryDelivery() {
   return useMutation({
     mutationFn: (id: number) => api.post<void>(`/api/admin/deliveries/${id}/retry`),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['deliveries'] }),
+  });
+}
+
+export function useNotificationPreferences() {
+  return useQuery({
+    queryKey: notificationKeys.preferences,
+    queryFn: ({ signal }) => api.get<NotificationPreferences>('/api/me/notification-preferences', { signal }),
+  });
+}
+
+export interface PreferenceChange {
+  topic: NotificationTopic;
+  channel: NotificationChannel;
+  enabled: boolean;
+}
+
+const withChoice = (prefs: NotificationPreferences, { topic, channel, enabled }: PreferenceChange): NotificationPreferences => ({
+  ...prefs,
+  items: prefs.items.map((p) => (p.topic === topic ? { ...p, [channel]: enabled } : p)),
+});
+
+const preferenceMutation = ['notification-preferences', 'save'] as const;
+
+/**
+ * Saves one switch at once. The switch moves before the server answers; on failure that one
+ * choice moves back (the toast comes from the mutation cache) and the server's state is fetched.
+ * While several saves are in flight, answers are not written over choices still being saved.
+ */
+export function useSavePreference() {
+  const client = useQueryClient();
+  const lastInFlight = () => client.isMutating({ mutationKey: preferenceMutation }) <= 1;
+  return useMutation({
+    mutationKey: preferenceMutation,
+    mutationFn: (change: PreferenceChange) => api.patch<NotificationPreferences>('/api/me/notification-preferences', { items: [change] }),
+    onMutate: async (change) => {
+      await client.cancelQueries({ queryKey: notificationKeys.preferences });
+      client.setQueryData<NotificationPreferences>(notificationKeys.preferences, (prefs) => prefs && withChoice(prefs, change));
+    },
+    onSuccess: (saved) => {
+      if (lastInFlight()) client.setQueryData(notificationKeys.preferences, saved);
+    },
+    onError: (_error, change) => {
+      client.setQueryData<NotificationPreferences>(notificationKeys.preferences, (prefs) => prefs && withChoice(prefs, { ...change, enabled: !change.enabled }));
+      if (lastInFlight()) void client.invalidateQueries({ queryKey: notificationKeys.preferences });
+    },
+  });
+}
+
+/** The domain-event consumers; every 10 s while the page is visible (react-query pauses in the background). */
+export function useEventConsumers(enabled = true) {
+  return useQuery({
+    queryKey: notificationKeys.consumers,
+    queryFn: ({ signal }) => api.get<{ items: EventConsumerStatus[] }>('/api/admin/event-consumers', { signal }),
+    refetchInterval: 10_000,
+    staleTime: 5_000,
+    enabled,
+  });
+}
+
+export function useRetryConsumer() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => api.post<void>(`/api/admin/event-consumers/${encodeURIComponent(name)}/retry`),
+    onSettled: () => void client.invalidateQueries({ queryKey: notificationKeys.consumers }),
+  });
+}
+
+export function useSkipConsumerEvent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, eventId }: { name: string; eventId: number }) =>
+      api.post<void>(`/api/admin/event-consumers/${encodeURIComponent(name)}/skip`, { eventId }),
+    // A 409 means the consumer moved on meanwhile: either way the list is refetched.
+    onSettled: () => void client.invalidateQueries({ queryKey: notificationKeys.consumers }),
   });
 }

@@ -1,5 +1,5 @@
 /** The header's user menu: who I am, change my password, log out. */
-import { ApiOutlined, DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, BellOutlined, DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -78,11 +78,13 @@ export function UserMenu() {
             { key: 'who', label: <div className="user-menu-who"><b>{me.name}</b><span>{subtitle}</span></div>, disabled: true },
             { type: 'divider' },
             { key: 'password', icon: <KeyOutlined />, label: t('auth.changePassword') },
+            { key: 'notifications', icon: <BellOutlined />, label: t('notificationSettings.menu') },
             { key: 'tokens', icon: <ApiOutlined />, label: t('nav.tokens') },
             { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
           ],
           onClick: ({ key }) => {
             if (key === 'password') setPasswordOpen(true);
+            if (key === 'notifications') navigate('/settings/notifications');
             if (key === 'tokens') navigate('/settings/tokens');
             if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
           },

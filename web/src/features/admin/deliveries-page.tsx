@@ -1,7 +1,8 @@
 /**
  * /admin/deliveries: the outbox as administrators watch it — how many messages wait, went out or
  * failed, whether email is configured at all, each message with its last error, and a retry for
- * the failed ones. Newest first, a hundred at a time with "load more".
+ * the failed ones. Newest first, a hundred at a time with "load more". Above them, the domain-event
+ * consumers that produce most of these messages (事件处理).
  */
 import { MailOutlined, BellOutlined, RedoOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Row, Segmented, Statistic, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
@@ -15,6 +16,7 @@ import { LoadError, LoadingRows, NotFoundPage } from '../../components/states';
 import { DateTime, RelativeTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useCan } from '../auth/session';
+import { EventConsumersCard } from './event-consumers-card';
 
 type Filter = 'all' | Delivery['status'];
 const STATUS_COLORS: Record<Delivery['status'], string> = { pending: 'processing', sent: 'success', failed: 'error' };
@@ -121,6 +123,7 @@ export function DeliveriesPage() {
           {t('deliveries.title')}
         </Typography.Title>
       </div>
+      <EventConsumersCard />
       {deliveries.isError ? (
         <LoadError error={deliveries.error} onRetry={() => void deliveries.refetch()} />
       ) : (
