@@ -28,6 +28,7 @@ const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => (
 const CentersPage = lazy(() => import('./features/admin/centers-page').then((m) => ({ default: m.CentersPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 const DeliveriesPage = lazy(() => import('./features/admin/deliveries-page').then((m) => ({ default: m.DeliveriesPage })));
+const JobsPage = lazy(() => import('./features/jobs/jobs-page').then((m) => ({ default: m.JobsPage })));
 const CalendarsPage = lazy(() => import('./features/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })));
 const CalendarPage = lazy(() => import('./features/calendars/calendar-page').then((m) => ({ default: m.CalendarPage })));
 const PoliciesPage = lazy(() => import('./features/sla-policies/policies-page').then((m) => ({ default: m.PoliciesPage })));
@@ -96,6 +97,7 @@ function StaffRoutes() {
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
         <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+        <Route path="/admin/jobs" element={<JobsPage />} />
         <Route path="/admin/calendars" element={<CalendarsPage />} />
         <Route path="/admin/calendars/:id" element={<CalendarPage />} />
         <Route path="/admin/sla-policies" element={<PoliciesPage />} />

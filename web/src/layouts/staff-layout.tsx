@@ -7,6 +7,7 @@ import {
   FieldTimeOutlined,
   PlusCircleOutlined,
   RiseOutlined,
+  ScheduleOutlined,
   SendOutlined,
   ShopOutlined,
   TeamOutlined,
@@ -41,6 +42,7 @@ export function StaffLayout() {
     can('users.write') && { key: '/admin/users', icon: <TeamOutlined />, label: <Link to="/admin/users">{t('nav.users')}</Link> },
     can('centers.write') && { key: '/admin/centers', icon: <ClusterOutlined />, label: <Link to="/admin/centers">{t('nav.centers')}</Link> },
     can('deliveries.manage') && { key: '/admin/deliveries', icon: <SendOutlined />, label: <Link to="/admin/deliveries">{t('nav.deliveries')}</Link> },
+    can('jobs.manage') && { key: '/admin/jobs', icon: <ScheduleOutlined />, label: <Link to="/admin/jobs">{t('jobs.nav')}</Link> },
     can('audit.read') && { key: '/admin/audit', icon: <AuditOutlined />, label: <Link to="/admin/audit">{t('nav.audit')}</Link> },
     can('users.write') && { key: '/admin/tokens', icon: <ApiOutlined />, label: <Link to="/admin/tokens">{t('nav.tokens')}</Link> },
   ]);
