@@ -1,7 +1,8 @@
 /**
  * Live push between two people on one ticket: while 王工 types a reply, 李调度's page says
  * "王工 正在编辑…"; when 王工 sends it, 李调度's page shows the comment and "此工单已被 王工 更新"
- * without a reload, and the "editing" line goes away. A queue row follows a change made elsewhere.
+ * without a reload, and the "editing" line goes away. A queue row follows a change made elsewhere;
+ * a notification rings the bell with a toast.
  */
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,26 @@ export function liveSpec(app: () => E2eApp) {
       await page.locator('[data-testid=ticket-row][data-live-updated=true]').filter({ hasText: ticket.number }).waitFor();
       await expect.poll(() => row.textContent()).toContain('王工');
       expect(reloads).toBe(0);
+    });
+
+    it('rings the bell with a toast when a notification arrives, without polling', async () => {
+      const { t } = app();
+      const { page } = await app().newPage();
+      await login(page, dispatcher.username);
+      const count = page.getByTestId('bell').locator('.ant-badge-count');
+      const unread = async () => Number((await count.count()) ? ((await count.getAttribute('title')) ?? 0) : 0);
+      const before = await unread();
+
+      const other = await t.factory.ticket({ title: '柜员机凭条打印模糊' });
+      await t.services.consumers.drain();
+      const [dispatcherRow] = await t.services.db.select().from(users).where(eq(users.username, dispatcher.username));
+      await t.services.tickets.patch(await t.factory.actor(), other.id, { assigneeId: dispatcherRow!.id });
+      await t.services.consumers.drain();
+
+      const toast = page.locator('.live-notification-toast').filter({ hasText: other.number });
+      await toast.waitFor();
+      expect(await toast.textContent()).toContain('已指派给您');
+      await expect.poll(unread).toBe(before + 1);
     });
   });
 }
