@@ -11,6 +11,8 @@ export const TicketChangedData = z.object({
   number: z.string(),
   /** The domain event kind behind it, e.g. `ticket.commented`. */
   kind: z.string(),
+  /** The domain event's id (a client can tell whether it already saw it). */
+  eventId: z.number().int(),
   actorId: Id.nullable(),
   actorName: z.string().nullable(),
 });

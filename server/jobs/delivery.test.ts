@@ -8,7 +8,7 @@ import net from 'node:net';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notifications, outbox } from '../db/schema';
+import { notifications, outbox, pushMessages } from '../db/schema';
 import { sweepOnce } from './sweep';
 import { backoffMs, createSmtpMailer, deliverOnce, MAX_ATTEMPTS, type Mailer } from './delivery';
 import { createTestApp, FakeClock, type Client, type TestApp } from '../test/harness';
@@ -294,6 +294,9 @@ describe('in-app notifications (the bell)', () => {
     const escalation = bell.body.items.find((n: { kind: string; ticketId: string }) => n.kind === 'escalation' && n.ticketId === ticket.id);
     expect(escalation).toMatchObject({ readAt: null, createdAt: clock.now().toISOString() });
     expect(escalation.title).toContain(ticket.number);
+    // Each bell entry rang live (a push message for its person).
+    const pushed = await t.services.db.select().from(pushMessages).where(eq(pushMessages.userId, manager.user.id));
+    expect(pushed.map((m) => (m.data as { id: number }).id)).toContain(escalation.id);
     // Newest first.
     const ids = bell.body.items.map((n: { id: number }) => n.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));

@@ -9,6 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { rows, type Db } from '../db/client';
 import { notifications, outbox } from '../db/schema';
+import { publishPush } from '../modules/push';
 
 export const MAX_ATTEMPTS = 6;
 /**
@@ -79,7 +80,16 @@ export async function deliverOnce(db: Db, mailer: Mailer | null, now: Date, batc
             .where(stillOurs(row.id))
             .returning({ id: outbox.id });
           if (!mine) return false; // another worker took it over; it writes the bell entry
-          await tx.insert(notifications).values({ userId: row.user_id!, ticketId: row.ticket_id, kind: row.kind, title: row.subject, body: row.body, createdAt: now });
+          const [bell] = await tx
+            .insert(notifications)
+            .values({ userId: row.user_id!, ticketId: row.ticket_id, kind: row.kind, title: row.subject, body: row.body, createdAt: now })
+            .returning({ id: notifications.id });
+          // The bell of whoever it is for rings at once, whichever process they are connected to.
+          await publishPush(tx, {
+            userId: row.user_id!,
+            type: 'notification',
+            data: { id: bell!.id, kind: row.kind, title: row.subject, ticketId: row.ticket_id },
+          });
           return true;
         });
         if (delivered) result.sent++;
