@@ -98,9 +98,11 @@ function LastRun({ job }: { job: JobView }) {
       <RelativeTime value={job.lastStartedAt} />
       {job.lastDurationMs !== null && !job.running && <span className="job-sub">{t('jobs.took', { duration: formatDuration(job.lastDurationMs, t) })}</span>}
       {job.lastStatus === 'error' && job.lastError && (
-        <Typography.Text type="danger" className="job-error" ellipsis={{ tooltip: job.lastError }}>
-          {job.lastError}
-        </Typography.Text>
+        <Tooltip title={job.lastError} styles={{ root: { maxWidth: 480 } }}>
+          <Typography.Text type="danger" className="job-error" data-testid="job-last-error">
+            {job.lastError}
+          </Typography.Text>
+        </Tooltip>
       )}
     </>
   );
