@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from '../db/client';
+import { ensureTimeRuleDefaults } from '../modules/time-rules/seed';
 import { createScratchPostgres, startServer, waitFor, type ServerProcess } from '../test/processes';
 import { TEST_TICK_JOB } from './test-jobs';
 
@@ -47,6 +48,8 @@ describe.skipIf(!adminUrl)('scheduled jobs in two server processes on PostgreSQL
     const database = await openDatabase({ url: scratch.url, poolSize: 4 });
     cleanups.push(() => database.close());
     await database.migrate();
+    // Seeded here: two processes starting at once on an empty database race to seed the defaults.
+    await ensureTimeRuleDefaults(database.db, new Date());
     await database.db.execute(sql`create table job_test_ticks (slot timestamptz not null, owner text not null, ran_at timestamptz not null default clock_timestamp())`);
 
     const env = { FUWUTAI_TEST_JOBS: '1', FUWUTAI_JOB_LEASE_MS: String(LEASE_MS), FUWUTAI_JOB_POLL_MS: '200' };
