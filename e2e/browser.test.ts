@@ -11,6 +11,7 @@ import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
 import { liveSpec } from './specs/live';
+import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
 import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
@@ -35,4 +36,5 @@ describeBrowser('browser', () => {
   bellSpec(app);
   escalationSpec(app);
   liveSpec(app);
+  notificationSettingsSpec(app);
 });

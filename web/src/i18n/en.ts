@@ -870,6 +870,7 @@ export const en: Messages<typeof zhCN> = {
       failingEvent: 'Stopped at event #{{id}}: {{kind}}',
       attempts: '{{n}} attempts',
       nextRetry: 'Next retry',
+      retryDue: 'Retries at its next run',
       lastError: 'Last error',
       retry: 'Retry now',
       retried: 'Retry scheduled now',

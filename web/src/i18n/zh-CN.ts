@@ -866,6 +866,7 @@ export const zhCN = {
       failingEvent: '卡在事件 #{{id}}：{{kind}}',
       attempts: '已尝试 {{n}} 次',
       nextRetry: '下次重试',
+      retryDue: '下次运行时重试',
       lastError: '最近错误',
       retry: '立即重试',
       retried: '已安排立即重试',

@@ -63,6 +63,8 @@ export function StaffLayout() {
         collapsible
         collapsed={collapsed}
         onCollapse={setCollapsed}
+        breakpoint="md"
+        onBreakpoint={setCollapsed}
         width={200}
         collapsedWidth={56}
         theme="light"

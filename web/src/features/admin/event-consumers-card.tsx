@@ -11,9 +11,27 @@ import { useEventConsumers, useRetryConsumer, useSkipConsumerEvent } from '../..
 import { showSuccess } from '../../components/feedback';
 import { LoadError } from '../../components/states';
 import { RelativeTime } from '../../components/time';
+import { useNow } from '../../components/use-now';
 import '../notification-settings/notification-settings.css';
 
 const STATE_COLORS: Record<EventConsumerStatus['state'], string> = { ok: 'green', retrying: 'orange', stuck: 'red' };
+
+/** When the consumer tries again: a moment ahead, or "at its next run" once that moment has passed. */
+function NextRetry({ at }: { at: string }) {
+  const { t } = useTranslation();
+  const now = useNow(5_000);
+  return (
+    <span className="muted">
+      {new Date(at).getTime() > now ? (
+        <>
+          {t('notificationSettings.consumers.nextRetry')} <RelativeTime value={at} />
+        </>
+      ) : (
+        t('notificationSettings.consumers.retryDue')
+      )}
+    </span>
+  );
+}
 
 function ConsumerRow({ consumer }: { consumer: EventConsumerStatus }) {
   const { t } = useTranslation();
@@ -56,11 +74,7 @@ function ConsumerRow({ consumer }: { consumer: EventConsumerStatus }) {
               {t('notificationSettings.consumers.failingEvent', { id: eventId, kind })}
             </Typography.Text>
             <span className="muted">{t('notificationSettings.consumers.attempts', { n: consumer.attempts })}</span>
-            {consumer.retryAt && (
-              <span className="muted">
-                {t('notificationSettings.consumers.nextRetry')} <RelativeTime value={consumer.retryAt} />
-              </span>
-            )}
+            {consumer.retryAt && <NextRetry at={consumer.retryAt} />}
           </div>
           {consumer.lastError && (
             <details className="consumer-error">
