@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { Id, Instant } from './shared';
 
+export const NotificationParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 export const Notification = z.object({
   id: z.number().int(),
   kind: z.string(),
   title: z.string(),
   body: z.string(),
   ticketId: Id.nullable(),
+  /** What the web needs to word it in the reader's language; null for messages that only have a title. */
+  params: NotificationParams.nullable(),
   createdAt: Instant,
   readAt: Instant.nullable(),
 });

@@ -3,6 +3,7 @@
  * The SSE `event:` field is the type, `id:` the push message id (what Last-Event-ID resumes from).
  */
 import { z } from 'zod';
+import { NotificationParams } from './notifications';
 import { Id } from './shared';
 
 /** Something about a ticket changed: lists and the ticket page refetch it. */
@@ -23,6 +24,8 @@ export const NotificationPushData = z.object({
   id: z.number().int(),
   kind: z.string(),
   title: z.string(),
+  /** As on the bell entry (absent for messages worded only in their title). */
+  params: NotificationParams.nullable().optional(),
   ticketId: Id.nullable(),
 });
 export type NotificationPushData = z.infer<typeof NotificationPushData>;

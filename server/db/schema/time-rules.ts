@@ -215,6 +215,8 @@ export const notifications = pgTable(
     readAt: instant('read_at'),
     /** The domain event it tells of, if any: one bell entry per event and person. */
     eventId: bigint('event_id', { mode: 'number' }),
+    /** What the web needs to word it in the reader's language (number, who, excerpt …); null for older rows. */
+    params: jsonb('params').$type<Record<string, string | number | boolean | null>>(),
   },
   (t) => [
     index('notifications_user_idx').on(t.userId, t.id),

@@ -54,11 +54,15 @@ interface Person {
   customerId: string | null;
 }
 
+export type NotificationParams = Record<string, string | number | boolean | null>;
+
 export interface NotificationText {
   /** The bell line and the mail subject (Chinese first, like the rest of the desk's messages). */
   title: string;
   /** Chinese, then English, then the link. */
   body: string;
+  /** What the web words in the reader's language: `variant` picks the sentence, the rest fill it. */
+  params: NotificationParams;
 }
 
 /** The words of an event for one recipient. */
@@ -69,16 +73,26 @@ export function describe(event: DomainEvent, actorName: string | null, recipient
   const n = p.number;
   let zh: string;
   let en: string;
+  const params: NotificationParams = { number: n, title: p.title, actor: actorName };
   switch (event.kind) {
     case 'ticket.assigned': {
       const { from, to } = event.payload;
-      if (to?.id === recipientId) [zh, en] = [`${n} 已指派给您：${p.title}`, `${n} was assigned to you: ${p.title}`];
-      else if (from?.id === recipientId) [zh, en] = [`${n} 已改由${to ? ` ${to.name} ` : '他人'}处理`, `${n} was reassigned${to ? ` to ${to.name}` : ''}`];
-      else [zh, en] = [`${n} 指派给${to ? ` ${to.name}` : '（无人）'}`, `${n} assigned to ${to?.name ?? 'nobody'}`];
+      params.to = to?.name ?? null;
+      if (to?.id === recipientId) {
+        params.variant = 'toMe';
+        [zh, en] = [`${n} 已指派给您：${p.title}`, `${n} was assigned to you: ${p.title}`];
+      } else if (from?.id === recipientId) {
+        params.variant = 'fromMe';
+        [zh, en] = [`${n} 已改由${to ? ` ${to.name} ` : '他人'}处理`, `${n} was reassigned${to ? ` to ${to.name}` : ''}`];
+      } else {
+        params.variant = to ? 'other' : 'nobody';
+        [zh, en] = [`${n} 指派给${to ? ` ${to.name}` : '（无人）'}`, `${n} assigned to ${to?.name ?? 'nobody'}`];
+      }
       break;
     }
     case 'ticket.commented': {
       const { public: isPublic, excerpt } = event.payload;
+      Object.assign(params, { variant: isPublic ? 'public' : 'internal', excerpt });
       [zh, en] = isPublic
         ? [`${n} ${who} 回复：${excerpt}`, `${n}: ${whoEn} replied: ${excerpt}`]
         : [`${n} ${who} 添加内部备注：${excerpt}`, `${n}: ${whoEn} added an internal note: ${excerpt}`];
@@ -86,33 +100,40 @@ export function describe(event: DomainEvent, actorName: string | null, recipient
     }
     case 'ticket.status_changed': {
       const { to } = event.payload;
+      params.status = to;
       [zh, en] = [`${n} 状态变为「${TICKET_STATUS_LABELS[to].zh}」（${who}）`, `${n} is now ${TICKET_STATUS_LABELS[to].en} (${whoEn})`];
       break;
     }
     case 'ticket.severity_changed': {
       const { from, to, reason } = event.payload;
+      Object.assign(params, { from, to, reason });
       [zh, en] = [`${n} 级别由 ${from} 调整为 ${to}：${reason}`, `${n} severity changed from ${from} to ${to}: ${reason}`];
       break;
     }
     case 'ticket.attachment_added':
+      params.filename = event.payload.filename;
       [zh, en] = [`${n} ${who} 添加附件 ${event.payload.filename}`, `${n}: ${whoEn} attached ${event.payload.filename}`];
       break;
     case 'ticket.milestone_met':
+      params.milestone = event.payload.milestone;
       [zh, en] = [`${n} 已记录里程碑「${event.payload.milestone}」（${who}）`, `${n}: milestone "${event.payload.milestone}" recorded (${whoEn})`];
       break;
     case 'sla.warned':
+      params.milestone = event.payload.milestone;
       [zh, en] = [`【即将超时】${n}「${event.payload.milestone}」`, `${n}: "${event.payload.milestone}" is due soon`];
       break;
     case 'sla.breached':
+      params.milestone = event.payload.milestone;
       [zh, en] = [`【已超时】${n}「${event.payload.milestone}」`, `${n}: "${event.payload.milestone}" is breached`];
       break;
     case 'escalation.fired':
+      params.level = event.payload.level;
       [zh, en] = [`【升级 L${event.payload.level}】${n} ${p.title}`, `${n} escalated to level ${event.payload.level}`];
       break;
     default:
       [zh, en] = [`${n} 有更新`, `${n} was updated`];
   }
-  return { title: zh, body: [zh, en, link].join('\n') };
+  return { title: zh, body: [zh, en, link].join('\n'), params };
 }
 
 export function createNotificationConsumer(deps: { emailEnabled: boolean; publicUrl: string }): EventConsumer {
@@ -184,14 +205,23 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
         if (wants(person.id, 'inapp')) {
           const [bell] = await tx
             .insert(notifications)
-            .values({ userId: person.id, ticketId, kind: event.kind, title: text.title, body: text.body, eventId: event.id, createdAt: event.occurredAt })
+            .values({
+              userId: person.id,
+              ticketId,
+              kind: event.kind,
+              title: text.title,
+              body: text.body,
+              params: text.params,
+              eventId: event.id,
+              createdAt: event.occurredAt,
+            })
             .onConflictDoNothing()
             .returning({ id: notifications.id });
           if (bell) {
             await publishPush(tx, {
               userId: person.id,
               type: 'notification',
-              data: { id: bell.id, kind: event.kind, title: text.title, ticketId },
+              data: { id: bell.id, kind: event.kind, title: text.title, params: text.params, ticketId },
             });
           }
         }

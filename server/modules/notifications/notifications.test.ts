@@ -72,9 +72,16 @@ describe('notifications from domain events', () => {
     const pushed = await t.services.db.select().from(pushMessages).where(eq(pushMessages.userId, follower.user.id));
     expect(pushed.filter((m) => m.type === 'notification').map((m) => (m.data as { kind: string }).kind)).toEqual(['ticket.commented', 'ticket.severity_changed']);
 
-    // The bell API shows them.
+    // The bell API shows them, with the facts the web words in the reader's language.
     const page = (await follower.get('/api/notifications')).body;
     expect(page.unreadCount).toBeGreaterThanOrEqual(2);
+    expect(page.items.find((n: { kind: string }) => n.kind === 'ticket.commented').params).toEqual({
+      number: ticket.number,
+      title: 'ATM 吞卡',
+      actor: reporter.user.username,
+      variant: 'public',
+      excerpt: '吞卡的是 3 号机， 卡号尾号 1234',
+    });
   });
 
   it('internal notes never reach the customer side; public replies reach the reporting contact by mail', async () => {

@@ -42,6 +42,7 @@ export function createNotificationService(deps: { db: Db; clock: Clock; audit: A
           title: x.title,
           body: x.body,
           ticketId: x.ticketId,
+          params: x.params ?? null,
           createdAt: x.createdAt.toISOString(),
           readAt: x.readAt?.toISOString() ?? null,
         })),

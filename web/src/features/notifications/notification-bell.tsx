@@ -4,7 +4,17 @@
  * way; 全部已读 clears the count. A new notification also shows a short toast. The bell is in
  * every signed-in layout, so it also keeps the live connection and the query caches in step.
  */
-import { BellOutlined, ClockCircleOutlined, ExclamationCircleOutlined, NotificationOutlined, RiseOutlined } from '@ant-design/icons';
+import {
+  BellOutlined,
+  ClockCircleOutlined,
+  ExclamationCircleOutlined,
+  MessageOutlined,
+  NotificationOutlined,
+  PaperClipOutlined,
+  RiseOutlined,
+  UserSwitchOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
 import { App, Badge, Button, Empty, Popover, Spin, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,11 +23,19 @@ import { useLiveCacheSync } from '../../api/live';
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications } from '../../api/notifications';
 import type { Notification } from '../../api/types';
 import { RelativeTime } from '../../components/time';
+import { notificationText } from './notification-text';
 
 const KIND_ICONS: Record<string, React.ReactNode> = {
   escalation: <RiseOutlined style={{ color: '#cf1322' }} />,
   sla_breach: <ExclamationCircleOutlined style={{ color: '#cf1322' }} />,
   sla_warning: <ClockCircleOutlined style={{ color: '#d46b08' }} />,
+  'escalation.fired': <RiseOutlined style={{ color: '#cf1322' }} />,
+  'sla.breached': <ExclamationCircleOutlined style={{ color: '#cf1322' }} />,
+  'sla.warned': <ClockCircleOutlined style={{ color: '#d46b08' }} />,
+  'ticket.commented': <MessageOutlined style={{ color: '#1677ff' }} />,
+  'ticket.assigned': <UserSwitchOutlined style={{ color: '#1677ff' }} />,
+  'ticket.severity_changed': <WarningOutlined style={{ color: '#d46b08' }} />,
+  'ticket.attachment_added': <PaperClipOutlined />,
 };
 
 function NotificationList({ items, onOpen }: { items: Notification[]; onOpen: (n: Notification) => void }) {
@@ -39,7 +57,7 @@ function NotificationList({ items, onOpen }: { items: Notification[]; onOpen: (n
               {KIND_ICONS[n.kind] ?? <NotificationOutlined />}
             </span>
             <span className="bell-item-text">
-              <span className="bell-item-title">{n.title}</span>
+              <span className="bell-item-title">{notificationText(n, t)}</span>
               <span className="bell-item-time">
                 <RelativeTime value={n.createdAt} />
                 {n.ticketId && <span className="bell-item-link">{t('notifications.openTicket')}</span>}
@@ -65,7 +83,7 @@ export function NotificationBell() {
   useLiveCacheSync((n) =>
     toast.info({
       key: `notification-${n.id}`,
-      title: n.title,
+      title: notificationText(n, t),
       placement: 'topRight',
       duration: 5,
       icon: KIND_ICONS[n.kind] ?? <NotificationOutlined />,
