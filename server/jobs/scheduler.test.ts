@@ -39,7 +39,14 @@ const iso = (d: Date | string | null | undefined) => (d == null ? null : new Dat
 function recording(name: string, schedule: { everySeconds: number } | { cron: string }, behaviour?: (ctx: JobContext) => Promise<void>) {
   const calls: JobContext[] = [];
   const registry = createJobRegistry({ timeZone: 'Asia/Shanghai' });
-  registry.registerJob({ name, ...schedule, run: async (ctx) => (calls.push(ctx), behaviour?.(ctx)) });
+  registry.registerJob({
+    name,
+    ...schedule,
+    run: async (ctx) => {
+      calls.push(ctx);
+      await behaviour?.(ctx);
+    },
+  });
   return { registry, calls };
 }
 

@@ -227,10 +227,10 @@ function JobCard({ job }: { job: JobView }) {
         <dd>{job.runCount}</dd>
       </dl>
       <div className="job-card-actions">
-        <label style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
+        <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
           <EnabledSwitch job={job} />
-          <span>{t('jobs.enabled')}</span>
-        </label>
+          <span aria-hidden>{t('jobs.enabled')}</span>
+        </span>
         <RunNowButton job={job} />
       </div>
       <details>
