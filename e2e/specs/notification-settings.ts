@@ -83,15 +83,22 @@ export function notificationSettingsSpec(app: () => E2eApp) {
       expect(await checked(page, 'pref-commented-inapp')).toBe(false);
       expect(await checked(page, 'pref-status-inapp')).toBe(true);
 
-      // Keyboard: the switch takes focus and Space flips it. The server refuses this one: it moves back, with a message.
-      await page.route('**/api/me/notification-preferences', (route) =>
-        route.request().method() === 'PATCH'
-          ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'unavailable', message: 'down for maintenance' }) })
-          : route.continue(),
-      );
+      // Keyboard: the switch takes focus and Space flips it at once. The server refuses this one
+      // (held until the flip is seen): it moves back, with a message.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/me/notification-preferences', async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue();
+        await held;
+        return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ code: 'unavailable', message: 'down for maintenance' }) });
+      });
       await page.getByTestId('pref-status-inapp').focus();
       await page.keyboard.press('Space');
-      await page.locator('.ant-notification-notice').first().waitFor();
+      await expect.poll(() => checked(page, 'pref-status-inapp')).toBe(false);
+      release();
+      const notice = page.locator('.ant-notification-notice').first();
+      await notice.waitFor();
+      expect(await notice.textContent()).not.toContain('down for maintenance');
       await expect.poll(() => checked(page, 'pref-status-inapp')).toBe(true);
       await page.unroute('**/api/me/notification-preferences');
       await page.reload();
