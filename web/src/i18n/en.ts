@@ -853,7 +853,6 @@ export const en: Messages<typeof zhCN> = {
     noSmtpHint: 'The server has no mail server configured yet, so only in-app notifications are sent. Your email choices are kept and apply once mail is set up.',
     noAddress: 'Your account has no email address',
     noAddressHint: 'We cannot email you. Ask an administrator to add an email address to your user profile.',
-    mailUnavailable: 'Email notifications are not available',
     topics: {
       assigned: { name: 'Assigned to me', hint: 'A ticket is assigned to me, or reassigned from me to someone else' },
       commented: { name: 'Replies and notes', hint: 'A ticket I handle, follow or reported gets a reply or a note' },

@@ -849,7 +849,6 @@ export const zhCN = {
     noSmtpHint: '服务器尚未配置邮件服务器，目前只发送站内通知。邮件开关的选择会保留，配置后生效。',
     noAddress: '你的账号没有邮箱地址',
     noAddressHint: '无法给你发邮件。请联系管理员在用户资料中添加邮箱地址。',
-    mailUnavailable: '邮件通知暂不可用',
     topics: {
       assigned: { name: '指派给我', hint: '工单被指派给我，或从我这里改派给他人' },
       commented: { name: '新回复和备注', hint: '我负责、关注或报修的工单有新回复或备注' },

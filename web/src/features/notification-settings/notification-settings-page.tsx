@@ -40,7 +40,14 @@ export function NotificationSettingsPage() {
         data-testid={`pref-${row.topic}-${channel}`}
       />
     );
-    return channel === 'email' && mailReason ? <Tooltip title={mailReason}>{control}</Tooltip> : control;
+    // A disabled button gets no mouse events: the tooltip hangs on a wrapper.
+    return channel === 'email' && mailReason ? (
+      <Tooltip title={mailReason}>
+        <span style={{ display: 'inline-block' }}>{control}</span>
+      </Tooltip>
+    ) : (
+      control
+    );
   };
 
   const switchWidth = narrow ? 64 : 104;
