@@ -64,7 +64,8 @@ export type JobList = z.infer<typeof JobList>;
 export const JobNameParams = z.object({ name: z.string().min(1).max(200) });
 
 /** PATCH /api/admin/jobs/:name (no defaults: what is not sent is kept). */
-export const JobUpdate = z.object({ enabled: z.boolean() }).strict();
+/** What an admin may change of a job; what is not sent is kept (an empty body changes nothing). */
+export const JobUpdate = z.object({ enabled: z.boolean().optional() }).strict();
 export type JobUpdate = z.infer<typeof JobUpdate>;
 
 export type ScheduleWords =

@@ -42,6 +42,14 @@ describe('system routes', () => {
   it('answers unknown API paths with the one error shape', async () => {
     const res = await t.app.inject('/api/nope');
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'No API route GET /api/nope' } });
+    expect(res.json()).toEqual({
+      error: {
+        code: 'not_found',
+        key: 'request.no_route',
+        message: 'No API route GET /api/nope',
+        params: { method: 'GET', path: '/api/nope' },
+        details: { method: 'GET', path: '/api/nope' },
+      },
+    });
   });
 });

@@ -132,8 +132,12 @@ describe('PATCH /api/admin/jobs/:name', () => {
     expect(ran.length).toBe(before);
   });
 
-  it('refuses a body without a boolean "enabled" and an unknown job', async () => {
-    expect((await admin.patch('/api/admin/jobs/api.nightly', {})).status).toBe(400);
+  it('keeps everything on an empty patch; refuses a non-boolean "enabled", unknown fields and an unknown job', async () => {
+    const before = jobIn((await admin.get('/api/admin/jobs')).body, 'api.nightly');
+    const empty = await admin.patch('/api/admin/jobs/api.nightly', {});
+    expect(empty.status).toBe(200);
+    expect(empty.body).toMatchObject({ name: 'api.nightly', enabled: before.enabled, nextRunAt: before.nextRunAt });
+    expect((await admin.patch('/api/admin/jobs/no.such.job', {})).status).toBe(404);
     expect((await admin.patch('/api/admin/jobs/api.nightly', { enabled: 'no' })).status).toBe(400);
     expect((await admin.patch('/api/admin/jobs/api.nightly', { enabled: true, cron: '* * * * *' })).status).toBe(400);
     expect((await admin.patch('/api/admin/jobs/no.such.job', { enabled: false })).status).toBe(404);

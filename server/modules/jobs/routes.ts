@@ -26,6 +26,7 @@ export function jobRoutes(app: FastifyInstance, deps: { jobs: JobService }) {
   r.patch(
     '/api/admin/jobs/:name',
     { config: { auth: 'jobs.manage', token: 'admin' }, schema: { tags: ['jobs'], summary: 'Enable or disable a job', params: JobNameParams, body: JobUpdate, response: { 200: JobView } } },
-    async (request) => jobs.setEnabled(request.params.name, request.body.enabled),
+    async (request) =>
+      request.body.enabled === undefined ? jobs.get(request.params.name) : jobs.setEnabled(request.params.name, request.body.enabled),
   );
 }

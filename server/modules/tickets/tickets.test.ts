@@ -57,7 +57,7 @@ describe('creating tickets', () => {
     expect(ok.body.reportedAt).toBe(earlier);
     const future = await dispatcher.post('/api/tickets', newTicket({ reportedAt: new Date(Date.now() + 3600_000).toISOString() }));
     expect(future.status).toBe(400);
-    expect(future.body.error.details.fields).toEqual([{ path: 'reportedAt', message: 'cannot be in the future' }]);
+    expect(future.body.error.details.fields).toEqual([{ path: 'reportedAt', key: 'field.in_future', message: 'cannot be in the future' }]);
   });
 
   it('assigning at creation makes the ticket assigned', async () => {

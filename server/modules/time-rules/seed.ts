@@ -5,7 +5,7 @@
  * 标准 as the default, the seed-000 escalation matrix, and the vendor technical center contact.
  * Policies and the matrix are seeded once: an admin who deletes them gets no surprise re-seed.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { calendarExceptions, calendars, configVersions, escalationContacts, escalationRules, slaPolicies } from '../../db/schema';
 import { builtInCalendars } from '../../domain/calendar';
@@ -26,6 +26,8 @@ async function seededOnce(tx: Db, marker: string, seed: () => Promise<void>) {
 
 export async function ensureTimeRuleDefaults(db: Db, now: Date): Promise<{ changed: boolean }> {
   return db.transaction(async (tx) => {
+    // Several processes starting at once on an empty database: one seeds, the others wait and find it done.
+    await tx.execute(sql`select pg_advisory_xact_lock(74210002)`);
     let changed = false;
 
     for (const builtIn of builtInCalendars()) {
