@@ -142,7 +142,7 @@ function cycleIssues(severity: Severity, targets: SlaPolicyDefinition['severitie
     if (i === undefined) return;
     const cycle = chain.slice(chain.indexOf(i));
     if (cycle.some((c) => reported.has(c))) return;
-    cycle.forEach((c) => reported.add(c));
+    for (const c of cycle) reported.add(c);
     const first = Math.min(...cycle);
     const from = cycle.indexOf(first);
     const names = [...cycle.slice(from), ...cycle.slice(0, from), first].map((c) => targets[c]!.key);

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, PASSWORD, snap, waitForPath, type E2eApp } from '../support';
+import { login, snap, waitForPath, type E2eApp } from '../support';
 
 /** English sentences the server sends for these errors; people must never see them. */
 const ENGLISH = ['Wrong username or password', 'The current password is wrong', 'wrong password', 'not found', 'Please log in', 'Invalid request'];

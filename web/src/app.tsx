@@ -79,7 +79,7 @@ function RedirectToLogin() {
 function AfterLogin() {
   const location = useLocation();
   const next = new URLSearchParams(location.search).get('next');
-  return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/tickets'} replace />;
+  return <Navigate to={next?.startsWith('/') && !next.startsWith('//') ? next : '/tickets'} replace />;
 }
 
 function StaffRoutes() {

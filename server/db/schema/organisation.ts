@@ -6,11 +6,11 @@ import {
   check,
   index,
   pgTable,
-  primaryKey,
   text,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { CenterLevel, EngineerLevel, Role } from '../../../common/domain';
 import { createdAt, id, instant } from './columns';
 import { slaPolicies } from './time-rules';
@@ -19,7 +19,7 @@ export const serviceCenters = pgTable(
   'service_centers',
   {
     id: id(),
-    parentId: uuid('parent_id').references((): any => serviceCenters.id),
+    parentId: uuid('parent_id').references((): AnyPgColumn => serviceCenters.id),
     code: text('code').notNull(),
     name: text('name').notNull(),
     level: text('level').$type<CenterLevel>().notNull(),
@@ -42,7 +42,7 @@ export const customers = pgTable(
     notes: text('notes'),
     centerId: uuid('center_id').references(() => serviceCenters.id),
     /** The customer's service level; tickets without their own policy follow it, else the default. */
-    slaPolicyId: uuid('sla_policy_id').references((): any => slaPolicies.id),
+    slaPolicyId: uuid('sla_policy_id').references((): AnyPgColumn => slaPolicies.id),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },

@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Category, Channel, Severity, TicketStatus, TicketType } from '../../../common/domain';
 import { createdAt, id, instant, tsvector } from './columns';
 import { contacts, customers, serviceCenters, sites, users } from './organisation';
@@ -49,7 +50,7 @@ export const tickets = pgTable(
     resolvedAt: instant('resolved_at'),
     closedAt: instant('closed_at'),
     /** A policy chosen for this ticket; when null the customer's, else the default policy applies. */
-    slaPolicyId: uuid('sla_policy_id').references((): any => slaPolicies.id),
+    slaPolicyId: uuid('sla_policy_id').references((): AnyPgColumn => slaPolicies.id),
     escalationLevel: integer('escalation_level').notNull().default(0),
     /** The next moment a timer needs this ticket (SLA warning or breach, escalation step); the sweep's index. */
     nextDueAt: instant('next_due_at'),

@@ -87,7 +87,7 @@ export function exportExceptionsToIcal(
     }
     calendar.addSubcomponent(event);
   });
-  return calendar.toString() + '\r\n';
+  return `${calendar.toString()}\r\n`;
 }
 
 function parseCalendars(input: string): Array<ICAL.Component> {

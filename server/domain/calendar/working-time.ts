@@ -135,7 +135,7 @@ export function nextWorkingInstantMs(cal: CompiledCalendar, t: number): number {
   const i = firstEndAfter(block.ends, t);
   if (i < block.ends.length) {
     const start = block.starts[i]!;
-    return start > t ? start : t;
+    return Math.max(start, t);
   }
   do block = cal.blockAfter(block);
   while (block.starts.length === 0);

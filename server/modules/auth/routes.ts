@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ChangePasswordRequest, LoginRequest, Me } from '../../../common/api';
 import { permissionsOf } from '../../../common/permissions';
 import type { Db } from '../../db/client';

@@ -76,9 +76,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       await assertNotThrottled(username, input.ip, now);
       const [user] = await db.select().from(users).where(eq(sql`lower(${users.username})`, username));
       dummyHash ??= hasher.hash('not-a-real-password');
-      const ok = user
-        ? user.active && (await hasher.verify(user.passwordHash, input.password))
-        : (await hasher.verify(await dummyHash, input.password), false);
+      let ok = false;
+      if (user) ok = user.active && (await hasher.verify(user.passwordHash, input.password));
+      // An unknown name costs the same hashing time as a known one, so timing tells nothing.
+      else await hasher.verify(await dummyHash, input.password);
       await db.insert(loginAttempts).values({ username, ip: input.ip, succeeded: ok, at: now });
       if (!ok || !user) {
         throw new AppError('auth.wrong_credentials', 'Wrong username or password');
@@ -120,7 +121,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         .innerJoin(users, eq(users.id, sessions.userId))
         .leftJoin(serviceCenters, eq(serviceCenters.id, users.centerId))
         .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now)));
-      if (!row || !row.active) return null;
+      if (!row?.active) return null;
       // Sliding expiry, written at most once per 10 % of the lifetime to keep reads cheap.
       const ttl = deps.sessionTtlHours * 3_600_000;
       if (row.expiresAt.getTime() - now.getTime() < ttl * 0.9) {

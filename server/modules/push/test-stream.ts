@@ -7,6 +7,7 @@ import http from 'node:http';
 export interface ReceivedEvent {
   id: string | undefined;
   event: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the server sent
   data: any;
 }
 
@@ -73,7 +74,13 @@ export function openStream(baseUrl: string, cookie: string | null, headers: Reco
             const found = events.find(match);
             if (found) return Promise.resolve(found);
             return new Promise((ok, fail) => {
-              const waiter = { match, resolve: (e: ReceivedEvent) => (clearTimeout(timer), ok(e)) };
+              const waiter = {
+                match,
+                resolve: (e: ReceivedEvent) => {
+                  clearTimeout(timer);
+                  ok(e);
+                },
+              };
               const timer = setTimeout(() => {
                 waiters.splice(waiters.indexOf(waiter), 1);
                 fail(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`));

@@ -80,7 +80,7 @@ export function createTicketService(deps: {
     let assignee: { id: string; name: string; centerId: string | null } | null = null;
     if (refs.assigneeId) {
       const [u] = await tx.select().from(users).where(eq(users.id, refs.assigneeId));
-      if (!u || !u.active) throw fieldError('assigneeId', 'field.no_such_user', 'no such active user');
+      if (!u?.active) throw fieldError('assigneeId', 'field.no_such_user', 'no such active user');
       if (!(ASSIGNABLE_ROLES as readonly string[]).includes(u.role)) {
         throw fieldError('assigneeId', 'field.not_assignable', `a ${u.role} cannot be assigned tickets`, { role: u.role });
       }

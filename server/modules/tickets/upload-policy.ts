@@ -102,6 +102,7 @@ export function sanitizeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name must lose
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
     .replace(/^[.\s]+/, '')
     .replace(/\s+/g, ' ')

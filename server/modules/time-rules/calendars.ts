@@ -236,7 +236,7 @@ export function createCalendarService(deps: { db: Db; clock: Clock; audit: Audit
     },
 
     async importIcal(actor: Actor, id: string, text: string): Promise<IcalImportResult> {
-      let parsed;
+      let parsed: ReturnType<typeof importExceptionsFromIcal>;
       try {
         parsed = importExceptionsFromIcal(text);
       } catch (error) {

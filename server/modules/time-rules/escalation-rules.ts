@@ -13,7 +13,7 @@ import { escalationRuleFor, type EscalationRecipient, type EscalationRule } from
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { fieldKeyForIssue, fieldParamsForIssue } from '../../../common/api/errors';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, assertUnreachable, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 import { bumpTimeRulesVersion, type TimeRulesRegistry } from './registry';
 import { reevaluateOpenTickets } from './reevaluate';
@@ -62,6 +62,8 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
           return contacts.find((c) => c.id === r.contactId)?.name ?? '（已删除的联系人）';
         case 'vendor':
           return '原厂商技术中心';
+        default:
+          return assertUnreachable(r);
       }
     });
   }

@@ -75,7 +75,7 @@ export function createTokenService(deps: { db: Db; clock: Clock; audit: Audit })
       }
       const userId = input.userId ?? actor.id;
       const [owner] = await db.select({ id: users.id, role: users.role, active: users.active }).from(users).where(eq(users.id, userId));
-      if (!owner || !owner.active) throw fieldError('userId', 'field.no_such_user', 'no such active user');
+      if (!owner?.active) throw fieldError('userId', 'field.no_such_user', 'no such active user');
       const scopes = [...new Set(input.scopes)];
       const refused = scopes.find((scope) => !scopeAllowedFor(owner.role, scope as TokenScope));
       if (refused) {

@@ -80,7 +80,7 @@ export async function request<T>(method: string, url: string, body?: unknown, op
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   if (text) {
     try {
       parsed = JSON.parse(text);
@@ -95,7 +95,7 @@ export async function request<T>(method: string, url: string, body?: unknown, op
   )?.error;
   const apiError = new ApiError(
     response.status,
-    error?.code ?? 'http_' + response.status,
+    error?.code ?? `http_${response.status}`,
     error?.message ?? `${response.status} ${response.statusText || i18next.t('common.unknownError')}`,
     error?.details,
     error?.key,

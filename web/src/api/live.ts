@@ -11,6 +11,7 @@ import { PUSH_EVENTS, type PushEvent } from '../../../common/push';
 import { notificationKeys } from './notifications';
 import { ticketKeys } from './tickets';
 
+// biome-ignore lint/suspicious/noExplicitAny: each subscriber names its own data type (useLiveEvent<T>)
 type Handler = (data: any) => void;
 
 

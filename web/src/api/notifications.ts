@@ -35,7 +35,7 @@ export function useMarkNotificationRead() {
     onMutate: (id) => {
       // Mark it at once; the refetch below brings the server's word.
       client.setQueryData<NotificationPage>(notificationKeys.bell, (page) =>
-        page && page.items.some((n) => n.id === id && !n.readAt)
+        page?.items.some((n) => n.id === id && !n.readAt)
           ? {
               unreadCount: Math.max(0, page.unreadCount - 1),
               items: page.items.map((n) => (n.id === id ? { ...n, readAt: new Date().toISOString() } : n)),

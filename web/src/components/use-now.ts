@@ -18,7 +18,7 @@ function subscribe(listener: () => void) {
     current = Date.now();
     timer = setInterval(() => {
       current = Date.now();
-      listeners.forEach((l) => l());
+      for (const l of listeners) l();
     }, TICK_MS);
   }
   return () => {

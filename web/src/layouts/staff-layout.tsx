@@ -54,7 +54,7 @@ export function StaffLayout() {
   // The longest menu key that prefixes the path is the current page (/tickets/new beats /tickets).
   const selectedKey = [...work, ...timeRules, ...system]
     .map((i) => i.key)
-    .filter((key) => location.pathname === key || location.pathname.startsWith(key + '/'))
+    .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`))
     .sort((a, b) => b.length - a.length)[0];
 
   return (

@@ -63,7 +63,7 @@ function NotificationList({ items, onOpen }: { items: Notification[]; onOpen: (n
                 {n.ticketId && <span className="bell-item-link">{t('notifications.openTicket')}</span>}
               </span>
             </span>
-            {!n.readAt && <span className="bell-dot" aria-label={t('notifications.unread')} />}
+            {!n.readAt && <span className="bell-dot" role="img" aria-label={t('notifications.unread')} />}
           </button>
         </li>
       ))}

@@ -120,6 +120,7 @@ function PolicyEditor({ policy, initial, version }: { policy: SlaPolicy | null; 
   const definition = Form.useWatch('definition', form) ?? initial.definition;
   const latest = useRef(initial);
   latest.current = initial;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the form is reset when a new version of the policy arrives
   useEffect(() => {
     form.resetFields();
     form.setFieldsValue(latest.current);

@@ -56,6 +56,7 @@ export function CommentBox({
       />
       <div className="comment-box-actions">
         {canInternal ? (
+          // biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks
           <label className="comment-internal-switch">
             <Switch
               size="small"

@@ -55,13 +55,9 @@ export function MilestoneActions({ ticket }: { ticket: Ticket }) {
       </Space>
       {automatic.length > 0 && (
         <Tooltip
-          title={
-            <>
-              {automatic.map((m) => (
+          title={automatic.map((m) => (
                 <div key={m.milestone}>{t(`sla.automatic.${m.milestone}` as 'sla.automatic.respond')}</div>
               ))}
-            </>
-          }
         >
           <span className="sla-automatic muted" data-testid="sla-automatic">
             <InfoCircleOutlined /> {t('sla.automaticNote', { names: automatic.map((m) => m.name[labels.lang]).join(labels.lang === 'zh' ? '、' : ', ') })}

@@ -23,7 +23,7 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 /** On today's date, hours and minutes after now cannot be chosen (a report cannot come from the future). */
 function disabledFutureTime(date: Dayjs | null) {
   const now = dayjs();
-  if (!date || !date.isSame(now, 'day')) return {};
+  if (!date?.isSame(now, 'day')) return {};
   return {
     disabledHours: () => range(now.hour() + 1, 24),
     disabledMinutes: (hour: number) => (hour === now.hour() ? range(now.minute() + 1, 60) : []),

@@ -29,6 +29,7 @@ export function useTicketEditors(ticketId: string, meId: string): Editor[] {
       return p.editing ? [...others, { userId: p.userId, userName: p.userName, internal: p.internal, until: Date.now() + PRESENCE_TTL_SECONDS * 1000 }] : others;
     });
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another ticket starts with nobody editing
   useEffect(() => setEditors([]), [ticketId]);
   // Forget announcements nobody renewed.
   useEffect(() => {
@@ -91,6 +92,7 @@ export function TicketLiveBar({ ticketId, meId }: { ticketId: string; meId: stri
     if (change.ticketId !== ticketId || change.actorId === meId) return;
     setUpdatedBy({ name: change.actorName, at: Date.now() });
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another ticket starts with no "updated by"
   useEffect(() => setUpdatedBy(null), [ticketId]);
   useEffect(() => {
     if (!updatedBy) return;

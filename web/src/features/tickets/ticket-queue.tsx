@@ -71,6 +71,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
 
   const [selected, setSelected] = useState(-1);
   useEffect(() => setSelected((s) => (rows.length === 0 ? -1 : Math.min(s, rows.length - 1))), [rows]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page starts with no row selected
   useEffect(() => setSelected(-1), [page]);
   useEffect(() => {
     if (selected >= 0) document.querySelector(`[data-row-index="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -211,6 +212,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
             data-testid="filter-assignee"
           />
         )}
+        {/* biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks */}
         <label className="queue-switch">
           <Switch size="small" checked={filters.open} onChange={(open) => setFilters({ open })} data-testid="filter-open" />
           {t('queue.openOnly')}
