@@ -12,6 +12,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import type { PasswordHasher } from './password';
 import type { Audit } from '../audit';
+import { actorColumns } from './actor-columns';
 
 export const SESSION_COOKIE = 'fw_session';
 
@@ -106,17 +107,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async authenticate(token: string): Promise<Actor | null> {
       const now = clock.now();
       const [row] = await db
-        .select({
-          id: users.id,
-          username: users.username,
-          name: users.name,
-          role: users.role,
-          customerId: users.customerId,
-          centerId: users.centerId,
-          centerPath: serviceCenters.path,
-          active: users.active,
-          expiresAt: sessions.expiresAt,
-        })
+        .select({ ...actorColumns, expiresAt: sessions.expiresAt })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .leftJoin(serviceCenters, eq(serviceCenters.id, users.centerId))

@@ -136,6 +136,25 @@ export function describe(event: DomainEvent, actorName: string | null, recipient
   return { title: zh, body: [zh, en, link].join('\n'), params };
 }
 
+/** One mail about an event to one address, at most once (unique per event, channel and recipient). */
+async function queueMail(tx: Db, event: DomainEvent, to: { userId: string | null; email: string }, text: NotificationText) {
+  await tx
+    .insert(outbox)
+    .values({
+      channel: 'email',
+      userId: to.userId,
+      email: to.email,
+      subject: `[${event.payload.number}] ${text.title}`,
+      body: text.body,
+      ticketId: event.payload.ticketId,
+      eventId: event.id,
+      kind: event.kind,
+      nextAttemptAt: event.occurredAt,
+      createdAt: event.occurredAt,
+    })
+    .onConflictDoNothing();
+}
+
 export function createNotificationConsumer(deps: { emailEnabled: boolean; publicUrl: string }): EventConsumer {
   async function people(tx: Db, ids: readonly string[]): Promise<Person[]> {
     if (ids.length === 0) return [];
@@ -227,21 +246,7 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
         }
         if (deps.emailEnabled && person.email && wants(person.id, 'email')) {
           mailed.add(person.email.toLowerCase());
-          await tx
-            .insert(outbox)
-            .values({
-              channel: 'email',
-              userId: person.id,
-              email: person.email,
-              subject: `[${p.number}] ${text.title}`,
-              body: text.body,
-              ticketId,
-              eventId: event.id,
-              kind: event.kind,
-              nextAttemptAt: event.occurredAt,
-              createdAt: event.occurredAt,
-            })
-            .onConflictDoNothing();
+          await queueMail(tx, event, { userId: person.id, email: person.email }, text);
         }
       }
 
@@ -255,22 +260,7 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
           .from(contacts)
           .where(sql`${contacts.id} = (select t.contact_id from tickets t where t.id = ${ticketId})`);
         if (contact?.email && !mailed.has(contact.email.toLowerCase())) {
-          const text = describe(event, actor?.name ?? null, '', link);
-          await tx
-            .insert(outbox)
-            .values({
-              channel: 'email',
-              userId: null,
-              email: contact.email,
-              subject: `[${p.number}] ${text.title}`,
-              body: text.body,
-              ticketId,
-              eventId: event.id,
-              kind: event.kind,
-              nextAttemptAt: event.occurredAt,
-              createdAt: event.occurredAt,
-            })
-            .onConflictDoNothing();
+          await queueMail(tx, event, { userId: null, email: contact.email }, describe(event, actor?.name ?? null, '', link));
         }
       }
     },

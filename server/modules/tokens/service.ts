@@ -16,6 +16,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { TokenActor } from '../../platform/http';
 import type { Audit } from '../audit';
+import { actorColumns } from '../auth/actor-columns';
 
 export const TOKEN_PREFIX = 'fwt_';
 const hashSecret = (secret: string) => crypto.createHash('sha256').update(secret).digest('hex');
@@ -148,14 +149,7 @@ export function createTokenService(deps: { db: Db; clock: Clock; audit: Audit })
           expiresAt: apiTokens.expiresAt,
           revokedAt: apiTokens.revokedAt,
           limit: apiTokens.rateLimitPerMinute,
-          id: users.id,
-          username: users.username,
-          name: users.name,
-          role: users.role,
-          customerId: users.customerId,
-          centerId: users.centerId,
-          centerPath: serviceCenters.path,
-          active: users.active,
+          ...actorColumns,
         })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
