@@ -148,6 +148,11 @@ export const ERROR_KEYS = {
   // Scheduled jobs (admin).
   /** {name} */
   'job.not_found': 'not_found',
+  // Scoping: writes that would reach outside what the actor may see (refused before writing).
+  'scope.ticket_center_forbidden': 'forbidden',
+  'scope.customer_center_forbidden': 'forbidden',
+  'scope.customer_sla_policy_forbidden': 'forbidden',
+  'scope.cancel_not_reporter': 'forbidden',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 
@@ -198,6 +203,8 @@ export const FIELD_KEYS = [
   'field.milestone_not_in_policy',
   /** {scope} */
   'field.scope_not_allowed',
+  /** {role} */
+  'field.customer_role_recipient',
 ] as const;
 export type FieldKey = (typeof FIELD_KEYS)[number];
 

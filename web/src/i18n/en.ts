@@ -1085,6 +1085,12 @@ export const en: Messages<typeof zhCN> = {
         not_failing_on: 'Event {{eventId}} is not the one “{{name}}” is stuck on; reload and try again',
       },
       job: { not_found: 'No scheduled job “{{name}}”' },
+      scope: {
+        ticket_center_forbidden: 'That service center is outside your scope: a ticket cannot be created in or moved there by you',
+        customer_center_forbidden: 'That customer or service center is outside your scope',
+        customer_sla_policy_forbidden: 'Only a manager or an administrator may change a customer’s service level (SLA policy)',
+        cancel_not_reporter: 'You can only withdraw tickets you reported; ask your organisation’s leader or the service desk',
+      },
     },
     field: {
       required: 'Required',
@@ -1121,6 +1127,7 @@ export const en: Messages<typeof zhCN> = {
       automatic_milestone: 'This milestone is met automatically',
       milestone_not_in_policy: 'Not a milestone of the SLA policy',
       scope_not_allowed: 'The scope “{{scope}}” is beyond this user’s role',
+      customer_role_recipient: 'A customer role cannot receive escalations',
     },
   },
 };

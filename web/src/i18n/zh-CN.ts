@@ -1083,6 +1083,12 @@ export const zhCN = {
         not_failing_on: '事件 {{eventId}} 不是“{{name}}”当前卡住的事件，请刷新后重试',
       },
       job: { not_found: '定时任务“{{name}}”不存在' },
+      scope: {
+        ticket_center_forbidden: '该服务中心不在您的管辖范围内，不能把工单建在或转到那里',
+        customer_center_forbidden: '该客户或服务中心不在您的管辖范围内',
+        customer_sla_policy_forbidden: '只有经理或管理员可以更改客户的服务级别（SLA 策略）',
+        cancel_not_reporter: '只能撤销您自己提交的工单；其他工单请联系贵单位负责人或服务台',
+      },
     },
     /** Field messages (common/api/errors.ts FIELD_KEYS). */
     field: {
@@ -1120,6 +1126,7 @@ export const zhCN = {
       automatic_milestone: '此里程碑自动达成',
       milestone_not_in_policy: 'SLA 策略中没有此里程碑',
       scope_not_allowed: '权限范围“{{scope}}”超出该用户角色的权限',
+      customer_role_recipient: '客户角色不能作为升级通知对象',
     },
   },
 } as const;
