@@ -10,7 +10,10 @@ export const PERMISSIONS = {
   'tickets.create': ['admin', 'manager', 'dispatcher', 'engineer', 'customer_user', 'customer_leader'],
   /** Edit fields, assign, change severity. */
   'tickets.update': ['admin', 'manager', 'dispatcher', 'engineer'],
-  /** Move through the status machine (customers only: confirm, reopen, cancel their own new ticket). */
+  /**
+   * Move through the status machine. Customers only confirm or reopen a resolution, and withdraw a
+   * new ticket: a customer user one they reported themselves, a customer leader any of their organisation's.
+   */
   'tickets.transition': ['admin', 'manager', 'dispatcher', 'engineer', 'customer_user', 'customer_leader'],
   'tickets.comment': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
   /** Internal notes are never shown to customers. */
@@ -38,6 +41,8 @@ export const PERMISSIONS = {
   'deliveries.manage': ['admin'],
   /** Scheduled jobs: see them, run now, enable/disable. */
   'jobs.manage': ['admin'],
+  /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
+  'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

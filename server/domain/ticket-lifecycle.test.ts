@@ -46,4 +46,15 @@ describe('ticket status machine', () => {
       reason: 'not_allowed_for_role',
     });
   });
+
+  it('lets a customer user withdraw only a report they made; a leader any of their organisation', () => {
+    expect(nextStatuses('new', 'customer_user')).toEqual([]);
+    expect(nextStatuses('new', 'customer_user', { reporter: false })).toEqual([]);
+    expect(nextStatuses('new', 'customer_user', { reporter: true })).toEqual(['cancelled']);
+    expect(nextStatuses('new', 'customer_leader', { reporter: false })).toEqual(['cancelled']);
+    expect(checkTransition('new', 'cancelled', 'customer_user', { reporter: false })).toMatchObject({ ok: false, reason: 'not_reporter', allowed: [] });
+    expect(checkTransition('new', 'cancelled', 'customer_user', { reporter: true })).toEqual({ ok: true });
+    // Confirming or reopening a resolution stays open to every user of the organisation.
+    expect(nextStatuses('resolved', 'customer_user', { reporter: false })).toEqual(['closed', 'in_progress']);
+  });
 });

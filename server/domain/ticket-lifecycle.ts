@@ -30,20 +30,36 @@ const CUSTOMER_MOVES: ReadonlyArray<readonly [TicketStatus, TicketStatus]> = [
   ['new', 'cancelled'],
 ];
 
-export function nextStatuses(from: TicketStatus, role?: Role): TicketStatus[] {
+/**
+ * Who is asking about which ticket, where it matters: a customer user withdraws only a report they
+ * made themselves (not one staff took on the phone, nor a colleague's); a customer leader any of
+ * their organisation's. Without it, a customer user is treated as not the reporter.
+ */
+export interface TransitionContext {
+  /** The actor created the ticket (tickets.created_by_id). */
+  reporter: boolean;
+}
+
+const mayWithdraw = (role: Role, context?: TransitionContext) => role === 'customer_leader' || context?.reporter === true;
+
+export function nextStatuses(from: TicketStatus, role?: Role, context?: TransitionContext): TicketStatus[] {
   const all = TRANSITIONS[from];
   if (!role || !isCustomerRole(role)) return [...all];
-  return all.filter((to) => CUSTOMER_MOVES.some(([f, t]) => f === from && t === to));
+  return all.filter(
+    (to) => CUSTOMER_MOVES.some(([f, t]) => f === from && t === to) && (to !== 'cancelled' || mayWithdraw(role, context)),
+  );
 }
 
 export type TransitionCheck =
   | { ok: true }
-  | { ok: false; reason: 'illegal' | 'not_allowed_for_role'; allowed: TicketStatus[] };
+  | { ok: false; reason: 'illegal' | 'not_allowed_for_role' | 'not_reporter'; allowed: TicketStatus[] };
 
-export function checkTransition(from: TicketStatus, to: TicketStatus, role: Role): TransitionCheck {
-  if (!TRANSITIONS[from].includes(to)) return { ok: false, reason: 'illegal', allowed: nextStatuses(from, role) };
-  if (!nextStatuses(from, role).includes(to)) {
-    return { ok: false, reason: 'not_allowed_for_role', allowed: nextStatuses(from, role) };
+export function checkTransition(from: TicketStatus, to: TicketStatus, role: Role, context?: TransitionContext): TransitionCheck {
+  const allowed = nextStatuses(from, role, context);
+  if (!TRANSITIONS[from].includes(to)) return { ok: false, reason: 'illegal', allowed };
+  if (!allowed.includes(to)) {
+    const customerMove = isCustomerRole(role) && CUSTOMER_MOVES.some(([f, t]) => f === from && t === to);
+    return { ok: false, reason: customerMove ? 'not_reporter' : 'not_allowed_for_role', allowed };
   }
   return { ok: true };
 }

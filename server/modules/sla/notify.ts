@@ -6,7 +6,7 @@
  * than every manager in the country.
  */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Role } from '../../../common/domain';
+import { isCustomerRole, type Role } from '../../../common/domain';
 import type { Db } from '../../db/client';
 import { escalationContacts, outbox, users } from '../../db/schema';
 import type { EscalationRecipient } from '../../domain/escalation';
@@ -32,7 +32,9 @@ export interface NotifyOptions {
 }
 
 async function usersWithRole(tx: Db, role: Role, ticket: TicketRow): Promise<Recipient[]> {
-  const active = and(eq(users.role, role), eq(users.active, true));
+  // Customer-side people only of the ticket's own customer: rules are refused with a customer role,
+  // but rows written before that check may still name one.
+  const active = and(eq(users.role, role), eq(users.active, true), isCustomerRole(role) ? eq(users.customerId, ticket.customerId) : undefined);
   let rows: Array<{ id: string; email: string | null; name: string }> = [];
   if (ticket.centerId) {
     // Ancestors-or-self of the ticket's center: their path is a prefix of the ticket center's path.
@@ -65,6 +67,7 @@ export async function resolveRecipients(tx: Db, ticket: TicketRow, recipients: r
         break;
       case 'user': {
         const [u] = await tx.select().from(users).where(and(eq(users.id, r.userId), eq(users.active, true)));
+        if (u && isCustomerRole(u.role) && u.customerId !== ticket.customerId) break;
         if (u) found.push({ userId: u.id, email: u.email, name: u.name });
         break;
       }

@@ -11,7 +11,7 @@ import type { Db } from '../../db/client';
 import { contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
-import { isCustomer, requirePermission, type Actor } from '../../platform/actor';
+import { isCustomer, requirePermission, seesAllCenters, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
@@ -93,6 +93,21 @@ export function createTicketService(deps: {
     return { assignee };
   }
 
+  /**
+   * Staff may not put a ticket where they could no longer see it (the rule of `visibleTo`): into a
+   * center outside their subtree, unless it is theirs to work. Refused before anything is written,
+   * so the writer is told why instead of meeting a 404 for a ticket that was saved all the same.
+   */
+  async function assertLandsInScope(tx: Db, actor: Actor, lands: { centerId: string | null; assigneeId: string | null }) {
+    if (isCustomer(actor) || seesAllCenters(actor)) return;
+    if (lands.centerId === null || lands.assigneeId === actor.id) return;
+    const [center] = await tx.select({ path: serviceCenters.path }).from(serviceCenters).where(eq(serviceCenters.id, lands.centerId));
+    if (center && actor.centerPath && center.path.startsWith(actor.centerPath)) return;
+    throw new AppError('scope.ticket_center_forbidden', 'That service center is outside your scope: you may not create a ticket in it or move one there', {
+      centerId: lands.centerId,
+    });
+  }
+
   async function nameOf(tx: Db, userId: string | null) {
     if (!userId) return null;
     const [u] = await tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, userId));
@@ -109,7 +124,9 @@ export function createTicketService(deps: {
     const sla = deps.sla ? await deps.sla.view(db, id, clock.now()) : { policy: null, milestones: [] };
     return {
       ...found,
-      allowedTransitions: can(actor.role, 'tickets.transition') ? nextStatuses(found.status, actor.role) : [],
+      allowedTransitions: can(actor.role, 'tickets.transition')
+        ? nextStatuses(found.status, actor.role, { reporter: found.createdBy?.id === actor.id })
+        : [],
       following: Boolean(follow),
       slaPolicy: sla.policy,
       sla: sla.milestones,
@@ -157,6 +174,8 @@ export function createTicketService(deps: {
         if (!customer) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
         const { assignee } = await checkReferences(tx, customerId, input);
         const actorCenter = isCustomer(actor) ? null : actor.centerId;
+        const centerId = input.centerId ?? assignee?.centerId ?? customer.centerId ?? actorCenter ?? null;
+        await assertLandsInScope(tx, actor, { centerId, assigneeId: assignee?.id ?? null });
         const [row] = await tx
           .insert(tickets)
           .values({
@@ -172,7 +191,7 @@ export function createTicketService(deps: {
             contactId: input.contactId ?? null,
             siteId: input.siteId ?? null,
             assigneeId: assignee?.id ?? null,
-            centerId: input.centerId ?? assignee?.centerId ?? customer.centerId ?? actorCenter ?? null,
+            centerId,
             createdById: actor.id,
             reportedAt,
             createdAt: now,
@@ -223,6 +242,12 @@ export function createTicketService(deps: {
         if (Object.keys(changes).length === 0) return;
         if (changes.severity && !severityReason) {
           throw fieldError('severityReason', 'field.severity_reason_required', 'a reason is required to change the severity');
+        }
+        if (changes.centerId || changes.assigneeId) {
+          await assertLandsInScope(tx, actor, {
+            centerId: (changes.centerId ? changes.centerId.to : ticket.centerId) as string | null,
+            assigneeId: (changes.assigneeId ? changes.assigneeId.to : ticket.assigneeId) as string | null,
+          });
         }
         await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
         write.emit('ticket.updated', { fields: Object.keys(changes) });
@@ -280,7 +305,15 @@ export function createTicketService(deps: {
     async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
       await commands.change(actor, id, async (write) => {
         const { tx, ticket, now } = write;
-        const check = checkTransition(ticket.status, input.to, actor.role);
+        const context = { reporter: ticket.createdById === actor.id };
+        const check = checkTransition(ticket.status, input.to, actor.role, context);
+        if (check.ok === false && check.reason === 'not_reporter') {
+          throw new AppError('scope.cancel_not_reporter', 'Only the person who reported this ticket (or their organisation\'s leader) may withdraw it', {
+            from: ticket.status,
+            to: input.to,
+            allowed: check.allowed,
+          });
+        }
         if (!check.ok) {
           throw new AppError(
             check.reason === 'illegal' ? 'ticket.invalid_transition' : 'ticket.transition_forbidden',
@@ -296,7 +329,7 @@ export function createTicketService(deps: {
             throw new AppError('ticket.assignee_required', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
               from: ticket.status,
               to: input.to,
-              allowed: nextStatuses(ticket.status, actor.role),
+              allowed: nextStatuses(ticket.status, actor.role, context),
             });
           }
           await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));

@@ -6,7 +6,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { EscalationContact, EscalationContactInput, EscalationContactPatch, EscalationRuleDto, EscalationRuleInput, EscalationRulePatch } from '../../../common/api';
 import { EscalationContactInput as ContactSchema, EscalationContactPatch as ContactPatchSchema, EscalationRuleInput as RuleInputSchema } from '../../../common/api';
-import { ROLE_LABELS } from '../../../common/domain';
+import { isCustomerRole, ROLE_LABELS, type Role } from '../../../common/domain';
 import type { Db } from '../../db/client';
 import { escalationContacts, escalationRules, users } from '../../db/schema';
 import { escalationRuleFor, type EscalationRecipient, type EscalationRule } from '../../domain/escalation';
@@ -83,6 +83,24 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
     };
   }
 
+  /**
+   * Escalations carry internal matters of one customer's ticket: a customer role (or a named
+   * customer-side user) as recipient would tell every organisation's users about another's P1.
+   */
+  async function refuseCustomerRecipients(tx: Db, recipients: readonly EscalationRecipient[]) {
+    const userIds = recipients.flatMap((r) => (r.kind === 'user' ? [r.userId] : []));
+    const roles = userIds.length ? await tx.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, userIds)) : [];
+    const fields = recipients.flatMap((r, i) => {
+      const role: Role | undefined = r.kind === 'role' ? r.role : r.kind === 'user' ? roles.find((u) => u.id === r.userId)?.role : undefined;
+      if (!role || !isCustomerRole(role)) return [];
+      const path = r.kind === 'role' ? `recipients.${i}.role` : `recipients.${i}.userId`;
+      return [{ path, message: `a customer role (${role}) cannot receive escalations`, key: 'field.customer_role_recipient' as const, params: { role } }];
+    });
+    if (fields.length) {
+      throw new AppError('escalation_rule.invalid', `Invalid escalation rule — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+    }
+  }
+
   /** Validates with the domain schema and checks named users and contacts exist. */
   async function validRule(tx: Db, input: EscalationRuleInput) {
     const parsedInput = RuleInputSchema.parse(input);
@@ -93,6 +111,7 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
       throw new AppError('escalation_rule.invalid', `Invalid escalation rule — ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
     }
     const rule = parsed.data;
+    await refuseCustomerRecipients(tx, rule.recipients);
     const missing = (await names(tx, rule.recipients)).filter((n) => n.startsWith('（已删除'));
     if (missing.length) throw new AppError('escalation_rule.unknown_recipient', 'recipients: a named user or contact does not exist', { fields: [{ path: 'recipients', message: 'unknown user or contact', key: 'field.unknown_recipient' }] });
     return rule;

@@ -1,0 +1,152 @@
+/**
+ * Every read and write scoped like the objects it touches (issue 7, part B): what an outside probe
+ * found, each closed here. Two regions (A and B, each a regional center with a provincial child),
+ * staff of region A, and customers of both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type Client, type TestApp } from './harness';
+
+let t: TestApp;
+let regionA: string;
+let provinceA: string;
+let regionB: string;
+let customerA: string;
+let customerB: string;
+let dispatcherA: Client;
+let managerA: Client;
+let admin: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  regionA = (await t.factory.center()).id;
+  provinceA = (await t.factory.center({ parentId: regionA, level: 'provincial' })).id;
+  regionB = (await t.factory.center()).id;
+  customerA = (await t.factory.customer({ centerId: provinceA })).id;
+  customerB = (await t.factory.customer({ centerId: regionB })).id;
+  dispatcherA = await t.as('dispatcher', { centerId: regionA });
+  managerA = await t.as('manager', { centerId: regionA });
+  admin = await t.as('admin');
+});
+afterAll(() => t?.close());
+
+const ticketBody = (customerId: string, extra: Record<string, unknown> = {}) => ({
+  title: '打印机卡纸',
+  description: '三楼打印机',
+  severity: 'P3',
+  channel: 'phone',
+  customerId,
+  ...extra,
+});
+
+async function ticketCount(customerId: string) {
+  const res = await admin.get(`/api/tickets?customerId=${customerId}&limit=100`);
+  expect(res.status).toBe(200);
+  return (res.body.items ?? res.body).length as number;
+}
+
+describe('creating or moving a ticket out of one’s scope (6)', () => {
+  it('refuses a create into another region before writing, and a retry writes nothing either', async () => {
+    const other = (await t.factory.customer({ centerId: regionB })).id;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await dispatcherA.post('/api/tickets', ticketBody(other, { centerId: regionB }));
+      expect(res.status).toBe(403);
+      expect(res.body.error.key).toBe('scope.ticket_center_forbidden');
+    }
+    // Nor by default: the customer's own center is region B.
+    const implicit = await dispatcherA.post('/api/tickets', ticketBody(other));
+    expect(implicit.status).toBe(403);
+    expect(await ticketCount(other)).toBe(0);
+    // Into their own subtree it is created, once.
+    const ok = await dispatcherA.post('/api/tickets', ticketBody(other, { centerId: provinceA }));
+    expect(ok.status).toBe(201);
+    expect(await ticketCount(other)).toBe(1);
+  });
+
+  it('refuses PATCH centerId into another region; the ticket stays where it was and visible', async () => {
+    const created = await dispatcherA.post('/api/tickets', ticketBody(customerA));
+    expect(created.status).toBe(201);
+    expect(created.body.center.id).toBe(provinceA);
+    const moved = await dispatcherA.patch(`/api/tickets/${created.body.id}`, { centerId: regionB, title: '改了标题' });
+    expect(moved.status).toBe(403);
+    expect(moved.body.error.key).toBe('scope.ticket_center_forbidden');
+    const after = await dispatcherA.get(`/api/tickets/${created.body.id}`);
+    expect(after.status).toBe(200);
+    expect(after.body.center.id).toBe(provinceA);
+    expect(after.body.title).toBe('打印机卡纸');
+    // Within the subtree the move is fine; an admin moves anywhere.
+    expect((await dispatcherA.patch(`/api/tickets/${created.body.id}`, { centerId: regionA })).status).toBe(200);
+    expect((await admin.patch(`/api/tickets/${created.body.id}`, { centerId: regionB })).status).toBe(200);
+  });
+});
+
+describe('customers withdraw only what they may (20)', () => {
+  it('a customer user cancels their own new report, not a colleague’s nor one staff took on the phone', async () => {
+    const customer = (await t.factory.customer()).id;
+    const alice = await t.as('customer_user', { customerId: customer });
+    const bob = await t.as('customer_user', { customerId: customer });
+    const leader = await t.as('customer_leader', { customerId: customer });
+    const byAlice = (await alice.post('/api/tickets', ticketBody(customer))).body;
+    const byPhone = await t.factory.ticket({ customerId: customer });
+    const byAlice2 = (await alice.post('/api/tickets', ticketBody(customer))).body;
+
+    expect((await bob.get(`/api/tickets/${byAlice.id}`)).body.allowedTransitions).toEqual([]);
+    expect((await alice.get(`/api/tickets/${byAlice.id}`)).body.allowedTransitions).toEqual(['cancelled']);
+
+    const bobCancels = await bob.post(`/api/tickets/${byAlice.id}/transitions`, { to: 'cancelled' });
+    expect(bobCancels.status).toBe(403);
+    expect(bobCancels.body.error.key).toBe('scope.cancel_not_reporter');
+    const aliceCancelsPhone = await alice.post(`/api/tickets/${byPhone.id}/transitions`, { to: 'cancelled' });
+    expect(aliceCancelsPhone.status).toBe(403);
+    expect(aliceCancelsPhone.body.error.key).toBe('scope.cancel_not_reporter');
+    expect((await admin.get(`/api/tickets/${byPhone.id}`)).body.status).toBe('new');
+
+    expect((await alice.post(`/api/tickets/${byAlice.id}/transitions`, { to: 'cancelled' })).body.status).toBe('cancelled');
+    // The organisation's leader withdraws any of its new tickets.
+    expect((await leader.post(`/api/tickets/${byPhone.id}/transitions`, { to: 'cancelled' })).body.status).toBe('cancelled');
+    expect((await leader.post(`/api/tickets/${byAlice2.id}/transitions`, { to: 'cancelled' })).body.status).toBe('cancelled');
+  });
+});
+
+describe('escalations never reach another organisation (5)', () => {
+  it('refuses a customer role, or a named customer user, as recipient with a field key; nothing saved', async () => {
+    const before = (await admin.get('/api/escalation-rules')).body.length;
+    for (const role of ['customer_leader', 'customer_user']) {
+      const res = await admin.post('/api/escalation-rules', {
+        severity: 'P1',
+        afterMinutes: 30,
+        level: 1,
+        recipients: [{ kind: 'role', role: 'manager' }, { kind: 'role', role }],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields).toEqual([expect.objectContaining({ path: 'recipients.1.role', key: 'field.customer_role_recipient', params: { role } })]);
+    }
+    const leader = await t.factory.user({ role: 'customer_leader' });
+    const named = await admin.post('/api/escalation-rules', { severity: 'P1', afterMinutes: 30, level: 1, recipients: [{ kind: 'user', userId: leader.id }] });
+    expect(named.status).toBe(400);
+    expect(named.body.error.details.fields[0]).toMatchObject({ path: 'recipients.0.userId', key: 'field.customer_role_recipient' });
+    // Editing an existing rule is checked the same way.
+    const rule = (await admin.get('/api/escalation-rules')).body[0];
+    const patched = await admin.patch(`/api/escalation-rules/${rule.id}`, { recipients: [{ kind: 'role', role: 'customer_leader' }] });
+    expect(patched.status).toBe(400);
+    expect((await admin.get('/api/escalation-rules')).body.length).toBe(before);
+  });
+
+  it('resolves a customer role (from rows written before the check) only to the ticket’s own customer', async () => {
+    const { resolveRecipients } = await import('../modules/sla/notify');
+    const mine = (await t.factory.customer()).id;
+    const theirs = (await t.factory.customer()).id;
+    const myLeader = await t.factory.user({ role: 'customer_leader', customerId: mine });
+    const theirLeader = await t.factory.user({ role: 'customer_leader', customerId: theirs });
+    const theirUser = await t.factory.user({ role: 'customer_user', customerId: theirs });
+    const ticket = await t.factory.ticket({ customerId: mine, severity: 'P1' });
+    const row = { id: ticket.id, customerId: mine, centerId: null } as Parameters<typeof resolveRecipients>[1];
+    const found = await resolveRecipients(t.services.db, row, [
+      { kind: 'role', role: 'customer_leader' },
+      { kind: 'user', userId: theirUser.id },
+    ]);
+    const ids = found.map((r) => r.userId);
+    expect(ids).toContain(myLeader.id);
+    expect(ids).not.toContain(theirLeader.id);
+    expect(ids).not.toContain(theirUser.id);
+  });
+});
