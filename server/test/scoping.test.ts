@@ -150,3 +150,57 @@ describe('escalations never reach another organisation (5)', () => {
     expect(ids).not.toContain(theirUser.id);
   });
 });
+
+describe('customer writes scoped by center; the service level is a manager’s (4)', () => {
+  it('answers 404 for another region’s customer, its contacts and sites, and changes nothing', async () => {
+    const policy = (await admin.get('/api/sla-policies')).body[0].id as string;
+    const contact = await t.factory.contact(customerB);
+    const tries = [
+      await dispatcherA.patch(`/api/customers/${customerB}`, { slaPolicyId: policy }),
+      await dispatcherA.patch(`/api/customers/${customerB}`, { notes: '改' }),
+      await managerA.patch(`/api/customers/${customerB}`, { slaPolicyId: policy }),
+      await dispatcherA.post(`/api/customers/${customerB}/contacts`, { name: '冒充' }),
+      await dispatcherA.patch(`/api/customers/${customerB}/contacts/${contact.id}`, { name: '冒充' }),
+      await dispatcherA.post(`/api/customers/${customerB}/sites`, { name: '冒充' }),
+    ];
+    for (const res of tries) {
+      expect(res.status).toBe(404);
+      expect(res.body.error.key).toBe('customer.not_found');
+    }
+    const b = (await admin.get(`/api/customers/${customerB}`)).body;
+    expect(b).toMatchObject({ slaPolicyId: null, notes: null, sites: [] });
+    expect(b.contacts.map((c: { name: string }) => c.name)).toEqual([contact.name]);
+    // In their own subtree the same writes work.
+    expect((await dispatcherA.patch(`/api/customers/${customerA}`, { notes: '本区客户' })).status).toBe(200);
+    expect((await dispatcherA.post(`/api/customers/${customerA}/sites`, { name: '总部' })).status).toBe(201);
+  });
+
+  it('lets only a manager or an administrator change the service level (403 with a key for others)', async () => {
+    const policy = (await admin.get('/api/sla-policies')).body[0].id as string;
+    const refused = await dispatcherA.patch(`/api/customers/${customerA}`, { slaPolicyId: policy });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.key).toBe('scope.customer_sla_policy_forbidden');
+    const created = await dispatcherA.post('/api/customers', { name: `带策略的客户${Date.now()}`, slaPolicyId: policy, centerId: regionA });
+    expect(created.status).toBe(403);
+    // A form that sends the level unchanged is not a change.
+    expect((await dispatcherA.patch(`/api/customers/${customerA}`, { slaPolicyId: null, industry: '金融' })).status).toBe(200);
+    const byManager = await managerA.patch(`/api/customers/${customerA}`, { slaPolicyId: policy });
+    expect(byManager.status).toBe(200);
+    expect(byManager.body.slaPolicyId).toBe(policy);
+  });
+
+  it('refuses placing a customer in a center outside the writer’s scope', async () => {
+    const moved = await dispatcherA.patch(`/api/customers/${customerA}`, { centerId: regionB });
+    expect(moved.status).toBe(403);
+    expect(moved.body.error.key).toBe('scope.customer_center_forbidden');
+    const created = await dispatcherA.post('/api/customers', { name: `外区客户${Date.now()}`, centerId: regionB });
+    expect(created.status).toBe(403);
+    expect((await admin.get(`/api/customers/${customerA}`)).body.centerId).toBe(provinceA);
+  });
+
+  it('lets a customer leader keep only their own organisation’s contacts', async () => {
+    const leaderB = await t.as('customer_leader', { customerId: customerB });
+    expect((await leaderB.post(`/api/customers/${customerB}/contacts`, { name: '新同事' })).status).toBe(201);
+    expect((await leaderB.post(`/api/customers/${customerA}/contacts`, { name: '新同事' })).status).toBe(404);
+  });
+});

@@ -25,7 +25,7 @@ import { reevaluateOpenTickets } from '../time-rules';
 import { containsPattern } from '../../db/text';
 import { normalizePhone, phoneDigits } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
-import { isCustomer, type Actor } from '../../platform/actor';
+import { isCustomer, seesAllCenters, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
@@ -59,6 +59,39 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
   /** A customer the actor may see, or 404 — another tenant's organisation does not exist for them. */
   function assertVisible(actor: Actor, customerId: string) {
     if (isCustomer(actor) && actor.customerId !== customerId) throw notFound('customer.not_found', 'Customer');
+  }
+
+  /** The center's path is in the actor's subtree (organisation-wide staff: everywhere). */
+  async function centerInScope(tx: Db, actor: Actor, centerId: string): Promise<boolean> {
+    if (seesAllCenters(actor)) return true;
+    const [center] = await tx.select({ path: serviceCenters.path }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
+    return Boolean(center && actor.centerPath && center.path.startsWith(actor.centerPath));
+  }
+
+  /**
+   * A customer the actor may change, or 404. Like tickets: customer users their own organisation;
+   * staff customers without a center or in their center's subtree; organisation-wide staff all.
+   */
+  async function assertWritable(tx: Db, actor: Actor, customerId: string) {
+    assertVisible(actor, customerId);
+    const [customer] = await tx.select({ centerId: customers.centerId }).from(customers).where(eq(customers.id, customerId));
+    if (!customer) throw notFound('customer.not_found', 'Customer');
+    if (isCustomer(actor) || customer.centerId === null) return;
+    if (!(await centerInScope(tx, actor, customer.centerId))) throw notFound('customer.not_found', 'Customer');
+  }
+
+  /** Staff may not place a customer in a center outside their scope (refused before writing). */
+  async function assertCenterTarget(tx: Db, actor: Actor | null, centerId: string | null | undefined) {
+    if (!actor || !centerId || (await centerInScope(tx, actor, centerId))) return;
+    throw new AppError('scope.customer_center_forbidden', 'That service center is outside your scope: you may not place a customer there', { centerId });
+  }
+
+  /** The service level decides every open ticket's deadlines: a manager's or an administrator's call. */
+  function assertMaySetServiceLevel(actor: Actor | null) {
+    if (!actor || actor.role === 'admin' || actor.role === 'manager') return;
+    throw new AppError('scope.customer_sla_policy_forbidden', "Only a manager or an administrator may change a customer's service level (SLA policy)", {
+      role: actor.role,
+    });
   }
 
   async function loadContacts(db_: Db, where: SQL): Promise<Contact[]> {
@@ -145,8 +178,10 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     async create(actor: Actor | null, raw: CustomerCreate): Promise<Customer> {
       const input = CustomerCreateSchema.parse(raw);
       return db.transaction(async (tx) => {
+        if (input.slaPolicyId) assertMaySetServiceLevel(actor);
         await assertNameFree(tx, input.name);
         await checkReferences(tx, input);
+        await assertCenterTarget(tx, actor, input.centerId);
         const now = clock.now();
         const [row] = await tx
           .insert(customers)
@@ -160,10 +195,13 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
 
     async update(actor: Actor, id: string, patch: CustomerUpdate): Promise<Customer> {
       return db.transaction(async (tx) => {
+        await assertWritable(tx, actor, id);
         const [before] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
         if (!before) throw notFound('customer.not_found', 'Customer');
+        if (patch.slaPolicyId !== undefined && patch.slaPolicyId !== before.slaPolicyId) assertMaySetServiceLevel(actor);
         if (patch.name) await assertNameFree(tx, patch.name, id);
         await checkReferences(tx, patch);
+        if (patch.centerId !== undefined && patch.centerId !== before.centerId) await assertCenterTarget(tx, actor, patch.centerId);
         const [after] = await tx
           .update(customers)
           .set({ ...patch, updatedAt: clock.now() })
@@ -182,10 +220,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
 
     async addContact(actor: Actor, customerId: string, raw: ContactCreate): Promise<Contact> {
       const input = ContactCreateSchema.parse(raw);
-      assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
-        const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw notFound('customer.not_found', 'Customer');
+        await assertWritable(tx, actor, customerId);
         const [row] = await tx
           .insert(contacts)
           .values({
@@ -205,8 +241,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     },
 
     async updateContact(actor: Actor, customerId: string, contactId: string, patch: ContactUpdate): Promise<Contact> {
-      assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
+        await assertWritable(tx, actor, customerId);
         const [before] = await loadContacts(tx, eq(contacts.id, contactId));
         if (!before || before.customerId !== customerId) throw notFound('contact.not_found', 'Contact');
         const { phones, ...fields } = patch;
@@ -221,10 +257,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
 
     async addSite(actor: Actor, customerId: string, raw: SiteCreate): Promise<Site> {
       const input = SiteCreateSchema.parse(raw);
-      assertVisible(actor, customerId);
       return db.transaction(async (tx) => {
-        const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw notFound('customer.not_found', 'Customer');
+        await assertWritable(tx, actor, customerId);
         const [row] = await tx
           .insert(sites)
           .values({ customerId, name: input.name, address: input.address ?? null, region: input.region ?? null, createdAt: clock.now() })
