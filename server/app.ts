@@ -52,7 +52,7 @@ import { createTokenService } from './modules/tokens/service';
 import { userRoutes } from './modules/users/routes';
 import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
-import type { Config } from './platform/config';
+import { trustProxyOption, type Config } from './platform/config';
 import { installAuthorization, installErrorHandling } from './platform/http';
 import { installSecurity } from './platform/security';
 import { serveWebApp } from './platform/web';
@@ -132,14 +132,18 @@ export async function buildApp(deps: AppDeps, services: Services = createService
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
     bodyLimit: 1024 * 1024,
-    trustProxy: process.env.FUWUTAI_TRUST_PROXY === '1',
+    trustProxy: trustProxyOption(config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
-  await installSecurity(app, { apiRequestsPerMinute: config.apiRateLimitPerMinute, cookieName: SESSION_COOKIE });
+  await installSecurity(app, {
+    apiRequestsPerMinute: config.apiRateLimitPerMinute,
+    cookieName: SESSION_COOKIE,
+    hsts: config.secureCookies,
+  });
   await app.register(fastifyCompress, { threshold: 1024 });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {

@@ -155,6 +155,9 @@ export const ERROR_KEYS = {
   'scope.cancel_not_reporter': 'forbidden',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
+  // Input checked before any handler (platform/http.ts).
+  /** {path} — a text value holds a NUL byte (U+0000), which PostgreSQL text cannot store */
+  'input.nul_byte': 'validation',
 
 /**
  * Keys of field messages (`details.fields[].key`). Schema validation maps zod issue codes to the
@@ -210,6 +213,7 @@ export type FieldKey = (typeof FIELD_KEYS)[number];
 
 export type ErrorParams = Record<string, string | number | boolean | null>;
 
+  'field.nul_byte',
 export interface FieldIssue {
   path: string;
   message: string;

@@ -2,6 +2,7 @@
  * Process configuration, read once from the environment. Nothing else in the server reads
  * `process.env`, so tests build a config object directly.
  */
+import net from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -37,6 +38,45 @@ export interface Config {
   timeZone: string;
   /** Requests per minute one client (session, token or address) may make to /api; 0 turns the limit off. */
   apiRateLimitPerMinute: number;
+  /**
+   * Which proxies in front of us to believe about the client's address (X-Forwarded-For): false
+   * (none: the socket's address is the client), a hop count (1 = one proxy; the right-most
+   * forwarded address is the client), or the proxies' addresses/CIDRs. Never "everyone": the
+   * left-most forwarded address is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
+}
+
+/**
+ * Fastify's `trustProxy` for the setting. Fastify honours a hop count at run time but its types
+ * do not list one, so hops become proxy-addr's own rule: trust the first `n` hops from the socket.
+ */
+export function trustProxyOption(value: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return (_address, hop) => hop < value;
+  return value;
+}
+
+/** Names proxy-addr (Fastify's trustProxy) knows for address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** FUWUTAI_TRUST_PROXY: unset/0 → none, a hop count, or a comma list of proxy addresses, CIDRs or range names (loopback, linklocal, uniquelocal). */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address, bits, ...rest] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!family || !bitsOk || rest.length) {
+      throw new Error(
+        `FUWUTAI_TRUST_PROXY must be a hop count (1 = one proxy) or a comma list of proxy addresses/CIDRs, got "${raw}"`,
+      );
+    }
+  }
+  return entries;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -74,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     timeZone: env.FUWUTAI_TIME_ZONE || 'Asia/Shanghai',
     apiRateLimitPerMinute: intFromEnv(env, 'FUWUTAI_API_RATE_LIMIT', 1200),
+    trustProxy: parseTrustProxy(env.FUWUTAI_TRUST_PROXY),
   };
 }

@@ -192,6 +192,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     case '23503':
       return respond('request.missing_reference', 'A referenced record does not exist', { constraint: pgError.constraint });
     case '22P02':
+    case '22021': // character_not_in_repertoire: a NUL byte the input check did not see (a safety net)
     case '23514':
     case '22007':
     case '22008':
@@ -225,7 +226,44 @@ function databaseErrorOf(error: unknown): PgError | undefined {
   return undefined;
 }
 
+/**
+ * The first text value holding a NUL byte, as a path (`body.title`, `querystring.q`), or null.
+ * PostgreSQL text cannot store U+0000 (error 22021), so such input is refused before any handler.
+ * Iterative, so a deeply nested body cannot overflow the stack.
+ */
+export function findNulByte(root: unknown, rootPath: string): string | null {
+  const stack: [unknown, string][] = [[root, rootPath]];
+  while (stack.length) {
+    const [value, at] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return at;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${at}.${i}`]);
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value).reverse()) {
+        if (key.includes('\u0000')) return `${at}.${key.replaceAll('\u0000', '\\0')}`;
+        stack.push([inner, `${at}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/** Refuses NUL bytes in the path parameters, query string and JSON body of every route with 400. */
+function installInputChecks(app: FastifyInstance) {
+  app.addHook('preValidation', async (request) => {
+    const at =
+      findNulByte(request.params, 'params') ?? findNulByte(request.query, 'querystring') ?? findNulByte(request.body, 'body');
+    if (!at) return;
+    throw new AppError('input.nul_byte', `${at}: contains a NUL byte (U+0000), which cannot be stored`, {
+      path: at,
+      fields: [{ path: at, message: 'contains a NUL byte', key: 'field.nul_byte' }],
+    });
+  });
+}
+
 export function installErrorHandling(app: FastifyInstance) {
+  installInputChecks(app);
   app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
     const response = toErrorResponse(error);
     if (response.status >= 500) request.log.error({ err: error }, 'request failed');

@@ -18,7 +18,14 @@ import { bearerOf } from './http';
 
 const digest = (value: string) => crypto.createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
-export async function installSecurity(app: FastifyInstance, options: { apiRequestsPerMinute: number; cookieName: string }) {
+export interface SecurityOptions {
+  apiRequestsPerMinute: number;
+  cookieName: string;
+  /** Send Strict-Transport-Security: on when cookies are secure (the desk is served over HTTPS). */
+  hsts: boolean;
+}
+
+export async function installSecurity(app: FastifyInstance, options: SecurityOptions) {
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -36,9 +43,10 @@ export async function installSecurity(app: FastifyInstance, options: { apiReques
       },
     },
     referrerPolicy: { policy: 'same-origin' },
-    // The desk is often served over plain HTTP inside a company network; HSTS is for HTTPS set-ups
-    // to add at their proxy.
-    strictTransportSecurity: false,
+    // The desk is often served over plain HTTP inside a company network: HSTS there would lock
+    // browsers out. Secure cookies say the desk is on HTTPS, so then browsers should insist on it
+    // (a year; no includeSubDomains or preload — other hosts of the company are not ours to decide).
+    strictTransportSecurity: options.hsts ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
 
   if (options.apiRequestsPerMinute <= 0) return;

@@ -1014,6 +1014,7 @@ export const en: Messages<typeof zhCN> = {
         missing_reference: 'A referenced record does not exist',
         invalid_value: 'Invalid value',
       },
+      input: { nul_byte: '“{{path}}” contains a NUL character, which is not allowed; remove it and try again' },
       internal: { error: 'Something went wrong on the server; it has been logged' },
       validation: { field: 'Some fields are not right; please check the marked fields' },
       user: {
@@ -1095,6 +1096,7 @@ export const en: Messages<typeof zhCN> = {
     field: {
       required: 'Required',
       too_small: 'At least {{minimum}}',
+      nul_byte: 'Contains a NUL character, which is not allowed',
       too_big: 'At most {{maximum}}',
       invalid_type: 'Wrong type',
       invalid_format: 'Wrong format',

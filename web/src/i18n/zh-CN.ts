@@ -1012,6 +1012,7 @@ export const zhCN = {
         missing_reference: '引用的记录不存在',
         invalid_value: '提交的值无效',
       },
+      input: { nul_byte: '“{{path}}”中含有不允许的空字符（NUL），请删除后重试' },
       internal: { error: '服务器出错了，请稍后再试；问题已记录' },
       validation: { field: '提交的内容有误，请检查标出的字段' },
       user: {
@@ -1094,6 +1095,7 @@ export const zhCN = {
     field: {
       required: '必填',
       too_small: '不能少于 {{minimum}}',
+      nul_byte: '含有不允许的空字符（NUL）',
       too_big: '不能超过 {{maximum}}',
       invalid_type: '类型不正确',
       invalid_format: '格式不正确',
