@@ -4,7 +4,10 @@
  */
 import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import type { SLA_STATES, TicketListQuery, TicketSummary } from '../../../common/api';
+
+import { SEVERITIES } from '../../../common/domain';
 
 type SlaState = (typeof SLA_STATES)[number];
 import type { Db } from '../../db/client';
@@ -143,25 +146,41 @@ export async function lockVisibleTicket(tx: Db, actor: Actor, id: string): Promi
   return row ?? null;
 }
 
-interface Cursor {
-  s?: string;
-  r: string;
-  i: string;
-}
+/**
+ * A page position: the last row's reportedAt (`r`) and id (`i`), plus its sort key (`s`) when the
+ * order has one (severity, or the due moment / "infinity"). It comes back from the client, so it
+ * is checked as fully as any input: a forged one is a 400, never a database error.
+ */
+const CursorInstant = z.iso.datetime({ offset: true }).refine((value) => {
+  const time = Date.parse(value);
+  return time >= Date.UTC(1, 0, 1) && time <= Date.UTC(9999, 11, 31, 23, 59, 59);
+}, 'out of range');
+const CursorBody = z.object({ r: CursorInstant, i: z.guid(), s: z.string().max(40).optional() }).strict();
+const CursorKey: Record<TicketListQuery['sort'], z.ZodType<string | undefined>> = {
+  '-reportedAt': z.undefined(),
+  reportedAt: z.undefined(),
+  severity: z.enum(SEVERITIES),
+  due: z.union([z.literal('infinity'), CursorInstant]),
+};
+type Cursor = z.infer<typeof CursorBody>;
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-function decodeCursor(raw: string): Cursor {
+function decodeCursor(raw: string, sort: TicketListQuery['sort']): Cursor {
+  let parsed: unknown;
   try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.r !== 'string' || typeof c.i !== 'string' || Number.isNaN(Date.parse(c.r))) throw new Error('shape');
-    if (!/^[0-9a-f-]{36}$/i.test(c.i)) throw new Error('id');
-    return c;
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('ticket.cursor_invalid', 'cursor: not a cursor this server issued; start from the first page', {
-      fields: [{ path: 'cursor', message: 'invalid cursor', key: 'field.cursor_invalid' }],
-    });
+    parsed = undefined;
   }
+  const body = CursorBody.safeParse(parsed);
+  if (body.success && CursorKey[sort].safeParse(body.data.s).success) {
+    // Normalised, so what reaches SQL is exactly what PostgreSQL reads back.
+    return { ...body.data, r: new Date(body.data.r).toISOString() };
+  }
+  throw new AppError('ticket.cursor_invalid', 'cursor: not a cursor this server issued for this order; start from the first page', {
+    fields: [{ path: 'querystring.cursor', message: 'invalid cursor', key: 'field.cursor_invalid' }],
+  });
 }
 
 export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) {
@@ -181,7 +200,7 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
     conditions.push(or(ilike(tickets.title, containsPattern(query.q)), ilike(tickets.number, containsPattern(query.q))));
   }
 
-  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
   let order: SQL[];
   switch (query.sort) {
     case '-reportedAt':
