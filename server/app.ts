@@ -32,6 +32,7 @@ import { ticketRoutes } from './modules/tickets/routes';
 import { createTicketService } from './modules/tickets/service';
 import { createNotificationConsumer } from './modules/notifications/consumer';
 import { jobRoutes } from './modules/jobs/routes';
+import { backupRoutes } from './ops/backup-routes';
 import { createJobService } from './modules/jobs/service';
 import { notificationRoutes } from './modules/notifications/routes';
 import { createNotificationService } from './modules/notifications/service';
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   timeRuleRoutes(app, services);
   notificationRoutes(app, services);
   jobRoutes(app, services);
+  backupRoutes(app, { database, dataDir: config.dataDir, clock: deps.clock, appVersion: VERSION });
   pushRoutes(app, { database, clock: deps.clock });
 
   app.all('/api/*', { config: { auth: 'public', token: 'any' }, schema: { hide: true } }, async (request) => {

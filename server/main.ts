@@ -12,9 +12,12 @@ import { registerTestJobs } from './jobs/test-jobs';
 import { ensureTimeRuleDefaults } from './modules/time-rules/seed';
 import { systemClock } from './platform/clock';
 import { loadConfig } from './platform/config';
+import { claimDataDir } from './ops/data-dir-lock';
 
 async function main() {
   const config = loadConfig();
+  // An embedded database folder is one process's (server/ops/data-dir-lock.ts): backup/restore read this.
+  const releaseDataDir = config.databaseUrl ? () => {} : claimDataDir(config.dataDir, { port: config.port });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const deps = { config, database, clock: systemClock };
@@ -64,6 +67,7 @@ async function main() {
     await Promise.allSettled([scheduler.stop(), consumers.stop()]);
     await app.close();
     await database.close();
+    releaseDataDir();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

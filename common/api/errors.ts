@@ -148,6 +148,8 @@ export const ERROR_KEYS = {
   // Scheduled jobs (admin).
   /** {name} */
   'job.not_found': 'not_found',
+  // Backups (server/ops).
+  'backup.use_pg_dump': 'conflict',
   // Scoping: writes that would reach outside what the actor may see (refused before writing).
   'scope.ticket_center_forbidden': 'forbidden',
   'scope.customer_center_forbidden': 'forbidden',

@@ -1086,6 +1086,7 @@ export const en: Messages<typeof zhCN> = {
         not_failing_on: 'Event {{eventId}} is not the one “{{name}}” is stuck on; reload and try again',
       },
       job: { not_found: 'No scheduled job “{{name}}”' },
+      backup: { use_pg_dump: 'This desk runs on PostgreSQL: back up the database with pg_dump and copy the attachments folder (see the operations guide)' },
       scope: {
         ticket_center_forbidden: 'That service center is outside your scope: a ticket cannot be created in or moved there by you',
         customer_center_forbidden: 'That customer or service center is outside your scope',

@@ -1084,6 +1084,7 @@ export const zhCN = {
         not_failing_on: '事件 {{eventId}} 不是“{{name}}”当前卡住的事件，请刷新后重试',
       },
       job: { not_found: '定时任务“{{name}}”不存在' },
+      backup: { use_pg_dump: '本系统使用 PostgreSQL 数据库：请用 pg_dump 备份数据库，并复制附件目录（见运维文档）' },
       scope: {
         ticket_center_forbidden: '该服务中心不在您的管辖范围内，不能把工单建在或转到那里',
         customer_center_forbidden: '该客户或服务中心不在您的管辖范围内',
