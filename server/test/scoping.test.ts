@@ -204,3 +204,40 @@ describe('customer writes scoped by center; the service level is a manager’s (
     expect((await leaderB.post(`/api/customers/${customerA}/contacts`, { name: '新同事' })).status).toBe(404);
   });
 });
+
+describe('the audit trail scoped like the objects it describes (3)', () => {
+  it('hides another region’s tickets and customers from a manager, and pages correctly through the rest', async () => {
+    const ticketB = await t.factory.ticket({ customerId: customerB, centerId: regionB });
+    expect((await managerA.get(`/api/tickets/${ticketB.id}`)).status).toBe(404);
+    await admin.patch(`/api/tickets/${ticketB.id}`, { title: '乙区机密故障' });
+    await admin.patch(`/api/customers/${customerB}`, { notes: '乙区客户备注' });
+    const contactB = await t.factory.contact(customerB);
+    // Region A's own: a ticket, and many entries to page through.
+    const ticketA = (await dispatcherA.post('/api/tickets', ticketBody(customerA))).body;
+    for (let i = 0; i < 5; i++) await dispatcherA.patch(`/api/tickets/${ticketA.id}`, { title: `甲区工单 ${i}` });
+
+    expect((await managerA.get(`/api/audit?entity=ticket&entityId=${ticketB.id}`)).body).toEqual([]);
+    expect((await managerA.get(`/api/audit?entity=customer&entityId=${customerB}`)).body).toEqual([]);
+    expect((await managerA.get(`/api/audit?entity=contact&entityId=${contactB.id}`)).body).toEqual([]);
+    expect((await admin.get(`/api/audit?entity=ticket&entityId=${ticketB.id}`)).body.length).toBeGreaterThanOrEqual(2);
+    const qa = await t.as('qa');
+    expect((await qa.get(`/api/audit?entity=customer&entityId=${customerB}`)).body.length).toBeGreaterThanOrEqual(1);
+
+    const all = (await managerA.get('/api/audit?limit=500')).body as Array<{ id: number; entity: string; entityId: string }>;
+    const hidden = new Set([ticketB.id, customerB, contactB.id]);
+    expect(all.filter((e) => hidden.has(e.entityId))).toEqual([]);
+    expect(all.filter((e) => e.entity === 'ticket' && e.entityId === ticketA.id).length).toBe(6);
+    expect(all.some((e) => e.entity === 'customer' && e.entityId === customerA)).toBe(true);
+
+    // Keyset paging over the filtered rows: full pages, no gaps, no repeats.
+    const paged: number[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = (await managerA.get(`/api/audit?limit=3${before ? `&before=${before}` : ''}`)).body as Array<{ id: number }>;
+      paged.push(...page.map((e) => e.id));
+      if (page.length < 3) break;
+      before = page.at(-1)!.id;
+    }
+    expect(paged).toEqual(all.map((e) => e.id));
+  });
+});

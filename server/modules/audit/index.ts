@@ -6,7 +6,9 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, users } from '../../db/schema';
 import type { Clock } from '../../platform/clock';
+import type { Actor } from '../../platform/actor';
 import { currentTokenId } from '../../platform/request-context';
+import { auditScope } from './scope';
 
 export interface AuditContext {
   actorId: string | null;
@@ -68,8 +70,10 @@ export function createAudit(clock: Clock) {
       });
     },
 
-    async list(db: Db, query: { entity?: string; entityId?: string; before?: number; limit: number }) {
+    /** The newest entries first, only those about objects the actor may see (scope.ts). */
+    async list(db: Db, actor: Actor, query: { entity?: string; entityId?: string; before?: number; limit: number }) {
       const conditions = [
+        auditScope(db, actor),
         query.entity ? eq(auditLog.entity, query.entity) : undefined,
         query.entityId ? eq(auditLog.entityId, query.entityId) : undefined,
         query.before ? lt(auditLog.id, query.before) : undefined,
