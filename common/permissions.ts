@@ -43,8 +43,6 @@ export const PERMISSIONS = {
   'jobs.manage': ['admin'],
   /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
   'system.backup': ['admin'],
-  /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
-  'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
