@@ -106,7 +106,7 @@ export function createServices(deps: AppDeps) {
     engine,
     sla,
     auth: createAuthService({ db, clock, hasher, audit, sessionTtlHours: config.sessionTtlHours, limits: deps.loginLimits }),
-    users: createUserService({ db, clock, hasher, audit }),
+    users: createUserService({ db, clock, hasher, audit, limits: deps.loginLimits }),
     tokens: createTokenService({ db, clock, audit }),
     centers: createCenterService({ db, clock, audit }),
     calendars: createCalendarService(timeRules),

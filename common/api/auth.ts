@@ -8,9 +8,19 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/**
+ * The part of the password policy a form can check by itself; the server also refuses the most
+ * common passwords and ones containing the username or name (server/modules/auth/password-policy.ts).
+ */
+export const PASSWORD_MIN_LENGTH = 10;
+export const NewPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `the password needs at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(200);
+
 export const ChangePasswordRequest = z.object({
   currentPassword: z.string().min(1).max(200),
-  newPassword: z.string().min(8, 'the new password needs at least 8 characters').max(200),
+  newPassword: NewPassword,
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 

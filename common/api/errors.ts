@@ -199,6 +199,9 @@ export const FIELD_KEYS = [
   'field.severity_reason_required',
   'field.wrong_password',
   'field.same_password',
+  // Password policy (server/modules/auth/password-policy.ts).
+  'field.password_common',
+  'field.password_personal',
   'field.holiday_no_intervals',
   'field.calendar_invalid',
   'field.unknown_recipient',

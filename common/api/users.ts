@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENGINEER_LEVELS, ROLES } from '../domain';
+import { NewPassword } from './auth';
 import { Id, Instant, optionalText, trimmed } from './shared';
 
 export const Username = z
@@ -11,7 +12,7 @@ export const Username = z
 
 export const UserCreate = z.object({
   username: Username,
-  password: z.string().min(8, 'password needs at least 8 characters').max(200),
+  password: NewPassword,
   name: trimmed(100),
   role: z.enum(ROLES),
   customerId: Id.nullish(),
@@ -34,8 +35,8 @@ export const UserUpdate = z
     email: z.email('must be an email address').max(200).nullable(),
     phone: optionalText(50),
     active: z.boolean(),
-    /** Admin reset; the user should change it at next login. */
-    password: z.string().min(8, 'password needs at least 8 characters').max(200),
+    /** Admin reset: ends the user's sessions and lifts a login lock. */
+    password: NewPassword,
   })
   .partial();
 export type UserUpdate = z.infer<typeof UserUpdate>;
@@ -52,6 +53,8 @@ export const User = z.object({
   engineerLevel: z.enum(ENGINEER_LEVELS).nullable(),
   skills: z.array(z.string()),
   active: z.boolean(),
+  /** Set while failed password checks keep the account waiting (see login-throttle.ts); an admin may unlock it. */
+  lockedUntil: Instant.nullable(),
   createdAt: Instant,
 });
 export type User = z.infer<typeof User>;

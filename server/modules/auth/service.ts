@@ -1,10 +1,12 @@
 /**
  * Login, sessions and password changes. Sessions live in the database (a server restart or a
  * second process changes nothing); the cookie carries a random token, the table its SHA-256.
- * Failed logins are counted per account and per address over a sliding window.
+ * Password guesses (logins and the current password of a change) are throttled per account and
+ * per address by `login-throttle.ts`, whose header states the rule. Every check of a password
+ * costs one hash, whether the account exists, is disabled or not, so timing tells nothing.
  */
 import crypto from 'node:crypto';
-import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { loginAttempts, serviceCenters, sessions, users } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
@@ -13,20 +15,12 @@ import { AppError } from '../../platform/errors';
 import type { PasswordHasher } from './password';
 import type { Audit } from '../audit';
 import { actorColumns } from './actor-columns';
+import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, type LoginLimits } from './login-throttle';
+import { assertPasswordPolicy } from './password-policy';
+
+export { DEFAULT_LOGIN_LIMITS, type LoginLimits };
 
 export const SESSION_COOKIE = 'fw_session';
-
-export interface LoginLimits {
-  windowMinutes: number;
-  maxFailuresPerAccount: number;
-  maxFailuresPerAddress: number;
-}
-
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  windowMinutes: 15,
-  maxFailuresPerAccount: 5,
-  maxFailuresPerAddress: 30,
-};
 
 export interface AuthServiceDeps {
   db: Db;
@@ -39,52 +33,33 @@ export interface AuthServiceDeps {
 
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+/** Ends every session of a user (password reset, disabling); inside the caller's transaction. */
+export async function endSessionsOf(tx: Db, userId: string, exceptToken?: string) {
+  const keep = exceptToken ? hashToken(exceptToken) : '';
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), sql`${sessions.tokenHash} <> ${keep}`));
+}
+
 export function createAuthService(deps: AuthServiceDeps) {
   const { db, clock, hasher, audit } = deps;
-  const limits = deps.limits ?? DEFAULT_LOGIN_LIMITS;
+  const throttle = createLoginThrottle(db, deps.limits ?? DEFAULT_LOGIN_LIMITS);
   // Verifying against a real hash when the user does not exist keeps the timing the same.
   let dummyHash: Promise<string> | undefined;
-
-  async function assertNotThrottled(username: string, ip: string, now: Date) {
-    const since = new Date(now.getTime() - limits.windowMinutes * 60_000);
-    const failures = async (column: 'username' | 'ip', value: string) => {
-      const [row] = await db
-        .select({ n: count() })
-        .from(loginAttempts)
-        .where(
-          and(
-            eq(column === 'username' ? loginAttempts.username : loginAttempts.ip, value),
-            eq(loginAttempts.succeeded, false),
-            gt(loginAttempts.at, since),
-          ),
-        );
-      return row?.n ?? 0;
-    };
-    const [byAccount, byAddress] = [await failures('username', username), await failures('ip', ip)];
-    if (byAccount >= limits.maxFailuresPerAccount || byAddress >= limits.maxFailuresPerAddress) {
-      throw new AppError(
-        'auth.too_many_failures',
-        `Too many failed logins. Try again in ${limits.windowMinutes} minutes or ask an administrator to reset your password.`,
-        { minutes: limits.windowMinutes, retryAfterSeconds: limits.windowMinutes * 60 },
-      );
-    }
-  }
 
   return {
     async login(input: { username: string; password: string; ip: string; userAgent?: string }) {
       const now = clock.now();
       const username = input.username.trim().toLowerCase();
-      await assertNotThrottled(username, input.ip, now);
+      const attemptId = await throttle.reserve(username, input.ip, now, { checkAddress: true });
       const [user] = await db.select().from(users).where(eq(sql`lower(${users.username})`, username));
       dummyHash ??= hasher.hash('not-a-real-password');
-      let ok = false;
-      if (user) ok = user.active && (await hasher.verify(user.passwordHash, input.password));
-      // An unknown name costs the same hashing time as a known one, so timing tells nothing.
-      else await hasher.verify(await dummyHash, input.password);
-      await db.insert(loginAttempts).values({ username, ip: input.ip, succeeded: ok, at: now });
+      // One hash for every attempt: a disabled account is checked like any other (then refused),
+      // an unknown name against a dummy hash.
+      const matches = await hasher.verify(user?.passwordHash ?? (await dummyHash), input.password);
+      const ok = !!user && user.active && matches;
       if (!ok || !user) {
         throw new AppError('auth.wrong_credentials', 'Wrong username or password');
       }
+      await throttle.succeeded(attemptId);
       const token = crypto.randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3_600_000);
       await db.insert(sessions).values({
@@ -126,24 +101,28 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async changePassword(actor: Actor, currentPassword: string, newPassword: string, currentToken?: string) {
+      const now = clock.now();
       const [user] = await db.select().from(users).where(eq(users.id, actor.id));
-      if (!user || !(await hasher.verify(user.passwordHash, currentPassword))) {
+      if (!user) throw new AppError('auth.login_required', 'Please log in');
+      // Guessing the current password here is guessing the login password: same throttle, same streak.
+      const attemptId = await throttle.reserve(user.username.toLowerCase(), actor.ip ?? 'unknown', now, { checkAddress: false });
+      if (!(await hasher.verify(user.passwordHash, currentPassword))) {
         throw new AppError('auth.current_password_wrong', 'The current password is wrong', {
           fields: [{ path: 'currentPassword', message: 'wrong password', key: 'field.wrong_password' }],
         });
       }
+      await throttle.succeeded(attemptId);
       if (currentPassword === newPassword) {
         throw new AppError('auth.password_unchanged', 'The new password must differ from the current one', {
           fields: [{ path: 'newPassword', message: 'same as current password', key: 'field.same_password' }],
         });
       }
+      assertPasswordPolicy(newPassword, user, 'newPassword');
       const passwordHash = await hasher.hash(newPassword);
-      const now = clock.now();
       await db.transaction(async (tx) => {
         await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, actor.id));
         // Every other session of this user ends: a changed password locks out whoever had the old one.
-        const keep = currentToken ? hashToken(currentToken) : '';
-        await tx.delete(sessions).where(and(eq(sessions.userId, actor.id), sql`${sessions.tokenHash} <> ${keep}`));
+        await endSessionsOf(tx, actor.id, currentToken);
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'user', actor.id, 'password_changed');
       });
     },

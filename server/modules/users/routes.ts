@@ -33,4 +33,13 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserService }) {
     { config: { auth: 'users.write', token: 'admin' }, schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User } } },
     async (request) => deps.users.update(actorOf(request), request.params.id, request.body),
   );
+
+  r.post(
+    '/api/users/:id/unlock',
+    {
+      config: { auth: 'users.write', token: 'admin' },
+      schema: { tags, summary: 'Lift a login lock (forget failed password checks); audited', params: IdParams, response: { 200: User } },
+    },
+    async (request) => deps.users.unlock(actorOf(request), request.params.id),
+  );
 }

@@ -1,4 +1,10 @@
-/** User administration: accounts for staff and for customers' people. */
+/**
+ * User administration: accounts for staff and for customers' people. An administrator's password
+ * reset and disabling an account end every session of that user (re-enabling revives none), and a
+ * reset or an explicit unlock lifts a login lock. API tokens are not sessions: they stop working
+ * while their user is disabled (a token acts only for an active user) and work again when the user
+ * is re-enabled; they are ended by revoking them (管理 → API 令牌), not by a password reset.
+ */
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { UserCreate as UserCreateSchema, type User, type UserCreate, type UserListQuery, type UserUpdate } from '../../../common/api';
 import { isCustomerRole, type Role } from '../../../common/domain';
@@ -10,10 +16,13 @@ import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
 import type { PasswordHasher } from '../auth/password';
+import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, lockedUntil, streaks, delayMinutes, type LoginLimits } from '../auth/login-throttle';
+import { assertPasswordPolicy } from '../auth/password-policy';
+import { endSessionsOf } from '../auth/service';
 
 type UserRow = typeof users.$inferSelect;
 
-export function toUserDto(row: UserRow): User {
+export function toUserDto(row: UserRow, lockedUntil: Date | null = null): User {
   return {
     id: row.id,
     username: row.username,
@@ -26,13 +35,17 @@ export function toUserDto(row: UserRow): User {
     engineerLevel: row.engineerLevel,
     skills: row.skills,
     active: row.active,
+    lockedUntil: lockedUntil?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
 
 
-export function createUserService(deps: { db: Db; clock: Clock; hasher: PasswordHasher; audit: Audit }) {
+export function createUserService(deps: { db: Db; clock: Clock; hasher: PasswordHasher; audit: Audit; limits?: LoginLimits }) {
   const { db, clock, hasher, audit } = deps;
+  const limits = deps.limits ?? DEFAULT_LOGIN_LIMITS;
+  const throttle = createLoginThrottle(db, limits);
+  const lockOf = (row: UserRow) => lockedUntil(db, row.username.toLowerCase(), clock.now(), limits);
 
   /** Customer roles belong to exactly one customer; staff to none. Referenced rows must exist. */
   async function checkMembership(tx: Db, role: Role, customerId: string | null, centerId: string | null) {
@@ -63,6 +76,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
   return {
     async create(actor: Actor | null, raw: UserCreate): Promise<User> {
       const input = UserCreateSchema.parse(raw);
+      assertPasswordPolicy(input.password, input, 'password');
       const passwordHash = await hasher.hash(input.password);
       return db.transaction(async (tx) => {
         await checkMembership(tx, input.role, input.customerId ?? null, input.centerId ?? null);
@@ -101,18 +115,43 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
         query.q ? or(ilike(users.name, containsPattern(query.q)), ilike(users.username, containsPattern(query.q))) : undefined,
       ];
       const rows = await db.select().from(users).where(and(...conditions)).orderBy(asc(users.name)).limit(1000);
-      return rows.map(toUserDto);
+      const now = clock.now();
+      const locks = await streaks(db, rows.map((r) => r.username.toLowerCase()), now, limits);
+      return rows.map((row) => {
+        const streak = locks.get(row.username.toLowerCase());
+        const until = streak ? new Date(streak.lastAt.getTime() + delayMinutes(streak.failures, limits) * 60_000) : null;
+        return toUserDto(row, until && until > now ? until : null);
+      });
     },
 
     async get(id: string): Promise<User> {
       const [row] = await db.select().from(users).where(eq(users.id, id));
       if (!row) throw notFound('user.not_found', 'User');
-      return toUserDto(row);
+      return toUserDto(row, await lockOf(row));
+    },
+
+    /** Lifts a login lock: forgets the account's failed password checks (audited with their number). */
+    async unlock(actor: Actor, id: string): Promise<User> {
+      const row = await db.transaction(async (tx) => {
+        const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+        if (!user) throw notFound('user.not_found', 'User');
+        const failuresCleared = await throttle.clear(tx, user.username.toLowerCase());
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'user', id, 'unlocked', null, { failuresCleared });
+        return user;
+      });
+      return toUserDto(row, await lockOf(row));
     },
 
     async update(actor: Actor, id: string, patch: UserUpdate): Promise<User> {
-      const passwordHash = patch.password ? await hasher.hash(patch.password) : undefined;
-      return db.transaction(async (tx) => {
+      let passwordHash: string | undefined;
+      if (patch.password) {
+        // Checked against the account as it will be; hashed outside the transaction.
+        const [current] = await db.select({ username: users.username, name: users.name }).from(users).where(eq(users.id, id));
+        if (!current) throw notFound('user.not_found', 'User');
+        assertPasswordPolicy(patch.password, { username: current.username, name: patch.name ?? current.name }, 'password');
+        passwordHash = await hasher.hash(patch.password);
+      }
+      const updated = await db.transaction(async (tx) => {
         const [before] = await tx.select().from(users).where(eq(users.id, id)).for('update');
         if (!before) throw notFound('user.not_found', 'User');
         const role = patch.role ?? before.role;
@@ -140,10 +179,15 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
           })
           .where(eq(users.id, id))
           .returning();
+        // A reset or a disabled account ends every session; re-enabling must not revive any.
+        const disabled = patch.active === false;
+        if (passwordHash || disabled) await endSessionsOf(tx, id);
+        if (passwordHash) await throttle.clear(tx, before.username.toLowerCase());
         const changes = diff(toUserDto(before), toUserDto(after!));
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'user', id, passwordHash ? 'updated_with_password' : 'updated', changes.before, changes.after);
-        return toUserDto(after!);
+        return after!;
       });
+      return toUserDto(updated, await lockOf(updated));
     },
   };
 }

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Client, type TestApp } from '../../test/harness';
+import { createTestApp, PASSWORD, type Client, type TestApp } from '../../test/harness';
 
 let t: TestApp;
 let admin: Client;
@@ -70,6 +71,94 @@ describe('user administration', () => {
     const self = await admin.patch(`/api/users/${admin.user.id}`, { role: 'engineer' });
     expect(self.status).toBe(409);
     expect(self.body.error.message).toContain('last active administrator');
+  });
+});
+
+describe('sessions, tokens and login locks', () => {
+  const login = (username: string, password: string, ip = '10.9.0.1') =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: ip });
+  const sessionOf = async (username: string) => {
+    const res = await login(username, PASSWORD, '10.9.9.9');
+    expect(res.statusCode).toBe(200);
+    return `fw_session=${res.cookies.find((c) => c.name === 'fw_session')!.value}`;
+  };
+  const tokenOf = async (cookie: string) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: { cookie }, payload: { name: 'ci', scopes: ['tickets:read'] } });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { secret: string };
+  };
+  const me = async (cookie: string) => (await t.app.inject({ url: '/api/me', headers: { cookie } })).statusCode;
+  const byToken = async (secret: string) => (await t.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${secret}` } })).statusCode;
+
+  it('an admin password reset ends every session of the user; API tokens keep working', async () => {
+    const user = await t.factory.user({ role: 'engineer' });
+    const [a, b] = [await sessionOf(user.username), await sessionOf(user.username)];
+    const token = await tokenOf(await sessionOf(user.username));
+    expect(await byToken(token.secret)).toBe(200);
+    expect((await admin.patch(`/api/users/${user.id}`, { password: 'a-fresh-secret-42' })).status).toBe(200);
+    expect(await me(a)).toBe(401);
+    expect(await me(b)).toBe(401);
+    // Tokens are credentials of their own, ended by revoking them, not by a password reset.
+    expect(await byToken(token.secret)).toBe(200);
+  });
+
+  it('disabling ends every session and blocks tokens; re-enabling revives no session', async () => {
+    const user = await t.factory.user({ role: 'engineer' });
+    const session = await sessionOf(user.username);
+    const token = await tokenOf(await sessionOf(user.username));
+    expect((await admin.patch(`/api/users/${user.id}`, { active: false })).status).toBe(200);
+    expect(await me(session)).toBe(401);
+    expect(await byToken(token.secret)).toBe(401); // a token acts only for an active user
+    expect((await admin.patch(`/api/users/${user.id}`, { active: true })).status).toBe(200);
+    expect(await me(session)).toBe(401);
+    expect(await byToken(token.secret)).toBe(200); // the token was never revoked
+    expect(await me(await sessionOf(user.username))).toBe(200);
+  });
+
+  it('shows a locked account, and an admin unlock (audited) lets it log in at once', async () => {
+    const user = await t.factory.user({ role: 'engineer' });
+    for (let i = 0; i < 5; i++) expect((await login(user.username, `bad-${i}`, `10.9.1.${i}`)).statusCode).toBe(401);
+    expect((await login(user.username, PASSWORD)).statusCode).toBe(429);
+    const shown = await admin.get(`/api/users/${user.id}`);
+    expect(shown.body.lockedUntil).not.toBeNull();
+    expect((await admin.get(`/api/users?q=${user.username}`)).body[0].lockedUntil).toBe(shown.body.lockedUntil);
+
+    const engineer = await t.as('engineer');
+    expect((await engineer.post(`/api/users/${user.id}/unlock`)).status).toBe(403);
+    const unlocked = await admin.post(`/api/users/${user.id}/unlock`);
+    expect(unlocked.status).toBe(200);
+    expect(unlocked.body.lockedUntil).toBeNull();
+    expect((await login(user.username, PASSWORD)).statusCode).toBe(200);
+    const audit = (await t.services.db.execute(
+      sql`select action, after from audit_log where entity = 'user' and entity_id = ${user.id} and action = 'unlocked'`,
+    )) as unknown as { rows: Array<{ after: { failuresCleared: number } }> };
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]!.after.failuresCleared).toBe(5);
+    expect((await admin.post('/api/users/00000000-0000-4000-8000-000000000000/unlock')).status).toBe(404);
+  });
+
+  it('an admin password reset lifts a lock', async () => {
+    const user = await t.factory.user({ role: 'engineer' });
+    for (let i = 0; i < 5; i++) await login(user.username, `bad-${i}`, `10.9.2.${i}`);
+    expect((await login(user.username, PASSWORD)).statusCode).toBe(429);
+    const reset = await admin.patch(`/api/users/${user.id}`, { password: 'another-fresh-secret' });
+    expect(reset.body.lockedUntil).toBeNull();
+    expect((await login(user.username, 'another-fresh-secret')).statusCode).toBe(200);
+  });
+
+  it('applies the password policy on create and reset', async () => {
+    const common = await admin.post('/api/users', { username: 'policy.a', password: 'password1234', name: 'x', role: 'qa' });
+    expect(common.status).toBe(400);
+    expect(common.body.error.details.fields[0]).toMatchObject({ path: 'password', key: 'field.password_common' });
+    const personal = await admin.post('/api/users', { username: 'policy.b', password: 'policy.b-2026!', name: 'x', role: 'qa' });
+    expect(personal.body.error.details.fields[0]).toMatchObject({ path: 'password', key: 'field.password_personal' });
+    const short = await admin.post('/api/users', { username: 'policy.c', password: 'nine-char', name: 'x', role: 'qa' });
+    expect(short.body.error.details.fields[0]).toMatchObject({ path: 'body.password', key: 'field.too_small' });
+    const user = await t.factory.user({ role: 'engineer' });
+    const reset = await admin.patch(`/api/users/${user.id}`, { password: 'iloveyou123' });
+    expect(reset.status).toBe(400);
+    expect(reset.body.error.details.fields[0]).toMatchObject({ path: 'password', key: 'field.password_common' });
+    expect((await login(user.username, PASSWORD)).statusCode).toBe(200); // nothing changed
   });
 });
 
