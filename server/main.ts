@@ -7,6 +7,7 @@ import { ensureAdmin } from './bootstrap';
 import { openDatabase } from './db/client';
 import { createSmtpMailer } from './jobs/delivery';
 import { registerPlatformJobs } from './jobs/platform-jobs';
+import { purgeUploadTemps, RETENTION } from './jobs/purge';
 import { createJobRegistry, startScheduler } from './jobs/scheduler';
 import { registerTestJobs } from './jobs/test-jobs';
 import { ensureTimeRuleDefaults } from './modules/time-rules/seed';
@@ -36,6 +37,9 @@ async function main() {
     app.log.info(result.skipped ? 'Demo data already present; nothing added' : `Demo data loaded: ${result.summary}`);
   }
 
+  // Uploads a killed process left half-written; the hourly housekeeping job catches later ones.
+  await purgeUploadTemps(services.attachments.tmpDir, systemClock.now(), RETENTION.uploadTempAtStartMs);
+
   // Recurring and delayed work (server/jobs/scheduler.ts): declared here, claimed by any process.
   const jobRegistry = createJobRegistry({ timeZone: config.timeZone });
   registerPlatformJobs(jobRegistry, {
@@ -45,6 +49,7 @@ async function main() {
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: database.kind === 'pglite' ? 10 : 50,
     deliveryIntervalMs: config.deliveryIntervalMs,
+    uploadTmpDir: services.attachments.tmpDir,
   });
   if (config.testJobs) registerTestJobs(jobRegistry);
   const scheduler = await startScheduler({

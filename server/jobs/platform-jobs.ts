@@ -7,7 +7,7 @@
 import type { SlaEngine } from '../modules/sla/engine';
 import type { Clock } from '../platform/clock';
 import { deliverOnce, type Mailer } from './delivery';
-import { purgeExpired } from './purge';
+import { purgeExpired, purgeUploadTemps, RETENTION } from './purge';
 import type { JobRegistry } from './scheduler';
 import { sweepOnce } from './sweep';
 
@@ -26,6 +26,8 @@ export function registerPlatformJobs(
     /** Tickets per sweep transaction: small on PGlite, whose one connection requests share. */
     sweepBatchSize: number;
     deliveryIntervalMs: number;
+    /** The attachments' temporary folder (housekeeping removes files abandoned by a crash). */
+    uploadTmpDir?: string;
   },
 ): void {
   registry.registerJob({
@@ -49,7 +51,10 @@ export function registerPlatformJobs(
     name: JOB_NAMES.purge,
     cron: '30 * * * *',
     async run({ db, log, now }) {
-      const purged = await purgeExpired(db, now());
+      const purged = {
+        ...(await purgeExpired(db, now())),
+        uploadTemps: deps.uploadTmpDir ? await purgeUploadTemps(deps.uploadTmpDir, now(), RETENTION.uploadTempMs) : 0,
+      };
       if (Object.values(purged).some((n) => n > 0)) log.info(purged, 'purged expired rows');
     },
   });

@@ -5,8 +5,13 @@
  * - login attempts older than a day (the failed-login limit looks back 15 minutes);
  * - live-push messages older than a day (a browser replays at most a few minutes on reconnect);
  * - job history beyond the newest 200 runs of each job, or older than 30 days; runs in progress
- *   are kept (they are a slot's exactly-once guard).
+ *   are kept (they are a slot's exactly-once guard);
+ * - temporary upload files left behind by a process that died mid-upload (kill -9, power loss):
+ *   older than an hour while running, and at start-up those untouched for a minute (an upload in
+ *   progress in another process sharing the folder keeps writing to its file).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../db/client';
 
@@ -15,6 +20,9 @@ export const RETENTION = {
   pushMessagesMs: 24 * 3_600_000,
   jobRunsPerJob: 200,
   jobRunsMs: 30 * 24 * 3_600_000,
+  uploadTempMs: 3_600_000,
+  /** At start-up: no upload of this process is running, another process's touches its file. */
+  uploadTempAtStartMs: 60_000,
 };
 
 const BATCH = 5000;
@@ -58,4 +66,29 @@ export async function purgeExpired(db: Db, now: Date, retention = RETENTION) {
           limit ${BATCH}) returning 1`,
   );
   return { sessions, loginAttempts, pushMessages, jobRuns };
+}
+
+/** Deletes files in the upload temporary folder last modified more than `olderThanMs` before `now`. */
+export async function purgeUploadTemps(dir: string, now: Date, olderThanMs: number): Promise<number> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      const stat = await fs.promises.stat(file);
+      if (!stat.isFile() || stat.mtimeMs > now.getTime() - olderThanMs) continue;
+      await fs.promises.rm(file, { force: true });
+      removed++;
+    } catch (error) {
+      // Gone meanwhile: its upload finished (renamed into place) or failed (removed).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
 }

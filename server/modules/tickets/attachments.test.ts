@@ -22,7 +22,7 @@ describe('attachments', () => {
   it('stores a file typed by its content and serves it back with safe headers', async () => {
     const up = await engineer.upload(`/api/tickets/${ticketId}/attachments`, { name: '../../故障截图.png', content: PNG, type: 'text/html' });
     expect(up.status).toBe(201);
-    expect(up.body).toMatchObject({ filename: '故障截图.png', contentType: 'image/png', size: PNG.length, public: true });
+    expect(up.body).toMatchObject({ filename: '故障截图.png', contentType: 'image/png', size: PNG.length, public: false });
     const down = await t.app.inject({ url: up.body.url, headers: { cookie: engineer.cookie! } });
     expect(down.statusCode).toBe(200);
     expect(down.rawPayload.equals(PNG)).toBe(true);
@@ -71,5 +71,74 @@ describe('attachments', () => {
     const res = await engineer.upload(`/api/tickets/${ticketId}/attachments`, { name: 'atm-2026.log', content: gbk });
     expect(res.status).toBe(201);
     expect(res.body.contentType).toBe('text/plain');
+  });
+
+  describe('visibility', () => {
+    let customerTicketId: string;
+    let customer: Client;
+    beforeAll(async () => {
+      const customerId = (await t.factory.customer()).id;
+      customerTicketId = (await t.factory.ticket({ customerId })).id;
+      customer = await t.as('customer_user', { customerId });
+    });
+
+    /** A multipart upload with the parts in the order given (the harness puts fields first). */
+    async function uploadInOrder(client: Client, parts: ([name: string, value: string] | 'file')[]) {
+      const form = new FormData();
+      for (const part of parts) {
+        if (part === 'file') form.append('file', new Blob([PNG], { type: 'image/png' }), 'photo.png');
+        else form.append(part[0], part[1]);
+      }
+      const request = new Request('http://localhost/', { method: 'POST', body: form });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/tickets/${customerTicketId}/attachments`,
+        headers: { cookie: client.cookie!, 'content-type': request.headers.get('content-type')! },
+        payload: Buffer.from(await request.arrayBuffer()),
+      });
+      return { status: res.statusCode, body: JSON.parse(res.body) };
+    }
+    const tmpFiles = async () => {
+      const fs = await import('node:fs');
+      const dir = t.services.attachments.tmpDir;
+      return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    };
+
+    it('does not depend on field order: public=false after the file stays internal, hidden from the customer', async () => {
+      const after = await uploadInOrder(engineer, ['file', ['public', 'false']]);
+      expect(after.status).toBe(201);
+      expect(after.body.public).toBe(false);
+      const before = await uploadInOrder(engineer, [['public', 'false'], 'file']);
+      expect(before.body.public).toBe(false);
+      const seen = (await customer.get(`/api/tickets/${customerTicketId}/attachments`)).body.map((a: { id: string }) => a.id);
+      expect(seen).not.toContain(after.body.id);
+      expect(seen).not.toContain(before.body.id);
+      expect((await customer.get(after.body.url)).status).toBe(404);
+      const events = (await customer.get(`/api/tickets/${customerTicketId}/events`)).body;
+      expect(events.some((e: { data?: { attachmentId?: string } }) => e.data?.attachmentId === after.body.id)).toBe(false);
+    });
+
+    it('makes staff uploads internal unless marked public, before or after the file', async () => {
+      expect((await uploadInOrder(engineer, ['file'])).body.public).toBe(false);
+      const publicAfter = await uploadInOrder(engineer, ['file', ['public', 'true']]);
+      expect(publicAfter.body.public).toBe(true);
+      const seen = (await customer.get(`/api/tickets/${customerTicketId}/attachments`)).body.map((a: { id: string }) => a.id);
+      expect(seen).toContain(publicAfter.body.id);
+    });
+
+    it("keeps customers' uploads public and refuses their public=false wherever it is, leaving no file", async () => {
+      const plain = await uploadInOrder(customer, ['file']);
+      expect(plain.status).toBe(201);
+      expect(plain.body.public).toBe(true);
+      const count = (await engineer.get(`/api/tickets/${customerTicketId}/attachments`)).body.length;
+      const refused = await uploadInOrder(customer, ['file', ['public', 'false']]);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.key).toBe('attachment.customer_public_only');
+      const nonsense = await uploadInOrder(engineer, ['file', ['public', 'maybe']]);
+      expect(nonsense.status).toBe(400);
+      expect(nonsense.body.error.details.fields[0]).toMatchObject({ path: 'body.public', key: 'field.invalid_value' });
+      expect((await engineer.get(`/api/tickets/${customerTicketId}/attachments`)).body.length).toBe(count);
+      expect(await tmpFiles()).toEqual([]);
+    });
   });
 });

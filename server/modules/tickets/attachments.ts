@@ -36,11 +36,17 @@ const toDto = (row: AttachmentRow): Attachment => ({
   url: `/api/attachments/${row.id}`,
 });
 
-export interface IncomingFile {
-  filename: string;
-  stream: Readable & { truncated?: boolean };
-  public: boolean;
+/** An upload streamed to a temporary file, not yet attached to anything. */
+export interface ReceivedFile {
+  tmpPath: string;
+  size: number;
+  sha256: string;
+  /** The first bytes, for sniffing the type. */
+  head: Buffer;
 }
+
+/** Where uploads are streamed before they are checked and stored: housekeeping cleans it. */
+export const uploadTmpDir = (filesDir: string) => path.join(filesDir, 'tmp');
 
 export function createAttachmentService(deps: {
   db: Db;
@@ -55,8 +61,8 @@ export function createAttachmentService(deps: {
   const commands = deps.commands ?? createTicketCommands({ db, clock });
 
   /** Streams to a temporary file, keeping the first bytes for sniffing and a running SHA-256. */
-  async function receive(stream: IncomingFile['stream']) {
-    const tmpDir = path.join(filesDir, 'tmp');
+  async function receive(stream: Readable & { truncated?: boolean }): Promise<ReceivedFile> {
+    const tmpDir = uploadTmpDir(filesDir);
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const tmpPath = path.join(tmpDir, crypto.randomUUID());
     const hash = crypto.createHash('sha256');
@@ -88,14 +94,30 @@ export function createAttachmentService(deps: {
   }
 
   return {
-    async upload(actor: Actor, ticketId: string, file: IncomingFile): Promise<Attachment> {
-      if (isCustomer(actor) && !file.public) {
-        throw new AppError('attachment.customer_public_only', 'Customers can only add attachments visible to both sides');
-      }
-      const received = await receive(file.stream);
-      const filename = sanitizeFilename(file.filename);
+    /** The temporary folder uploads stream into (housekeeping cleans what a crash left there). */
+    tmpDir: uploadTmpDir(filesDir),
+
+    receive,
+
+    /** Removes a received file that will not be stored (safe when it is already gone). */
+    async discard(received: ReceivedFile) {
+      await fs.promises.rm(received.tmpPath, { force: true });
+    },
+
+    /**
+     * Checks a received file and attaches it to the ticket; the temporary file is gone afterwards
+     * either way. `public` is what the request said, once all of it was read (field order does
+     * not matter): customers' uploads are always public, staff's internal unless marked public.
+     */
+    async store(actor: Actor, ticketId: string, file: { filename: string; received: ReceivedFile; public: boolean | undefined }): Promise<Attachment> {
+      const { received } = file;
       let target: string | undefined;
       try {
+        if (isCustomer(actor) && file.public === false) {
+          throw new AppError('attachment.customer_public_only', 'Customers can only add attachments visible to both sides');
+        }
+        const isPublic = isCustomer(actor) || file.public === true;
+        const filename = sanitizeFilename(file.filename);
         const detected = await fileTypeFromBuffer(received.head);
         const verdict = classifyUpload(detected?.mime, filename, received.head);
         if (!verdict.ok) throw new AppError(verdict.key, verdict.reason, verdict.params);
@@ -116,18 +138,18 @@ export function createAttachmentService(deps: {
               size: received.size,
               sha256: received.sha256,
               storageKey,
-              public: file.public,
+              public: isPublic,
               uploadedById: actor.id,
               createdAt: now,
             })
             .returning();
           const eventId = await addEvent(tx, ticketId, actor.id, now, {
             kind: 'attachment',
-            public: file.public,
+            public: isPublic,
             data: { attachmentId: inserted!.id, filename, size: received.size, contentType: verdict.contentType },
           });
           await tx.update(attachments).set({ eventId }).where(eq(attachments.id, inserted!.id));
-          write.emit('ticket.attachment_added', { attachmentId: inserted!.id, filename, public: file.public });
+          write.emit('ticket.attachment_added', { attachmentId: inserted!.id, filename, public: isPublic });
           await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'attachment', inserted!.id, 'uploaded', null, {
             ticketId,
             filename,

@@ -16,9 +16,19 @@ import {
 } from '../../../common/api';
 import { actorOf } from '../../platform/http';
 import { AppError } from '../../platform/errors';
-import type { AttachmentService } from './attachments';
+import type { AttachmentService, ReceivedFile } from './attachments';
 import type { TicketService } from './service';
 import { INLINE_TYPES } from './upload-policy';
+
+/** The multipart field `public`: true|false (1|0); anything else is a 400. */
+function visibilityOf(value: unknown): boolean {
+  const text = String(value).trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new AppError('request.validation', 'public: expected true or false', {
+    fields: [{ path: 'body.public', message: 'expected true or false', key: 'field.invalid_value' }],
+  });
+}
 
 export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketService; attachments: AttachmentService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -88,7 +98,7 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
       config: { auth: 'tickets.attach', token: 'tickets:write' },
       schema: {
         tags,
-        summary: 'Upload one file (multipart/form-data, field "file"; optional field "public" = true|false before it)',
+        summary: 'Upload one file (multipart/form-data, field "file"; optional field "public" = true|false, in any order; staff uploads are internal unless public=true, customers’ always public)',
         consumes: ['multipart/form-data'],
         params: IdParams,
         response: { 201: Attachment },
@@ -98,22 +108,33 @@ export function ticketRoutes(app: FastifyInstance, deps: { tickets: TicketServic
       if (!request.isMultipart()) {
         throw new AppError('attachment.multipart_required', 'Send the file as multipart/form-data in a field named "file"');
       }
-      let isPublic = true;
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'public') isPublic = String(part.value) !== 'false';
-          continue;
+      // The file is streamed to a temporary file first and stored only once every part was read,
+      // so a `public` field after the file counts just like one before it.
+      const actor = actorOf(request);
+      let isPublic: boolean | undefined;
+      let received: { filename: string; file: ReceivedFile } | undefined;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === 'public') isPublic = visibilityOf(part.value);
+            continue;
+          }
+          received = { filename: part.filename, file: await attachments.receive(part.file) };
         }
-        const attachment = await attachments.upload(actorOf(request), request.params.id, {
-          filename: part.filename,
-          stream: part.file,
+        if (!received) {
+          throw new AppError('attachment.file_required', 'No file in the request; send it in a multipart field named "file"', {
+            fields: [{ path: 'file', message: 'required', key: 'field.file_required' }],
+          });
+        }
+        const attachment = await attachments.store(actor, request.params.id, {
+          filename: received.filename,
+          received: received.file,
           public: isPublic,
         });
         return reply.status(201).send(attachment);
+      } finally {
+        if (received) await attachments.discard(received.file);
       }
-      throw new AppError('attachment.file_required', 'No file in the request; send it in a multipart field named "file"', {
-        fields: [{ path: 'file', message: 'required', key: 'field.file_required' }],
-      });
     },
   );
   r.get(
