@@ -82,6 +82,27 @@ export const CustomerDetail = Customer.extend({
 });
 export type CustomerDetail = z.infer<typeof CustomerDetail>;
 
+/**
+ * What a customer's own users see of their organisation: its name and how to reach it, never the
+ * service desk's notes, routing center or service-level policy (staff fields of `Customer`).
+ */
+export const CustomerForCustomer = z.object({
+  id: Id,
+  name: z.string(),
+  code: z.string().nullable(),
+  industry: z.string().nullable(),
+  region: z.string().nullable(),
+  createdAt: Instant,
+  openTickets: z.number().int(),
+});
+export type CustomerForCustomer = z.infer<typeof CustomerForCustomer>;
+
+export const CustomerDetailForCustomer = CustomerForCustomer.extend({
+  contacts: z.array(Contact),
+  sites: z.array(Site),
+});
+export type CustomerDetailForCustomer = z.infer<typeof CustomerDetailForCustomer>;
+
 export const CustomerListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

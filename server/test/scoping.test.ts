@@ -241,3 +241,31 @@ describe('the audit trail scoped like the objects it describes (3)', () => {
     expect(paged).toEqual(all.map((e) => e.id));
   });
 });
+
+describe('a customer sees their organisation in its own shape (17)', () => {
+  it('leaves out notes, routing center and service level for customer users; staff keep them', async () => {
+    await admin.patch(`/api/customers/${customerA}`, { notes: '内部备注：付款慢' });
+    const user = await t.as('customer_user', { customerId: customerA });
+    const detail = await user.get(`/api/customers/${customerA}`);
+    expect(detail.status).toBe(200);
+    for (const field of ['notes', 'centerId', 'slaPolicyId']) expect(detail.body).not.toHaveProperty(field);
+    expect(JSON.stringify(detail.body)).not.toContain('付款慢');
+    expect(detail.body).toMatchObject({ id: customerA, contacts: expect.any(Array), sites: expect.any(Array) });
+    const list = await user.get('/api/customers');
+    expect(list.body).toHaveLength(1);
+    for (const field of ['notes', 'centerId', 'slaPolicyId']) expect(list.body[0]).not.toHaveProperty(field);
+
+    const staff = await dispatcherA.get(`/api/customers/${customerA}`);
+    expect(staff.body).toMatchObject({ notes: '内部备注：付款慢', centerId: provinceA });
+    expect(staff.body).toHaveProperty('slaPolicyId');
+    expect((await dispatcherA.get('/api/customers?limit=500')).body.find((c: { id: string }) => c.id === customerA)).toHaveProperty('notes');
+  });
+
+  it('documents both shapes in OpenAPI', async () => {
+    const doc = (await admin.get('/api/openapi.json')).body;
+    const json = JSON.stringify(doc.paths['/api/customers/{id}'].get.responses['200']);
+    expect(json).toMatch(/anyOf|oneOf/);
+    expect(json).toContain('notes');
+    expect(json).toContain('contacts');
+  });
+});

@@ -9,6 +9,8 @@ import {
   Customer,
   CustomerCreate,
   CustomerDetail,
+  CustomerDetailForCustomer,
+  CustomerForCustomer,
   CustomerListQuery,
   CustomerUpdate,
   Id,
@@ -18,6 +20,7 @@ import {
   Site,
   SiteCreate,
 } from '../../../common/api';
+import { isCustomer } from '../../platform/actor';
 import { actorOf } from '../../platform/http';
 import type { CustomerService } from './service';
 
@@ -28,8 +31,20 @@ export function customerRoutes(app: FastifyInstance, deps: { customers: Customer
 
   r.get(
     '/api/customers',
-    { config: { auth: 'customers.read', token: 'customers:read' }, schema: { tags, querystring: CustomerListQuery, response: { 200: z.array(Customer) } } },
-    async (request) => customers.list(actorOf(request), request.query),
+    {
+      config: { auth: 'customers.read', token: 'customers:read' },
+      schema: {
+        tags,
+        description: 'Staff get `Customer` rows; customer users their own organisation as `CustomerForCustomer` (no staff fields).',
+        querystring: CustomerListQuery,
+        // Staff shape first: a customer-facing row lacks its fields, so it can only match the second.
+        response: { 200: z.union([z.array(Customer), z.array(CustomerForCustomer)]) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return isCustomer(actor) ? customers.listForCustomer(actor, request.query) : customers.list(actor, request.query);
+    },
   );
   r.post(
     '/api/customers',
@@ -38,8 +53,19 @@ export function customerRoutes(app: FastifyInstance, deps: { customers: Customer
   );
   r.get(
     '/api/customers/:id',
-    { config: { auth: 'customers.read', token: 'customers:read' }, schema: { tags, params: IdParams, response: { 200: CustomerDetail } } },
-    async (request) => customers.get(actorOf(request), request.params.id),
+    {
+      config: { auth: 'customers.read', token: 'customers:read' },
+      schema: {
+        tags,
+        description: 'Staff get `CustomerDetail`; customer users their own organisation as `CustomerDetailForCustomer` (no staff fields).',
+        params: IdParams,
+        response: { 200: z.union([CustomerDetail, CustomerDetailForCustomer]) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      return isCustomer(actor) ? customers.getForCustomer(actor, request.params.id) : customers.get(actor, request.params.id);
+    },
   );
   r.patch(
     '/api/customers/:id',

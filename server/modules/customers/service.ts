@@ -13,6 +13,8 @@ import {
   type Customer,
   type CustomerCreate,
   type CustomerDetail,
+  type CustomerDetailForCustomer,
+  type CustomerForCustomer,
   type CustomerListQuery,
   type CustomerUpdate,
   type PhoneMatch,
@@ -52,6 +54,16 @@ const toCustomerDto = (row: CustomerRow & { openTickets: number }): Customer => 
   openTickets: row.openTickets,
 });
 
+/** The customer-facing shape, built from the row (not the staff shape with fields deleted). */
+const toCustomerForCustomer = (row: CustomerRow & { openTickets: number }): CustomerForCustomer => ({
+  id: row.id,
+  name: row.name,
+  code: row.code,
+  industry: row.industry,
+  region: row.region,
+  createdAt: row.createdAt.toISOString(),
+  openTickets: row.openTickets,
+});
 
 export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
@@ -92,6 +104,18 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     throw new AppError('scope.customer_sla_policy_forbidden', "Only a manager or an administrator may change a customer's service level (SLA policy)", {
       role: actor.role,
     });
+  }
+
+  /** One customer the actor may see with its contacts and sites; each audience shapes it. */
+  async function loadDetail(actor: Actor, id: string) {
+    assertVisible(actor, id);
+    const [row] = await db
+      .select({ ...customersColumns(), openTickets: openTicketCount })
+      .from(customers)
+      .where(eq(customers.id, id));
+    if (!row) throw notFound('customer.not_found', 'Customer');
+    const siteRows = await db.select().from(sites).where(eq(sites.customerId, id)).orderBy(asc(sites.name));
+    return { row, contacts: await loadContacts(db, eq(contacts.customerId, id)), sites: siteRows.map(toSiteDto) };
   }
 
   async function loadContacts(db_: Db, where: SQL): Promise<Contact[]> {
@@ -145,6 +169,22 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
   return {
     assertVisible,
 
+    /** A customer user's own organisation, in the customer-facing shape. */
+    async listForCustomer(actor: Actor, query: CustomerListQuery): Promise<CustomerForCustomer[]> {
+      const rows = await db
+        .select({ ...customersColumns(), openTickets: openTicketCount })
+        .from(customers)
+        .where(and(eq(customers.id, actor.customerId!), query.q ? or(ilike(customers.name, containsPattern(query.q)), ilike(customers.code, containsPattern(query.q))) : undefined))
+        .limit(query.limit)
+        .offset(query.offset);
+      return rows.map(toCustomerForCustomer);
+    },
+
+    async getForCustomer(actor: Actor, id: string): Promise<CustomerDetailForCustomer> {
+      const { row, ...parts } = await loadDetail(actor, id);
+      return { ...toCustomerForCustomer(row), ...parts };
+    },
+
     async list(actor: Actor, query: CustomerListQuery): Promise<Customer[]> {
       const conditions = [
         isCustomer(actor) ? eq(customers.id, actor.customerId!) : undefined,
@@ -161,18 +201,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     },
 
     async get(actor: Actor, id: string): Promise<CustomerDetail> {
-      assertVisible(actor, id);
-      const [row] = await db
-        .select({ ...customersColumns(), openTickets: openTicketCount })
-        .from(customers)
-        .where(eq(customers.id, id));
-      if (!row) throw notFound('customer.not_found', 'Customer');
-      const siteRows = await db.select().from(sites).where(eq(sites.customerId, id)).orderBy(asc(sites.name));
-      return {
-        ...toCustomerDto(row),
-        contacts: await loadContacts(db, eq(contacts.customerId, id)),
-        sites: siteRows.map(toSiteDto),
-      };
+      const { row, ...parts } = await loadDetail(actor, id);
+      return { ...toCustomerDto(row), ...parts };
     },
 
     async create(actor: Actor | null, raw: CustomerCreate): Promise<Customer> {
