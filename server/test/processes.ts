@@ -127,7 +127,7 @@ process.on('exit', () => {
 });
 
 /** The `admin` password of every server started here (FUWUTAI_ADMIN_PASSWORD). */
-export const ADMIN_PASSWORD = 'process-test-admin-pw';
+export const ADMIN_PASSWORD = 'process-test-root-pw'; // must pass the password policy: not containing "admin"
 /** Password of every user the seeder creates. */
 export const PASSWORD = 'process-test-password';
 
