@@ -4,6 +4,7 @@ import { Avatar, Button, Dropdown, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { PASSWORD_MIN_LENGTH } from '../../../common/api/auth';
 import { useChangePassword, useLogout } from '../api/auth';
 import { showSuccess } from '../components/feedback';
 import { FormModal } from '../components/form-modal';
@@ -40,7 +41,7 @@ function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => 
       <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
         <Input.Password autoComplete="current-password" autoFocus />
       </Form.Item>
-      <Form.Item name="newPassword" label={t('auth.newPassword')} rules={[{ required: true, min: 8, message: t('auth.passwordTooShort') }]}>
+      <Form.Item name="newPassword" label={t('auth.newPassword')} extra={t('auth.passwordRule')} rules={[{ required: true, min: PASSWORD_MIN_LENGTH, message: t('auth.passwordTooShort') }]}>
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Form.Item

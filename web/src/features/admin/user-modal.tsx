@@ -5,6 +5,7 @@
 import { Form, Input, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PASSWORD_MIN_LENGTH } from '../../../../common/api/auth';
 import { ENGINEER_LEVELS, ROLES, isCustomerRole, type EngineerLevel, type Role } from '../../../../common/domain';
 import { useSaveUser } from '../../api/admin';
 import type { User } from '../../api/types';
@@ -139,8 +140,8 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
         <Form.Item
           name="password"
           label={user ? t('users.resetPassword') : t('users.password')}
-          extra={user ? t('users.resetPasswordHint') : undefined}
-          rules={[{ required: !user, min: 8, message: t('auth.passwordTooShort') }]}
+          extra={user ? `${t('users.resetPasswordHint')}. ${t('auth.passwordRule')}` : t('auth.passwordRule')}
+          rules={[{ required: !user, min: PASSWORD_MIN_LENGTH, message: t('auth.passwordTooShort') }]}
         >
           <Input.Password autoComplete="new-password" data-testid="user-password" />
         </Form.Item>

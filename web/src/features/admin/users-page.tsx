@@ -1,13 +1,20 @@
-/** /admin/users: every account with its role, center or customer, level and state. */
-import { EditOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Input, Select, Table, Tag, Typography, type TableColumnsType } from 'antd';
+/**
+ * /admin/users: every account with its role, center or customer, level and state. An account that
+ * wrong passwords keep waiting shows 已锁定 (until when, on hover) and an unlock action.
+ */
+import { EditOutlined, PlusOutlined, SearchOutlined, UnlockOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Input, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type Role } from '../../../../common/domain';
 import { useCenters, useUsers } from '../../api/admin';
+import { api } from '../../api/client';
 import { useCustomerList } from '../../api/customers';
 import type { User } from '../../api/types';
+import { showSuccess } from '../../components/feedback';
 import { LoadError, NotFoundPage } from '../../components/states';
+import { formatDateTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
@@ -27,6 +34,14 @@ export function UsersPage() {
   const centers = useCenters(allowed);
   const customers = useCustomerList('', { limit: 500, enabled: allowed });
   const [dialog, setDialog] = useState<{ user: User | null } | null>(null);
+  const queryClient = useQueryClient();
+  const unlock = useMutation({
+    mutationFn: (user: User) => api.post<User>(`/api/users/${user.id}/unlock`, {}),
+    onSuccess: (user) => {
+      showSuccess(t('users.unlocked', { name: user.name }));
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
 
   const centerNames = useMemo(() => new Map((centers.data ?? []).map((c) => [c.id, c.name])), [centers.data]);
   const customerNames = useMemo(() => new Map((customers.data ?? []).map((c) => [c.id, c.name])), [customers.data]);
@@ -53,14 +68,36 @@ export function UsersPage() {
     {
       title: t('users.active'),
       dataIndex: 'active',
-      width: 80,
-      render: (a: boolean) => (a ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>),
+      width: 140,
+      render: (a: boolean, u) => (
+        <Space size={4} wrap>
+          {a ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>}
+          {u.lockedUntil && (
+            <Tooltip title={t('users.lockedUntil', { time: formatDateTime(u.lockedUntil) })}>
+              <Tag color="red" data-testid="user-locked">
+                {t('users.locked')}
+              </Tag>
+            </Tooltip>
+          )}
+        </Space>
+      ),
     },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 70,
-      render: (_, u) => <Button type="link" size="small" icon={<EditOutlined />} aria-label={t('users.edit')} onClick={() => setDialog({ user: u })} />,
+      width: 90,
+      render: (_, u) => (
+        <Space size={0}>
+          <Button type="link" size="small" icon={<EditOutlined />} aria-label={t('users.edit')} onClick={() => setDialog({ user: u })} />
+          {u.lockedUntil && (
+            <Popconfirm title={t('users.unlockConfirm', { name: u.name })} onConfirm={() => unlock.mutate(u)}>
+              <Tooltip title={t('users.unlock')}>
+                <Button type="link" size="small" icon={<UnlockOutlined />} aria-label={t('users.unlock')} data-testid="user-unlock" loading={unlock.isPending && unlock.variables?.id === u.id} />
+              </Tooltip>
+            </Popconfirm>
+          )}
+        </Space>
+      ),
     },
   ];
 
