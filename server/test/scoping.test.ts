@@ -223,9 +223,19 @@ describe('the audit trail scoped like the objects it describes (3)', () => {
     const qa = await t.as('qa');
     expect((await qa.get(`/api/audit?entity=customer&entityId=${customerB}`)).body.length).toBeGreaterThanOrEqual(1);
 
+    // Attachments follow their ticket.
+    const note = { name: '现场记录.txt', content: '巡检记录', type: 'text/plain' };
+    const mine = await dispatcherA.upload(`/api/tickets/${ticketA.id}/attachments`, note);
+    const theirs = await admin.upload(`/api/tickets/${ticketB.id}/attachments`, note);
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect((await managerA.get(`/api/audit?entity=attachment&entityId=${mine.body.id}`)).body).toHaveLength(1);
+    expect((await managerA.get(`/api/audit?entity=attachment&entityId=${theirs.body.id}`)).body).toEqual([]);
+    expect((await admin.get(`/api/audit?entity=attachment&entityId=${theirs.body.id}`)).body).toHaveLength(1);
+
     const all = (await managerA.get('/api/audit?limit=500')).body as Array<{ id: number; entity: string; entityId: string }>;
     const hidden = new Set([ticketB.id, customerB, contactB.id]);
-    expect(all.filter((e) => hidden.has(e.entityId))).toEqual([]);
+    expect(all.filter((e) => hidden.has(e.entityId) || e.entityId === theirs.body.id)).toEqual([]);
+    expect(all.some((e) => e.entityId === mine.body.id)).toBe(true);
     expect(all.filter((e) => e.entity === 'ticket' && e.entityId === ticketA.id).length).toBe(6);
     expect(all.some((e) => e.entity === 'customer' && e.entityId === customerA)).toBe(true);
 
