@@ -359,6 +359,7 @@ export const en: Messages<typeof zhCN> = {
     noSites: 'No sites',
     slaPolicy: 'Service level (SLA policy)',
     slaPolicyHint: "Response, resolution and other targets of this customer's tickets follow this policy; leave empty for the default policy.",
+    slaPolicyManagersOnly: "The service level sets the targets of all this customer's tickets: only a support manager or an administrator can change it.",
     defaultPolicy: 'Default policy ({{name}})',
     defaultPolicyUnnamed: 'Default policy',
   },
@@ -1102,8 +1103,8 @@ export const en: Messages<typeof zhCN> = {
     },
     field: {
       required: 'Required',
-      too_small: 'At least {{minimum}}',
       nul_byte: 'Contains a NUL character, which is not allowed',
+      too_small: 'At least {{minimum}}',
       too_big: 'At most {{maximum}}',
       invalid_type: 'Wrong type',
       invalid_format: 'Wrong format',

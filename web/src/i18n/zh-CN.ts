@@ -355,6 +355,7 @@ export const zhCN = {
     noSites: '暂无站点',
     slaPolicy: '服务级别（SLA 策略）',
     slaPolicyHint: '此客户工单的响应、解决等时限按这个策略计算；不选则用默认策略。',
+    slaPolicyManagersOnly: '服务级别决定此客户所有工单的时限，只有技术支持经理或管理员可以更改。',
     defaultPolicy: '默认策略（{{name}}）',
     defaultPolicyUnnamed: '默认策略',
   },
@@ -1101,8 +1102,8 @@ export const zhCN = {
     /** Field messages (common/api/errors.ts FIELD_KEYS). */
     field: {
       required: '必填',
-      too_small: '不能少于 {{minimum}}',
       nul_byte: '含有不允许的空字符（NUL）',
+      too_small: '不能少于 {{minimum}}',
       too_big: '不能超过 {{maximum}}',
       invalid_type: '类型不正确',
       invalid_format: '格式不正确',

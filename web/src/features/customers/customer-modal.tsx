@@ -7,6 +7,7 @@ import type { Customer } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { CenterSelect, PolicySelect } from '../../components/selects';
+import { useMe } from '../auth/session';
 
 interface CustomerValues {
   name: string;
@@ -30,6 +31,8 @@ export function CustomerModal({
   onSaved?: (customer: Customer) => void;
 }) {
   const { t } = useTranslation();
+  // A customer's service level moves the clocks of all its tickets: managers and administrators decide it.
+  const mayChangeServiceLevel = ['admin', 'manager'].includes(useMe().role);
   const [form] = Form.useForm<CustomerValues>();
   const save = useSaveCustomer(customer?.id);
   useEffect(() => {
@@ -91,8 +94,12 @@ export function CustomerModal({
           <CenterSelect placeholder={t('customers.center')} />
         </Form.Item>
       </div>
-      <Form.Item name="slaPolicyId" label={t('customers.slaPolicy')} extra={t('customers.slaPolicyHint')}>
-        <PolicySelect data-testid="customer-sla-policy-select" />
+      <Form.Item
+        name="slaPolicyId"
+        label={t('customers.slaPolicy')}
+        extra={mayChangeServiceLevel ? t('customers.slaPolicyHint') : t('customers.slaPolicyManagersOnly')}
+      >
+        <PolicySelect data-testid="customer-sla-policy-select" disabled={!mayChangeServiceLevel} />
       </Form.Item>
       <Form.Item name="notes" label={t('customers.notes')}>
         <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} />
