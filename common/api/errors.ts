@@ -155,11 +155,11 @@ export const ERROR_KEYS = {
   'scope.customer_center_forbidden': 'forbidden',
   'scope.customer_sla_policy_forbidden': 'forbidden',
   'scope.cancel_not_reporter': 'forbidden',
-} as const satisfies Record<string, ErrorCode>;
-export type ErrorKey = keyof typeof ERROR_KEYS;
   // Input checked before any handler (platform/http.ts).
   /** {path} — a text value holds a NUL byte (U+0000), which PostgreSQL text cannot store */
   'input.nul_byte': 'validation',
+} as const satisfies Record<string, ErrorCode>;
+export type ErrorKey = keyof typeof ERROR_KEYS;
 
 /**
  * Keys of field messages (`details.fields[].key`). Schema validation maps zod issue codes to the
@@ -213,12 +213,12 @@ export const FIELD_KEYS = [
   'field.scope_not_allowed',
   /** {role} */
   'field.customer_role_recipient',
+  'field.nul_byte',
 ] as const;
 export type FieldKey = (typeof FIELD_KEYS)[number];
 
 export type ErrorParams = Record<string, string | number | boolean | null>;
 
-  'field.nul_byte',
 export interface FieldIssue {
   path: string;
   message: string;
