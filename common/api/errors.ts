@@ -158,6 +158,8 @@ export const ERROR_KEYS = {
   // Input checked before any handler (platform/http.ts).
   /** {path} — a text value holds a NUL byte (U+0000), which PostgreSQL text cannot store */
   'input.nul_byte': 'validation',
+  /** A multipart body that breaks off or does not match its boundary */
+  'input.multipart_malformed': 'validation',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 

@@ -125,6 +125,9 @@ interface PgError {
   detail?: string;
 }
 
+/** What @fastify/busboy throws for a broken multipart body. */
+const MULTIPART_PARSE_ERRORS = /^(Multipart: Boundary not found|Unexpected end of multipart data|Malformed part header|Part terminated early)$/;
+
 const FASTIFY_CODES: Record<string, ErrorKey> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'request.payload_too_large',
   FST_REQ_FILE_TOO_LARGE: 'request.payload_too_large',
@@ -182,6 +185,11 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const fastifyError = error as FastifyError & PgError;
   const pgError = databaseErrorOf(error);
+  // The multipart parser (busboy) throws plain errors, no code, for bodies that break off or lack
+  // their boundary: the client's mistake.
+  if (error instanceof Error && !fastifyError.code && MULTIPART_PARSE_ERRORS.test(error.message)) {
+    return respond('input.multipart_malformed', `Malformed multipart body: ${error.message}`);
+  }
   if (fastifyError.code && FASTIFY_CODES[fastifyError.code]) {
     return respond(FASTIFY_CODES[fastifyError.code]!, fastifyError.message);
   }

@@ -417,6 +417,52 @@ describe('API fuzz', () => {
     expect(problems.slice(0, 30)).toEqual([]);
   }, 120_000);
 
+  it('answers every odd multipart upload with a keyed 4xx or a stored file, never a 5xx', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const boundary = 'fuzzboundary42';
+    const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const file = (filename: string, content: Buffer | string = png, type = 'image/png') =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${filename}"\r\ncontent-type: ${type}\r\n\r\n`),
+        Buffer.from(content),
+        Buffer.from('\r\n'),
+      ]);
+    const end = `--${boundary}--\r\n`;
+    const bodies: [string, Buffer, string?][] = [
+      ['NUL in the filename', Buffer.concat([file('a\u0000.png'), Buffer.from(end)])],
+      ['100 kB filename', Buffer.concat([file(`${HUGE}.png`), Buffer.from(end)])],
+      ['NUL in public', Buffer.concat([Buffer.from(field('public', '\u0000')), file('a.png'), Buffer.from(end)])],
+      ['public after the file, twice', Buffer.concat([file('a.png'), Buffer.from(field('public', 'true') + field('public', 'false') + end)])],
+      ['two files', Buffer.concat([file('a.png'), file('b.png'), Buffer.from(end)])],
+      ['eleven fields', Buffer.concat([Buffer.from(Array.from({ length: 11 }, (_, i) => field(`f${i}`, 'x')).join('')), file('a.png'), Buffer.from(end)])],
+      ['a 2 kB field', Buffer.concat([Buffer.from(field('public', 'x'.repeat(2000))), file('a.png'), Buffer.from(end)])],
+      ['an empty file', Buffer.concat([file('empty.png', ''), Buffer.from(end)])],
+      ['fields only', Buffer.from(field('public', 'true') + end)],
+      ['no closing boundary', file('a.png')],
+      ['cut inside the file', file('a.png').subarray(0, 80)],
+      ['nothing', Buffer.alloc(0)],
+      ['no boundary in the header', Buffer.concat([file('a.png'), Buffer.from(end)]), 'multipart/form-data'],
+      ['another boundary in the header', Buffer.concat([file('a.png'), Buffer.from(end)]), 'multipart/form-data; boundary=other'],
+    ];
+    const problems: string[] = [];
+    for (const { role, client } of clients) {
+      for (const [label, payload, contentType] of bodies) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `/api/tickets/${ids.tickets}/attachments`,
+          headers: { ...(client.cookie ? { cookie: client.cookie } : {}), 'content-type': contentType ?? `multipart/form-data; boundary=${boundary}` },
+          payload,
+        });
+        const key = res.statusCode >= 400 ? (res.json() as { error?: { key?: string } }).error?.key : 'stored';
+        if (res.statusCode >= 500 || typeof key !== 'string') problems.push(`${role} ${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const fs = await import('node:fs');
+    const tmp = t.services.attachments.tmpDir;
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+  });
+
   it("does not show a customer another organisation's tickets or users", async () => {
     const portalA = clients.find((c) => c.role === 'customer_user(A)')!.client;
     expect((await customerB.get(`/api/users/${portalA.user.id}`)).status).toBeGreaterThanOrEqual(400);

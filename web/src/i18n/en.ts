@@ -1021,7 +1021,10 @@ export const en: Messages<typeof zhCN> = {
         missing_reference: 'A referenced record does not exist',
         invalid_value: 'Invalid value',
       },
-      input: { nul_byte: '“{{path}}” contains a NUL character, which is not allowed; remove it and try again' },
+      input: {
+        nul_byte: '“{{path}}” contains a NUL character, which is not allowed; remove it and try again',
+        multipart_malformed: 'The upload was incomplete or malformed; please upload again',
+      },
       internal: { error: 'Something went wrong on the server; it has been logged' },
       validation: { field: 'Some fields are not right; please check the marked fields' },
       user: {

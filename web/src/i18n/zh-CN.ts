@@ -1019,7 +1019,10 @@ export const zhCN = {
         missing_reference: '引用的记录不存在',
         invalid_value: '提交的值无效',
       },
-      input: { nul_byte: '“{{path}}”中含有不允许的空字符（NUL），请删除后重试' },
+      input: {
+        nul_byte: '“{{path}}”中含有不允许的空字符（NUL），请删除后重试',
+        multipart_malformed: '上传的内容不完整或格式有误，请重新上传',
+      },
       internal: { error: '服务器出错了，请稍后再试；问题已记录' },
       validation: { field: '提交的内容有误，请检查标出的字段' },
       user: {
