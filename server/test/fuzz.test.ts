@@ -56,8 +56,11 @@ interface Case {
   url: string;
   /** A JS value to send as JSON, or raw text (malformed JSON). */
   body?: { json: unknown } | { raw: string };
-  /** Customer B on organisation A's object: must not succeed. */
-  crossTenant?: boolean;
+  /**
+   * Customer B: `object` — on organisation A's object, must not succeed; `any` — whatever it
+   * answers must not carry organisation A's ids.
+   */
+  crossTenant?: 'object' | 'any';
 }
 
 /** mulberry32: a small seeded generator, so every run sends the same requests. */
@@ -130,6 +133,8 @@ let clients: { role: string; client: Client }[];
 let customerB: Client;
 /** Organisation A's objects (and a few others) by the kind of id a path or field names. */
 let ids: Record<string, string>;
+/** The ids of organisation A's own objects (its customer, ticket, contact, site, attachment, user). */
+let organisationA: () => string[];
 
 function operationsOf(doc: { paths: Record<string, Record<string, any>> }): Operation[] {
   const operations: Operation[] = [];
@@ -247,8 +252,8 @@ function casesOf(op: Operation, next: () => number, admitted: Map<string, { role
 
   // Valid-looking input from every role, and the cross-tenant probe.
   for (const { role, client } of everyone) must.push(withBody(client, role, urlOf(op, {}, baseQuery)));
-  if (op.pathParams.length && !STREAMING.has(key) && !INPUTLESS_ONLY.has(key)) {
-    must.push({ ...withBody(customerB, 'customer_user(B)', urlOf(op, {}, baseQuery)), crossTenant: true });
+  if (!STREAMING.has(key) && !INPUTLESS_ONLY.has(key)) {
+    must.push({ ...withBody(customerB, 'customer_user(B)', urlOf(op, {}, baseQuery)), crossTenant: op.pathParams.length ? 'object' : 'any' });
   }
   if (STREAMING.has(key) || INPUTLESS_ONLY.has(key)) return { must, sampled };
 
@@ -328,6 +333,7 @@ beforeAll(async () => {
     'escalation-rules': await firstId('/api/escalation-rules'),
     'escalation-contacts': await firstId('/api/escalation-contacts'),
   };
+  organisationA = () => [customerA.id, ticketA.id, contactA.id, site.body?.id, attachment.body.id, portalA.user.id].filter(Boolean);
   ids = {
     tickets: ticketA.id,
     ticket: ticketA.id,
@@ -377,8 +383,10 @@ describe('API fuzz', () => {
           key = undefined;
         }
         if (typeof key !== 'string') problems.push(`${res.statusCode} without an error key ← ${label}: ${res.body.slice(0, 200)}`);
-      } else if (c.crossTenant) {
+      } else if (c.crossTenant === 'object') {
         problems.push(`cross-tenant ${res.statusCode} ← ${label}: ${res.body.slice(0, 200)}`);
+      } else if (c.crossTenant === 'any' && organisationA().some((id) => res.body.includes(id))) {
+        problems.push(`organisation A's data in ${res.statusCode} ← ${label}: ${res.body.slice(0, 200)}`);
       }
       return res.statusCode;
     };
