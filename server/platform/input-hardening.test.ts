@@ -4,11 +4,12 @@
  * the field (checked before any handler, and PostgreSQL's 22021 mapped as a safety net).
  */
 import { desc, eq } from 'drizzle-orm';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, loginAttempts } from '../db/schema';
 import { DEFAULT_LOGIN_LIMITS } from '../modules/auth/service';
 import { createTestApp, PASSWORD, type Client, type TestApp } from '../test/harness';
-import { loadConfig, parseTrustProxy } from './config';
+import { loadConfig, parseTrustProxy, trustProxyOption } from './config';
 import { findNulByte, toErrorResponse } from './http';
 
 describe('FUWUTAI_TRUST_PROXY', () => {
@@ -23,6 +24,21 @@ describe('FUWUTAI_TRUST_PROXY', () => {
     expect(() => parseTrustProxy('proxy.example.com')).toThrow(/FUWUTAI_TRUST_PROXY/);
     expect(loadConfig({ FUWUTAI_TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({}).trustProxy).toBe(false);
+  });
+
+  it('gives Fastify the rule: hops from the socket, or the proxies to skip from the right', async () => {
+    const ipWith = async (setting: string) => {
+      const app = Fastify({ trustProxy: trustProxyOption(parseTrustProxy(setting)) });
+      app.get('/ip', async (request) => request.ip);
+      const res = await app.inject({ url: '/ip', headers: { 'x-forwarded-for': '6.6.6.6, 10.0.0.1' } });
+      await app.close();
+      return res.body;
+    };
+    expect(await ipWith('')).toBe('127.0.0.1');
+    expect(await ipWith('1')).toBe('10.0.0.1');
+    expect(await ipWith('2')).toBe('6.6.6.6');
+    expect(await ipWith('127.0.0.1')).toBe('10.0.0.1');
+    expect(await ipWith('loopback, 10.0.0.0/8')).toBe('6.6.6.6');
   });
 
   describe('with one proxy hop', () => {
