@@ -128,6 +128,17 @@ describe('API tokens', () => {
     expect((await withToken(limited.secret, 'GET', '/api/me')).status).toBe(200);
   });
 
+  it('holds the per-token limit under concurrency: 30 parallel requests against a limit of 5 let exactly 5 through', async () => {
+    const engineer = await t.as('engineer');
+    const limited = await t.services.tokens.create({ ...(await t.factory.actor()), id: engineer.user.id, role: 'engineer' }, {
+      name: 'burst', kind: 'personal', scopes: ['tickets:read'], rateLimitPerMinute: 5,
+    });
+    clock.set(new Date(Math.ceil(clock.now().getTime() / 60_000) * 60_000 + 5_000));
+    const statuses = await Promise.all(Array.from({ length: 30 }, () => withToken(limited.secret, 'GET', '/api/me').then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+  });
+
   it("a customer user's token still sees only their organisation", async () => {
     const own = await t.factory.customer();
     const other = await t.factory.customer();
