@@ -80,7 +80,7 @@ function main() {
   const result = evaluateAudit(report, allowList, today);
   if (result.unreachable) {
     console.error(`✗ npm audit did not run: ${result.unreachable}`);
-    console.error('  The registry audit endpoint must be reachable (npm config get registry); an audit that did not run does not pass.');
+    console.error('  The registry audit endpoint must be reachable (npm config get registry); an audit that did not run is no verdict (exit 2), never a pass.');
     process.exit(2);
   }
   const line = (a) => `  ${a.severity.padEnd(8)} ${a.package}  ${a.id}  ${a.title}${a.url ? `  ${a.url}` : ''}`;
