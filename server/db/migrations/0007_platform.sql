@@ -100,6 +100,7 @@ ALTER TABLE "audit_log" ADD COLUMN "token_id" uuid;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "event_id" bigint;--> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "params" jsonb;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "event_id" bigint;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "must_change_password" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_created_by_id_users_id_fk" FOREIGN KEY ("created_by_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_revoked_by_id_users_id_fk" FOREIGN KEY ("revoked_by_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

@@ -111,6 +111,8 @@ export const users = pgTable(
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     active: boolean('active').notNull().default(true),
     passwordChangedAt: instant('password_changed_at').notNull().defaultNow(),
+    /** Set by an administrator's create or reset (and a generated first admin password): the next login must choose a new one. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
