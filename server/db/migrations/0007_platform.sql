@@ -45,6 +45,19 @@ CREATE TABLE "event_consumers" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "idempotency_keys" (
+	"principal" text NOT NULL,
+	"key" text NOT NULL,
+	"method" text NOT NULL,
+	"route" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"status" integer,
+	"response_body" jsonb,
+	"created_at" timestamp with time zone NOT NULL,
+	"completed_at" timestamp with time zone,
+	CONSTRAINT "idempotency_keys_principal_key_pk" PRIMARY KEY("principal","key")
+);
+--> statement-breakpoint
 CREATE TABLE "job_runs" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"job_name" text NOT NULL,
@@ -109,6 +122,7 @@ CREATE UNIQUE INDEX "api_tokens_hash_key" ON "api_tokens" USING btree ("token_ha
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "domain_events_order_idx" ON "domain_events" USING btree ("txid","id");--> statement-breakpoint
 CREATE INDEX "domain_events_ticket_idx" ON "domain_events" USING btree ("ticket_id","id");--> statement-breakpoint
+CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "job_runs_slot_key" ON "job_runs" USING btree ("job_name","slot");--> statement-breakpoint
 CREATE INDEX "job_runs_job_idx" ON "job_runs" USING btree ("job_name","id");--> statement-breakpoint
 CREATE INDEX "push_messages_created_idx" ON "push_messages" USING btree ("created_at");--> statement-breakpoint

@@ -195,3 +195,28 @@ export const notificationPreferences = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.topic, t.channel] })],
 );
+
+/**
+ * Idempotency keys (`Idempotency-Key` on a POST): the first request with a key writes a pending row
+ * (completedAt null), its answer is stored on completion, and the same key from the same principal
+ * within 24 h replays that answer instead of running again. Purged after 24 h (jobs/purge.ts).
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** `user:<id>` for a session, `token:<id>` for an API token: keys are per caller. */
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    method: text('method').notNull(),
+    /** The route's URL pattern (`/api/tickets/:id/comments`), for people reading the table. */
+    route: text('route').notNull(),
+    /** SHA-256 of method, URL and body: the same key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    /** The stored answer, null while the first request is still running. */
+    status: integer('status'),
+    responseBody: jsonb('response_body'),
+    createdAt: instant('created_at').notNull(),
+    completedAt: instant('completed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
