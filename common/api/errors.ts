@@ -160,6 +160,12 @@ export const ERROR_KEYS = {
   'input.nul_byte': 'validation',
   /** A multipart body that breaks off or does not match its boundary */
   'input.multipart_malformed': 'validation',
+  // Idempotency-Key on POSTs (platform/idempotency.ts).
+  'idempotency.key_invalid': 'validation',
+  /** The first request with this key is still running. */
+  'idempotency.in_progress': 'conflict',
+  /** The key was already used for another request (another route, URL or body). */
+  'idempotency.key_reused': 'validation',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 

@@ -1025,6 +1025,11 @@ export const en: Messages<typeof zhCN> = {
         nul_byte: '“{{path}}” contains a NUL character, which is not allowed; remove it and try again',
         multipart_malformed: 'The upload was incomplete or malformed; please upload again',
       },
+      idempotency: {
+        key_invalid: 'The Idempotency-Key header must be 1–200 printable ASCII characters',
+        in_progress: 'The same submission is still being processed; check again in a moment',
+        key_reused: 'This idempotency key was already used for a different submission; please submit again',
+      },
       internal: { error: 'Something went wrong on the server; it has been logged' },
       validation: { field: 'Some fields are not right; please check the marked fields' },
       user: {

@@ -1023,6 +1023,11 @@ export const zhCN = {
         nul_byte: '“{{path}}”中含有不允许的空字符（NUL），请删除后重试',
         multipart_malformed: '上传的内容不完整或格式有误，请重新上传',
       },
+      idempotency: {
+        key_invalid: 'Idempotency-Key 请求头须为 1–200 个可打印 ASCII 字符',
+        in_progress: '同一操作正在处理中，请稍候再查看结果',
+        key_reused: '这个幂等键已用于另一次不同的提交，请重新提交',
+      },
       internal: { error: '服务器出错了，请稍后再试；问题已记录' },
       validation: { field: '提交的内容有误，请检查标出的字段' },
       user: {
