@@ -21,6 +21,7 @@ import type { Database } from './db/client';
 import { createAudit } from './modules/audit';
 import { auditRoutes } from './modules/audit/routes';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/password';
+import { installPasswordChangeGate } from './modules/auth/password-change-gate';
 import { authRoutes } from './modules/auth/routes';
 import { createAuthService, SESSION_COOKIE, type LoginLimits } from './modules/auth/service';
 import { centerRoutes } from './modules/centers/routes';
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
     authenticate: (token) => services.auth.authenticate(token),
     authenticateToken: (secret, ip) => services.tokens.authenticate(secret, ip),
   });
+  installPasswordChangeGate(app);
 
   app.get(
     '/api/health',

@@ -20,7 +20,8 @@ export async function ensureAdmin(services: Services, adminPassword: string | un
   if (existing) return { createdAdmin: false };
   const password = adminPassword ?? crypto.randomBytes(12).toString('base64url');
   try {
-    await services.users.create(null, { username: 'admin', password, name: '系统管理员', role: 'admin' });
+    // A generated password was shown on the console: whoever reads it first must replace it.
+    await services.users.create(null, { username: 'admin', password, name: '系统管理员', role: 'admin', mustChangePassword: !adminPassword });
   } catch (error) {
     // Another process created it between our check and our insert: that is fine.
     if ((error as { code?: string }).code === 'conflict') return { createdAdmin: false };

@@ -36,5 +36,7 @@ export const Me = z.object({
   centerName: z.string().nullable(),
   engineerLevel: z.enum(ENGINEER_LEVELS).nullable(),
   permissions: z.array(z.string()),
+  /** The password was set by an administrator (or generated): until it is changed, only me, logout and the password change answer. */
+  mustChangePassword: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;

@@ -36,6 +36,8 @@ export const ERROR_KEYS = {
   'auth.cross_site': 'forbidden',
   'auth.current_password_wrong': 'validation',
   'auth.password_unchanged': 'validation',
+  // First start and administrator-set passwords.
+  'auth.password_change_required': 'forbidden',
   // API tokens.
   'token.invalid': 'unauthenticated',
   /** {scope} */

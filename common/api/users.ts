@@ -21,6 +21,8 @@ export const UserCreate = z.object({
   skills: z.array(trimmed(50)).max(50).optional(),
   email: z.email('must be an email address').max(200).nullish(),
   phone: optionalText(50),
+  /** Whether the user must replace this password at first login; POST /api/users assumes true (an administrator chose it). */
+  mustChangePassword: z.boolean().optional(),
 });
 export type UserCreate = z.input<typeof UserCreate>;
 
@@ -37,6 +39,8 @@ export const UserUpdate = z
     active: z.boolean(),
     /** Admin reset: ends the user's sessions and lifts a login lock. */
     password: NewPassword,
+    /** With a reset: whether the user must replace it at next login (true unless said otherwise). */
+    mustChangePassword: z.boolean(),
   })
   .partial();
 export type UserUpdate = z.infer<typeof UserUpdate>;
@@ -55,6 +59,8 @@ export const User = z.object({
   active: z.boolean(),
   /** Set while failed password checks keep the account waiting (see login-throttle.ts); an admin may unlock it. */
   lockedUntil: Instant.nullable(),
+  /** The user has to replace a password an administrator set before doing anything else. */
+  mustChangePassword: z.boolean(),
   createdAt: Instant,
 });
 export type User = z.infer<typeof User>;

@@ -73,6 +73,7 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
         .select({
           email: users.email,
           engineerLevel: users.engineerLevel,
+          mustChangePassword: users.mustChangePassword,
           customerName: customers.name,
           centerName: serviceCenters.name,
         })
@@ -92,6 +93,8 @@ export function authRoutes(app: FastifyInstance, deps: { auth: AuthService; db: 
         centerName: row?.centerName ?? null,
         engineerLevel: row?.engineerLevel ?? null,
         permissions: permissionsOf(actor.role),
+        // A token acts after its user chose a password, so it is never held back (password-change-gate.ts).
+        mustChangePassword: !actor.tokenId && (row?.mustChangePassword ?? false),
       } satisfies z.input<typeof Me>;
     },
   );

@@ -17,6 +17,7 @@ import type { Audit } from '../audit';
 import { actorColumns } from './actor-columns';
 import { createLoginThrottle, DEFAULT_LOGIN_LIMITS, type LoginLimits } from './login-throttle';
 import { assertPasswordPolicy } from './password-policy';
+import type { SessionActor } from './password-change-gate';
 
 export { DEFAULT_LOGIN_LIMITS, type LoginLimits };
 
@@ -78,11 +79,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
     },
 
-    /** The actor behind a session cookie, or null when it is unknown, expired or the user is disabled. */
-    async authenticate(token: string): Promise<Actor | null> {
+    /**
+     * The actor behind a session cookie, or null when it is unknown, expired or the user is disabled;
+     * `mustChangePassword` holds the session to me, logout and the password change (password-change-gate.ts).
+     */
+    async authenticate(token: string): Promise<SessionActor | null> {
       const now = clock.now();
       const [row] = await db
-        .select({ ...actorColumns, expiresAt: sessions.expiresAt })
+        .select({ ...actorColumns, expiresAt: sessions.expiresAt, mustChangePassword: users.mustChangePassword })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .leftJoin(serviceCenters, eq(serviceCenters.id, users.centerId))
@@ -120,7 +124,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       assertPasswordPolicy(newPassword, user, 'newPassword');
       const passwordHash = await hasher.hash(newPassword);
       await db.transaction(async (tx) => {
-        await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, actor.id));
+        await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now, mustChangePassword: false }).where(eq(users.id, actor.id));
         // Every other session of this user ends: a changed password locks out whoever had the old one.
         await endSessionsOf(tx, actor.id, currentToken);
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'user', actor.id, 'password_changed');

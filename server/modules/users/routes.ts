@@ -19,7 +19,9 @@ export function userRoutes(app: FastifyInstance, deps: { users: UserService }) {
   r.post(
     '/api/users',
     { config: { auth: 'users.write', token: 'admin' }, schema: { tags, body: UserCreate, response: { 201: User } } },
-    async (request, reply) => reply.status(201).send(await deps.users.create(actorOf(request), request.body)),
+    // An administrator chose this password: its owner replaces it at first login unless the body says otherwise.
+    async (request, reply) =>
+      reply.status(201).send(await deps.users.create(actorOf(request), { ...request.body, mustChangePassword: request.body.mustChangePassword ?? true })),
   );
 
   r.get(

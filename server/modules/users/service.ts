@@ -36,6 +36,7 @@ export function toUserDto(row: UserRow, lockedUntil: Date | null = null): User {
     skills: row.skills,
     active: row.active,
     lockedUntil: lockedUntil?.toISOString() ?? null,
+    mustChangePassword: row.mustChangePassword,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -98,6 +99,8 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
             createdAt: now,
             updatedAt: now,
             passwordChangedAt: now,
+            // Services and seeds create accounts whose password their owner chose; the API route asks for the change.
+            mustChangePassword: input.mustChangePassword ?? false,
           })
           .returning();
         const dto = toUserDto(row!);
@@ -167,7 +170,7 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
           if (n <= 1) throw new AppError('user.last_admin', 'The last active administrator cannot be demoted or disabled');
         }
         const now = clock.now();
-        const { password: _password, ...fields } = patch;
+        const { password: _password, mustChangePassword, ...fields } = patch;
         const [after] = await tx
           .update(users)
           .set({
@@ -175,7 +178,9 @@ export function createUserService(deps: { db: Db; clock: Clock; hasher: Password
             customerId,
             centerId,
             updatedAt: now,
-            ...(passwordHash ? { passwordHash, passwordChangedAt: now } : {}),
+            // A reset password is the administrator's: its owner replaces it at next login unless told otherwise.
+            ...(passwordHash ? { passwordHash, passwordChangedAt: now, mustChangePassword: mustChangePassword ?? true } : {}),
+            ...(!passwordHash && mustChangePassword !== undefined ? { mustChangePassword } : {}),
           })
           .where(eq(users.id, id))
           .returning();

@@ -997,6 +997,7 @@ export const en: Messages<typeof zhCN> = {
         cross_site: 'Cross-site request refused',
         current_password_wrong: 'The current password is wrong',
         password_unchanged: 'The new password must differ from the current one',
+        password_change_required: 'Please change your password first (it was set by an administrator or generated)',
       },
       token: {
         invalid: 'Unknown, revoked or expired API token',

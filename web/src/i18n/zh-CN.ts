@@ -995,6 +995,7 @@ export const zhCN = {
         cross_site: '已拒绝跨站请求',
         current_password_wrong: '当前密码不正确',
         password_unchanged: '新密码不能与当前密码相同',
+        password_change_required: '请先修改密码（当前密码由管理员设置或系统生成）',
       },
       token: {
         invalid: 'API 令牌无效、已撤销或已过期',
