@@ -50,6 +50,10 @@ export const en: Messages<typeof zhCN> = {
     zh: '中文',
     en: 'English',
   },
+  responsive: {
+    openMenu: 'Open menu',
+    menu: 'Menu',
+  },
   auth: {
     title: 'Sign in to the service desk',
     username: 'Username',

@@ -46,6 +46,10 @@ export const zhCN = {
     zh: '中文',
     en: 'English',
   },
+  responsive: {
+    openMenu: '打开菜单',
+    menu: '菜单',
+  },
   auth: {
     title: '登录服务台',
     username: '用户名',

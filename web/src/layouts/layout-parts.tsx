@@ -1,19 +1,24 @@
-/** What the staff and portal layouts share: the header's right-hand tools and the routed page below. */
-import { Layout } from 'antd';
-import { Suspense } from 'react';
-import { Outlet } from 'react-router';
+/**
+ * What the staff and portal layouts share: the header's right-hand tools, the phone menu (a drawer
+ * opened by a header button) and the routed page below.
+ */
+import { MenuOutlined } from '@ant-design/icons';
+import { Button, Drawer, Layout } from 'antd';
+import { type ReactNode, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
 import { PageSkeleton } from '../components/states';
 import { NotificationBell } from '../features/notifications/notification-bell';
 import { UserMenu } from './user-menu';
 
-/** The bell, the language switch and the user menu. */
-export function HeaderTools() {
+/** The bell, the language switch and the user menu; `compact` (phones) folds the language into the user menu. */
+export function HeaderTools({ compact = false }: { compact?: boolean }) {
   return (
     <span className="app-header-right">
       <NotificationBell />
-      <LanguageSwitch />
-      <UserMenu />
+      {!compact && <LanguageSwitch />}
+      <UserMenu compact={compact} />
     </span>
   );
 }
@@ -26,5 +31,43 @@ export function RoutedContent({ className }: { className: string }) {
         <Outlet />
       </Suspense>
     </Layout.Content>
+  );
+}
+
+/**
+ * The menu on a phone: a header button that opens it in a drawer from the left. Navigating closes
+ * the drawer. `children` is the menu, `title` the drawer's heading (the brand).
+ */
+export function MenuDrawer({ title, children }: { title: ReactNode; children: ReactNode }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the drawer
+  useEffect(() => setOpen(false), [pathname]);
+  return (
+    <>
+      <Button
+        type="text"
+        icon={<MenuOutlined />}
+        aria-label={t('responsive.openMenu')}
+        aria-expanded={open}
+        data-testid="menu-button"
+        className="menu-button"
+        onClick={() => setOpen(true)}
+      />
+      <Drawer
+        open={open}
+        onClose={() => setOpen(false)}
+        placement="left"
+        size={264}
+        title={title}
+        className="menu-drawer"
+        styles={{ body: { padding: 0 } }}
+      >
+        <nav aria-label={t('responsive.menu')} data-testid="menu-drawer">
+          {children}
+        </nav>
+      </Drawer>
+    </>
   );
 }

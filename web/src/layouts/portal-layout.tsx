@@ -1,32 +1,47 @@
-/** The customer portal: a light top bar with the organisation's name, 我的工单 and 报修, the bell. */
+/**
+ * The customer portal: a light top bar with the organisation's name (cut with an ellipsis when long),
+ * 我的工单 and 报修, the bell. On a phone the two links move into a drawer behind a header button.
+ */
 import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import { useNarrow } from '../components/use-narrow';
 import { useCan, useMe } from '../features/auth/session';
-import { HeaderTools, RoutedContent } from './layout-parts';
+import { HeaderTools, MenuDrawer, RoutedContent } from './layout-parts';
 
 export function PortalLayout() {
   const { t } = useTranslation();
   const me = useMe();
   const can = useCan();
   const location = useLocation();
+  const narrow = useNarrow();
   const selected = location.pathname === '/tickets/new' ? '/tickets/new' : '/tickets';
   const items = [
     { key: '/tickets', icon: <UnorderedListOutlined />, label: <Link to="/tickets">{t('portal.myTickets')}</Link> },
     can('tickets.create') && { key: '/tickets/new', icon: <PlusOutlined />, label: <Link to="/tickets/new">{t('portal.report')}</Link> },
   ].filter((item) => item !== false);
+  const title = t('app.portalTitle', { customer: me.customerName ?? '' });
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="portal-header">
-        <Link to="/tickets" className="portal-brand">
+        {narrow && (
+          <MenuDrawer title={<span className="brand-name">{t('app.name')}</span>}>
+            <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 0 }} />
+          </MenuDrawer>
+        )}
+        <Link to="/tickets" className="portal-brand" title={title}>
           <span className="brand-mark">服</span>
           <span className="brand-name" data-testid="portal-title">
-            {t('app.portalTitle', { customer: me.customerName ?? '' })}
+            {title}
           </span>
         </Link>
-        <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="portal-menu" />
-        <HeaderTools />
+        {narrow ? (
+          <span className="portal-menu" />
+        ) : (
+          <Menu mode="horizontal" selectedKeys={[selected]} items={items} className="portal-menu" />
+        )}
+        <HeaderTools compact={narrow} />
       </Layout.Header>
       <RoutedContent className="portal-content" />
     </Layout>

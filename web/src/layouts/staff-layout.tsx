@@ -1,4 +1,8 @@
-/** Service staff: a sider menu (items by permission), a header with the bell, language and user menu. */
+/**
+ * Service staff: a sider menu (items by permission; its collapsed state remembered in this browser),
+ * a header with the bell, language and user menu. On a phone the menu is a drawer behind a header
+ * button and the language moves into the user menu.
+ */
 import {
   ApiOutlined,
   AuditOutlined,
@@ -17,14 +21,40 @@ import { Layout, Menu } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import { useNarrow } from '../components/use-narrow';
 import { useCan } from '../features/auth/session';
-import { HeaderTools, RoutedContent } from './layout-parts';
+import { HeaderTools, MenuDrawer, RoutedContent } from './layout-parts';
+
+const COLLAPSED_KEY = 'fuwutai.siderCollapsed';
+
+/** The desktop sider's collapsed state, kept in localStorage (private mode may refuse: then per tab). */
+function useStoredCollapsed() {
+  const [collapsed, setCollapsed] = useState(() => {
+    try {
+      return localStorage.getItem(COLLAPSED_KEY) === '1';
+    } catch {
+      return false;
+    }
+  });
+  const store = (value: boolean) => {
+    setCollapsed(value);
+    try {
+      localStorage.setItem(COLLAPSED_KEY, value ? '1' : '0');
+    } catch {
+      // Not stored: the choice lasts for this page only.
+    }
+  };
+  return [collapsed, store] as const;
+}
 
 export function StaffLayout() {
   const { t } = useTranslation();
   const can = useCan();
   const location = useLocation();
-  const [collapsed, setCollapsed] = useState(false);
+  const narrow = useNarrow();
+  const [storedCollapsed, setCollapsed] = useStoredCollapsed();
+  // The drawer always shows the full menu.
+  const collapsed = storedCollapsed && !narrow;
 
   type Item = { key: string; icon: React.ReactNode; label: React.ReactNode };
   const present = (list: (Item | false)[]) => list.filter((item): item is Item => item !== false);
@@ -57,29 +87,44 @@ export function StaffLayout() {
     .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`))
     .sort((a, b) => b.length - a.length)[0];
 
+  const menu = <Menu mode="inline" selectedKeys={selectedKey ? [selectedKey] : []} items={items} style={{ borderInlineEnd: 0 }} />;
+  const brand = (
+    <Link to="/tickets" className="sider-brand">
+      <span className="brand-mark">服</span>
+      {!collapsed && <span className="brand-name">{t('app.name')}</span>}
+    </Link>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        breakpoint="md"
-        onBreakpoint={setCollapsed}
-        width={200}
-        collapsedWidth={56}
-        theme="light"
-        className="app-sider"
-      >
-        <Link to="/tickets" className="sider-brand">
-          <span className="brand-mark">服</span>
-          {!collapsed && <span className="brand-name">{t('app.name')}</span>}
-        </Link>
-        <Menu mode="inline" selectedKeys={selectedKey ? [selectedKey] : []} items={items} style={{ borderInlineEnd: 0 }} />
-      </Layout.Sider>
-      <Layout>
+      {!narrow && (
+        <Layout.Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          width={200}
+          collapsedWidth={56}
+          theme="light"
+          className="app-sider"
+          data-testid="app-sider"
+        >
+          {brand}
+          {menu}
+        </Layout.Sider>
+      )}
+      <Layout className="app-main">
         <Layout.Header className="app-header">
-          <span />
-          <HeaderTools />
+          {narrow ? (
+            <span className="app-header-left">
+              <MenuDrawer title={brand}>{menu}</MenuDrawer>
+              <Link to="/tickets" className="header-brand" aria-label={t('app.name')}>
+                <span className="brand-mark">服</span>
+              </Link>
+            </span>
+          ) : (
+            <span />
+          )}
+          <HeaderTools compact={narrow} />
         </Layout.Header>
         <RoutedContent className="app-content" />
       </Layout>

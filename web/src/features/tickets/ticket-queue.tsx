@@ -1,6 +1,6 @@
 /**
- * The ticket queue: filters (kept in the URL), a dense table, keyset paging and keyboard
- * navigation. Used by the staff queue, a customer's page (customer fixed) and the portal.
+ * The ticket queue: filters (kept in the URL), a dense table (cards on a phone), keyset paging and
+ * keyboard navigation. Used by the staff queue, a customer's page (customer fixed) and the portal.
  */
 import { ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Empty, Input, Select, Space, Switch, Table, Tooltip, Typography, type InputRef, type TableColumnsType } from 'antd';
@@ -16,8 +16,10 @@ import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
 import { RelativeTime } from '../../components/time';
 import { useDebounced } from '../../components/use-debounced';
+import { useNarrow } from '../../components/use-narrow';
 import { useLabels } from '../../i18n/labels';
 import { useCan, useMe } from '../auth/session';
+import { QueueCards } from './queue-cards';
 import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
 import { useRecentlyChangedTickets } from './ticket-live';
 import { useQueueKeyboard } from './use-queue-keyboard';
@@ -40,6 +42,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
   const query = useTicketList(toListParams(filters, cursor, fixedCustomerId));
   const rows = useMemo(() => query.data?.items ?? [], [query.data]);
   const staff = variant === 'staff';
+  const narrow = useNarrow();
   // Live push refreshes the rows (api/live.ts); rows someone else just changed light up briefly.
   const liveChanged = useRecentlyChangedTickets(useMe().id);
 
@@ -152,7 +155,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
 
   return (
     <div className="ticket-queue">
-      <div className="queue-filters">
+      <div className={narrow ? 'queue-filters queue-filters-narrow' : 'queue-filters'}>
         <Input
           ref={searchRef}
           allowClear
@@ -164,7 +167,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           onChange={(e) => setText(e.target.value)}
           onPressEnter={() => applyText(text)}
           suffix={keyboard && !text ? <kbd className="kbd">/</kbd> : undefined}
-          style={{ width: 240 }}
+          style={{ width: narrow ? '100%' : 240 }}
         />
         <Select
           mode="multiple"
@@ -231,27 +234,40 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           </Tooltip>
         )}
       </div>
-      <Table<TicketSummary>
-        size="small"
-        rowKey="id"
-        columns={columns}
-        dataSource={rows}
-        loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
-        pagination={false}
-        data-testid="ticket-table"
-        locale={{ emptyText: query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} /> }}
-        rowClassName={(row, index) =>
-          ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
-        }
-        onRow={(row, index) => ({
-          onClick: () => navigate(`/tickets/${row.id}`),
-          'data-row-index': index,
-          'data-testid': 'ticket-row',
-          'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
-        } as React.HTMLAttributes<HTMLTableRowElement>)}
-      />
+      {narrow ? (
+        <QueueCards
+          rows={rows}
+          loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
+          pending={query.isPending}
+          emptyText={emptyText ?? t('queue.empty')}
+          showCustomer={staff && !fixedCustomerId}
+          showSla={staff}
+          selected={selected}
+          liveChanged={liveChanged}
+        />
+      ) : (
+        <Table<TicketSummary>
+          size="small"
+          rowKey="id"
+          columns={columns}
+          dataSource={rows}
+          loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
+          pagination={false}
+          data-testid="ticket-table"
+          locale={{ emptyText: query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} /> }}
+          rowClassName={(row, index) =>
+            ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
+          }
+          onRow={(row, index) => ({
+            onClick: () => navigate(`/tickets/${row.id}`),
+            'data-row-index': index,
+            'data-testid': 'ticket-row',
+            'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
+          } as React.HTMLAttributes<HTMLTableRowElement>)}
+        />
+      )}
       <div className="queue-footer">
-        {keyboard && <Typography.Text type="secondary" className="queue-shortcuts">{t('queue.shortcuts')}</Typography.Text>}
+        {keyboard && !narrow && <Typography.Text type="secondary" className="queue-shortcuts">{t('queue.shortcuts')}</Typography.Text>}
         <Space style={{ marginInlineStart: 'auto' }}>
           <Button
             size="small"
