@@ -24,9 +24,10 @@ import { ticketRef } from '../tickets/command';
 import { addEvent } from '../tickets/events';
 import type { TicketRow } from '../tickets/repository';
 import type { PolicyInForce, TimeRules, TimeRulesRegistry } from '../time-rules/registry';
-import { enqueue, resolveRecipients, slaRecipients, type NotifyOptions } from './notify';
+import { enqueue, resolveRecipients, slaRecipients, type NotifyOptions, type UndeliverableReason } from './notify';
 
 const STOPPED: readonly TicketStatus[] = ['resolved', 'closed', 'cancelled'];
+const UNDELIVERABLE_ZH: Record<UndeliverableReason, string> = { no_address: '无邮箱', mail_not_configured: '邮件未配置' };
 
 export interface EngineOptions extends NotifyOptions {
   registry: TimeRulesRegistry;
@@ -129,12 +130,21 @@ export function createSlaEngine(options: EngineOptions) {
       `Ticket ${ticket.number} (${ticket.severity}) is still unresolved ${step.rule.afterMinutes} minutes after it was reported (escalation level ${step.rule.level}).`,
       link(ticket),
     ].join('\n');
-    await enqueue(tx, ticket, recipients, { kind: 'escalation', subject, body, firingId }, now, options);
+    const { undeliverable } = await enqueue(tx, ticket, recipients, { kind: 'escalation', subject, body, firingId }, now, options);
+    const unreached = undeliverable.length ? `；无法送达：${undeliverable.map((u) => `${u.name}（${UNDELIVERABLE_ZH[u.reason]}）`).join('、')}` : '';
     await addEvent(tx, ticket.id, null, now, {
       kind: 'escalated',
       public: false,
-      body: `升级至第 ${step.rule.level} 级：${recipients.map((r) => r.name).join('、') || '（无接收人）'}`,
-      data: { level: step.rule.level, ruleId: step.rule.id, afterMinutes: step.rule.afterMinutes, recipients: recipients.map((r) => r.name) },
+      body: `升级至第 ${step.rule.level} 级：${recipients.map((r) => r.name).join('、') || '（无接收人）'}${unreached}`,
+      data: {
+        level: step.rule.level,
+        ruleId: step.rule.id,
+        afterMinutes: step.rule.afterMinutes,
+        recipients: recipients.map((r) => r.name),
+        // Who this step could not reach, and why (same order): the timeline shows them in red.
+        undeliverable: undeliverable.map((u) => u.name),
+        undeliverableReasons: undeliverable.map((u) => u.reason),
+      },
     });
     await recordEvents(tx, [
       {
@@ -153,7 +163,12 @@ export function createSlaEngine(options: EngineOptions) {
         },
       },
     ]);
-    return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), level: step.rule.level, afterMinutes: step.rule.afterMinutes };
+    return {
+      recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })),
+      undeliverable,
+      level: step.rule.level,
+      afterMinutes: step.rule.afterMinutes,
+    };
   }
 
   async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date, firingId: number) {
@@ -165,7 +180,7 @@ export function createSlaEngine(options: EngineOptions) {
         ? `【即将超时】${ticket.number} ${ticket.severity}「${name}」将于 ${due} 到期`
         : `【已超时】${ticket.number} ${ticket.severity}「${name}」已于 ${due} 超时`;
     const body = [subject, `Ticket ${ticket.number}: milestone "${milestone.milestone}" ${firing.kind === 'sla_warning' ? 'is due soon' : 'is breached'} (due ${new Date(milestone.dueAt!).toISOString()}).`, link(ticket)].join('\n');
-    await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body, firingId }, now, options);
+    const { undeliverable } = await enqueue(tx, ticket, recipients, { kind: firing.kind, subject, body, firingId }, now, options);
     await recordEvents(tx, [
       {
         kind: firing.kind === 'sla_warning' ? 'sla.warned' : 'sla.breached',
@@ -180,7 +195,7 @@ export function createSlaEngine(options: EngineOptions) {
     if (firing.kind === 'sla_breach') {
       await addEvent(tx, ticket.id, null, now, { kind: 'sla_breached', public: false, body: `「${name}」超时`, data: { milestone: milestone.milestone, dueAt: new Date(milestone.dueAt!).toISOString() } });
     }
-    return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), milestone: milestone.milestone };
+    return { recipients: recipients.map((r) => ({ name: r.name, userId: r.userId, email: r.email })), undeliverable, milestone: milestone.milestone };
   }
 
   return {
@@ -211,14 +226,26 @@ export function createSlaEngine(options: EngineOptions) {
 
       let firedCount = 0;
       if (mode.fire) {
+        // A step missed before the ticket stopped (the sweep was down, or it claimed the ticket on a
+        // next_due_at stored while it was open) would tell people about a closed ticket: record it as
+        // skipped instead, so it never fires later either (a reopened ticket starts no old alarms).
+        const stopped = facts.stoppedAt !== null;
         for (const firing of due) {
           // The unique key makes this the one and only firing, whichever process gets here first.
           const [claimed] = await tx
             .insert(ticketFirings)
-            .values({ ticketId: ticket.id, key: firing.key, kind: firing.kind, dueAt: new Date(firing.at), firedAt: now, late: t - firing.at > options.lateAfterMs })
+            .values({
+              ticketId: ticket.id,
+              key: firing.key,
+              kind: firing.kind,
+              dueAt: new Date(firing.at),
+              firedAt: now,
+              late: !stopped && t - firing.at > options.lateAfterMs,
+              data: stopped ? { skipped: true, reason: 'ticket_stopped', status: ticket.status } : {},
+            })
             .onConflictDoNothing()
             .returning({ id: ticketFirings.id });
-          if (!claimed) continue;
+          if (!claimed || stopped) continue;
           const data = await firing.run(claimed.id);
           await tx.update(ticketFirings).set({ data }).where(eq(ticketFirings.id, claimed.id));
           firedCount++;
@@ -233,7 +260,8 @@ export function createSlaEngine(options: EngineOptions) {
         .update(tickets)
         .set({
           nextDueAt: candidates.length ? new Date(Math.min(...candidates)) : null,
-          escalationLevel: Math.max(ticket.escalationLevel, mode.fire ? esc.level : 0),
+          // Skipped steps (a stopped ticket) escalated nobody: they do not raise the level.
+          escalationLevel: Math.max(ticket.escalationLevel, mode.fire && facts.stoppedAt === null ? esc.level : 0),
           slaMilestone: summary?.milestone ?? null,
           slaMilestoneName: summaryName,
           slaDueAt: summary ? new Date(summary.dueAt) : null,

@@ -105,8 +105,25 @@ export async function slaRecipients(tx: Db, ticket: TicketRow, kind: 'sla_warnin
   return resolveRecipients(tx, ticket, list);
 }
 
+/** Why a recipient could not be reached by anything the desk can send. */
+export type UndeliverableReason = 'no_address' | 'mail_not_configured';
+
+export interface Undeliverable {
+  name: string;
+  reason: UndeliverableReason;
+}
+
+const UNDELIVERABLE_ERROR: Record<UndeliverableReason, string> = { no_address: 'no address', mail_not_configured: 'mail not configured' };
+
+/**
+ * Queues the message for every recipient: the bell for people with an account, mail where there is
+ * an address and an SMTP server. Someone reachable by neither (an escalation contact without an
+ * address, or with one while mail is off) gets a `failed` outbox row saying why, so admins see it
+ * among the failed deliveries instead of the step silently telling nobody; they are returned too.
+ */
 export async function enqueue(tx: Db, ticket: TicketRow, recipients: readonly Recipient[], message: Message, now: Date, options: NotifyOptions) {
   const rows: Array<typeof outbox.$inferInsert> = [];
+  const undeliverable: Undeliverable[] = [];
   for (const r of recipients) {
     const common = {
       subject: message.subject,
@@ -119,8 +136,12 @@ export async function enqueue(tx: Db, ticket: TicketRow, recipients: readonly Re
     };
     if (r.userId) rows.push({ ...common, channel: 'inapp', userId: r.userId });
     if (r.email && options.emailEnabled) rows.push({ ...common, channel: 'email', userId: r.userId, email: r.email });
+    if (!r.userId && !(r.email && options.emailEnabled)) {
+      const reason: UndeliverableReason = r.email ? 'mail_not_configured' : 'no_address';
+      undeliverable.push({ name: r.name, reason });
+      rows.push({ ...common, channel: 'email', userId: null, email: r.email, status: 'failed', lastError: `${UNDELIVERABLE_ERROR[reason]} (${r.name})` });
+    }
   }
   if (rows.length) await tx.insert(outbox).values(rows);
-  return rows.length;
+  return { queued: rows.filter((r) => r.status !== 'failed').length, undeliverable };
 }
-

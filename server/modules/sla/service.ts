@@ -3,7 +3,7 @@
  * hook), reading its milestones for the API, stamping milestones met by an explicit action
  * (plan submitted, arrived on site, service restored, custom ones), and listing fired escalations.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { EscalationFiring, MilestoneStamp, SlaMilestone } from '../../../common/api';
 import type { Db } from '../../db/client';
 import { ticketFirings, ticketMilestones, tickets, users } from '../../db/schema';
@@ -150,7 +150,8 @@ export function createSlaService(deps: {
       const rows = await db
         .select()
         .from(ticketFirings)
-        .where(and(eq(ticketFirings.ticketId, ticketId), eq(ticketFirings.kind, 'escalation')))
+        // Steps skipped because the ticket had stopped told nobody: they are not escalations.
+        .where(and(eq(ticketFirings.ticketId, ticketId), eq(ticketFirings.kind, 'escalation'), sql`not (${ticketFirings.data} ? 'skipped')`))
         .orderBy(asc(ticketFirings.dueAt), asc(ticketFirings.id));
       return rows.map((r) => {
         const data = r.data as { level?: number; afterMinutes?: number; recipients?: EscalationFiring['recipients'] };
