@@ -127,6 +127,20 @@ CREATE UNIQUE INDEX "job_runs_slot_key" ON "job_runs" USING btree ("job_name","s
 CREATE INDEX "job_runs_job_idx" ON "job_runs" USING btree ("job_name","id");--> statement-breakpoint
 CREATE INDEX "push_messages_created_idx" ON "push_messages" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "scheduled_jobs_due_idx" ON "scheduled_jobs" USING btree ("next_run_at") WHERE "scheduled_jobs"."enabled" and "scheduled_jobs"."next_run_at" is not null;--> statement-breakpoint
+-- Hand-written (keep when regenerating 0007): customer codes become unique case-insensitively;
+-- older duplicates keep their code for the first customer created and get "-2", "-3" … after it
+-- (repeated until nothing clashes, in case such a suffixed code was already taken).
+DO $$
+BEGIN
+  LOOP
+    UPDATE "customers" c SET "code" = c."code" || '-' || d.n
+      FROM (SELECT "id", row_number() OVER (PARTITION BY lower("code") ORDER BY "created_at", "id") AS n
+              FROM "customers" WHERE "code" IS NOT NULL) d
+     WHERE c."id" = d."id" AND d.n > 1;
+    EXIT WHEN NOT FOUND;
+  END LOOP;
+END $$;--> statement-breakpoint
+CREATE UNIQUE INDEX "customers_code_key" ON "customers" USING btree (lower("code")) WHERE "customers"."code" is not null;--> statement-breakpoint
 CREATE INDEX "login_attempts_at_idx" ON "login_attempts" USING btree ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "notifications_event_user_key" ON "notifications" USING btree ("event_id","user_id") WHERE "notifications"."event_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_event_recipient_key" ON "outbox" USING btree ("event_id","channel",coalesce("user_id"::text, "email")) WHERE "outbox"."event_id" is not null;

@@ -46,7 +46,14 @@ export const customers = pgTable(
     createdAt: createdAt(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('customers_name_key').on(sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex('customers_name_key').on(sql`lower(${t.name})`),
+    // Codes are unique whatever their case. 0007_platform.sql renames older duplicates ("-2", "-3" …)
+    // right before creating this index: a hand-written statement to keep when regenerating 0007.
+    uniqueIndex('customers_code_key')
+      .on(sql`lower(${t.code})`)
+      .where(sql`${t.code} is not null`),
+  ],
 );
 
 export const sites = pgTable(
