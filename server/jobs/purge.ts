@@ -4,6 +4,7 @@
  * - sessions past their expiry (a sliding session renews expires_at while it is used);
  * - login attempts older than a day (the failed-login limit looks back 15 minutes);
  * - live-push messages older than a day (a browser replays at most a few minutes on reconnect);
+ * - idempotency keys older than a day (a key is honoured for 24 h, platform/idempotency.ts);
  * - job history beyond the newest 200 runs of each job, or older than 30 days; runs in progress
  *   are kept (they are a slot's exactly-once guard);
  * - temporary upload files left behind by a process that died mid-upload (kill -9, power loss):
@@ -18,6 +19,7 @@ import { rows, type Db } from '../db/client';
 export const RETENTION = {
   loginAttemptsMs: 24 * 3_600_000,
   pushMessagesMs: 24 * 3_600_000,
+  idempotencyKeysMs: 24 * 3_600_000,
   jobRunsPerJob: 200,
   jobRunsMs: 30 * 24 * 3_600_000,
   uploadTempMs: 3_600_000,
@@ -55,6 +57,11 @@ export async function purgeExpired(db: Db, now: Date, retention = RETENTION) {
     sql`delete from push_messages where id in (
           select id from push_messages where created_at < ${before(retention.pushMessagesMs)} limit ${BATCH}) returning 1`,
   );
+  const idempotencyKeys = await inBatches(
+    db,
+    sql`delete from idempotency_keys where (principal, key) in (
+          select principal, key from idempotency_keys where created_at < ${before(retention.idempotencyKeysMs)} limit ${BATCH}) returning 1`,
+  );
   const jobRuns = await inBatches(
     db,
     sql`delete from job_runs where id in (
@@ -65,7 +72,7 @@ export async function purgeExpired(db: Db, now: Date, retention = RETENTION) {
           where r.status <> 'running' and (r.newest > ${retention.jobRunsPerJob} or r.started_at < ${before(retention.jobRunsMs)})
           limit ${BATCH}) returning 1`,
   );
-  return { sessions, loginAttempts, pushMessages, jobRuns };
+  return { sessions, loginAttempts, pushMessages, idempotencyKeys, jobRuns };
 }
 
 /** Deletes files in the upload temporary folder last modified more than `olderThanMs` before `now`. */

@@ -245,6 +245,6 @@ describe('housekeeping purge', () => {
     expect(iso(many!.oldest)).toBe(new Date(now.getTime() - 200 * 60_000).toISOString());
     expect(await left(sql`select job_name as v from job_runs where job_name in ('purge.old', 'purge.stuck')`)).toEqual(['purge.stuck']);
     // Run twice (a slot re-run after a crash): nothing more to delete.
-    expect(await purgeExpired(db, now)).toEqual({ sessions: 0, loginAttempts: 0, pushMessages: 0, jobRuns: 0 });
+    expect(await purgeExpired(db, now)).toEqual({ sessions: 0, loginAttempts: 0, pushMessages: 0, idempotencyKeys: 0, jobRuns: 0 });
   });
 });
