@@ -56,6 +56,7 @@ import { createUserService } from './modules/users/service';
 import type { Clock } from './platform/clock';
 import { trustProxyOption, type Config } from './platform/config';
 import { installAuthorization, installErrorHandling } from './platform/http';
+import { installIdempotency } from './platform/idempotency';
 import { installSecurity } from './platform/security';
 import { serveWebApp } from './platform/web';
 import { AppError } from './platform/errors';
