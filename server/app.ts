@@ -172,6 +172,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
     authenticate: (token) => services.auth.authenticate(token),
     authenticateToken: (secret, ip) => services.tokens.authenticate(secret, ip),
   });
+  installIdempotency(app, { db: services.db, clock: deps.clock });
   installPasswordChangeGate(app);
 
   app.get(
