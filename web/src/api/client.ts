@@ -3,6 +3,8 @@
  * answer becomes an ApiError carrying the server's `{error:{code,key,message,params,details}}`
  * (people see key + params translated, components/feedback.tsx, never the English message); a 401 on any
  * call but login tells the session to return to the login page.
+ * Every POST carries an `Idempotency-Key` (server/platform/idempotency.ts): fresh per call unless
+ * the caller passes the key of the submission it is retrying, so a retried create happens once.
  */
 import i18next from 'i18next';
 
@@ -57,10 +59,23 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Return null on 401 instead of leaving the page (used by GET /api/me). */
   allowAnonymous?: boolean;
+  /** The key of this submission (POST): the same key when the same submission is sent again. */
+  idempotencyKey?: string;
+}
+
+/** A random UUID; crypto.randomUUID needs a secure context, getRandomValues works over plain http too. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export async function request<T>(method: string, url: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (method === 'POST') headers['idempotency-key'] = options.idempotencyKey ?? newIdempotencyKey();
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body instanceof Blob) {
@@ -110,7 +125,7 @@ export async function request<T>(method: string, url: string, body?: unknown, op
 
 export const api = {
   get: <T>(url: string, options?: RequestOptions) => request<T>('GET', url, undefined, options),
-  post: <T>(url: string, body?: unknown) => request<T>('POST', url, body),
+  post: <T>(url: string, body?: unknown, options?: RequestOptions) => request<T>('POST', url, body, options),
   patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
   put: <T>(url: string, body?: unknown) => request<T>('PUT', url, body),
   delete: <T>(url: string) => request<T>('DELETE', url),

@@ -118,7 +118,9 @@ export function useUploadAttachment(id: string) {
 export function useCreateTicket() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: TicketCreate) => api.post<Ticket>('/api/tickets', body),
+    /** `idempotencyKey`: one per submission, the same when that submission is sent again. */
+    mutationFn: ({ body, idempotencyKey }: { body: TicketCreate; idempotencyKey?: string }) =>
+      api.post<Ticket>('/api/tickets', body, { idempotencyKey }),
     meta: { form: true },
     onSuccess: (ticket) => {
       client.setQueryData(ticketKeys.detail(ticket.id), ticket);

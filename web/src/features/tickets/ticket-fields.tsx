@@ -4,9 +4,11 @@
  * and the edit dialog, and creating the ticket then opening it.
  */
 import { Button, Form, Input, Select, type FormInstance } from 'antd';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { CATEGORIES, CHANNELS, TICKET_TYPES } from '../../../../common/domain';
+import { ApiError, newIdempotencyKey } from '../../api/client';
 import { useCreateTicket } from '../../api/tickets';
 import type { TicketCreate } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
@@ -61,13 +63,26 @@ export function useCreateTicketAndOpen(form: FormInstance, created: 'newTicket.c
   const { t } = useTranslation();
   const navigate = useNavigate();
   const create = useCreateTicket();
+  // A second click before the button shows its loading state must not submit again.
+  const inFlight = useRef(false);
+  // The submission a network failure interrupted: sending the same form again reuses its key, so
+  // the server creates the ticket once even if the first attempt did reach it.
+  const unanswered = useRef<{ body: string; key: string } | null>(null);
   const submit = async (body: TicketCreate) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const text = JSON.stringify(body);
+    const idempotencyKey = unanswered.current?.body === text ? unanswered.current.key : newIdempotencyKey();
     try {
-      const ticket = await create.mutateAsync(body);
+      const ticket = await create.mutateAsync({ body, idempotencyKey });
+      unanswered.current = null;
       showSuccess(t(created, { number: ticket.number }));
       navigate(`/tickets/${ticket.id}`);
     } catch (error) {
+      unanswered.current = error instanceof ApiError && error.status === 0 ? { body: text, key: idempotencyKey } : null;
       handleFormError(form, error);
+    } finally {
+      inFlight.current = false;
     }
   };
   return { submit, pending: create.isPending };
