@@ -78,6 +78,9 @@ export const ERROR_KEYS = {
   /** {name} */
   'customer.name_taken': 'conflict',
   'contact.not_found': 'not_found',
+  // Customer codes (unique whatever their case).
+  /** {code, name} — the code and the customer that already has it */
+  'customer.code_taken': 'conflict',
   // Tickets and attachments.
   // Domain-event consumers (admin).
   /** {name} */

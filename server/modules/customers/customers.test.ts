@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers } from '../../db/schema';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
 let t: TestApp;
@@ -85,5 +86,37 @@ describe('caller identification', () => {
     ]);
     expect((await dispatcher.get('/api/contacts/lookup?phone=025')).body).toEqual([]);
     expect((await dispatcher.get('/api/contacts/lookup?phone=')).status).toBe(400);
+  });
+});
+
+describe('customer codes', () => {
+  it('refuses a code another customer has, whatever its case, on create and on update (409 naming the holder)', async () => {
+    const icbc = await dispatcher.post('/api/customers', { name: '工商银行北京分行', code: 'ICBC-BJ' });
+    expect(icbc.status).toBe(201);
+
+    const clash = await dispatcher.post('/api/customers', { name: '工商银行北京分行营业部', code: 'icbc-bj' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error).toMatchObject({ key: 'customer.code_taken', params: { code: 'ICBC-BJ', name: '工商银行北京分行' } });
+    expect((await dispatcher.get('/api/customers?q=%E8%90%A5%E4%B8%9A%E9%83%A8')).body).toEqual([]); // nothing half-written
+
+    const other = await dispatcher.post('/api/customers', { name: '工商银行上海分行', code: 'ICBC-SH' });
+    expect(other.status).toBe(201);
+    const renamed = await dispatcher.patch(`/api/customers/${other.body.id}`, { code: 'Icbc-Bj' });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body.error).toMatchObject({ key: 'customer.code_taken', params: { code: 'ICBC-BJ', name: '工商银行北京分行' } });
+    expect((await dispatcher.get(`/api/customers/${other.body.id}`)).body.code).toBe('ICBC-SH');
+
+    // A customer keeps (or re-cases) its own code; customers without a code do not clash.
+    expect((await dispatcher.patch(`/api/customers/${icbc.body.id}`, { code: 'icbc-bj', industry: '金融' })).status).toBe(200);
+    expect((await dispatcher.post('/api/customers', { name: '无编码客户甲' })).status).toBe(201);
+    expect((await dispatcher.post('/api/customers', { name: '无编码客户乙' })).status).toBe(201);
+  });
+
+  it('the database itself holds codes unique case-insensitively', async () => {
+    await t.services.customers.create(null, { name: '建设银行北京分行', code: 'CCB-BJ' });
+    // Past the service check (two requests racing): the unique index still refuses, as a 409 at the HTTP edge.
+    await expect(t.services.db.insert(customers).values({ name: '建设银行北京分行二', code: 'ccb-bj' })).rejects.toMatchObject({
+      cause: { code: '23505', constraint: 'customers_code_key' },
+    });
   });
 });

@@ -158,6 +158,23 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     }
   }
 
+  /** Codes are unique whatever their case (the index on lower(code) holds it; this names the holder). */
+  async function assertCodeFree(tx: Db, code: string | null | undefined, exceptId?: string) {
+    if (!code) return;
+    const [taken] = await tx
+      .select({ id: customers.id, name: customers.name, code: customers.code })
+      .from(customers)
+      .where(eq(sql`lower(${customers.code})`, code.toLowerCase()));
+    if (taken && taken.id !== exceptId) {
+      throw new AppError('customer.code_taken', `The code "${code}" is already used by the customer "${taken.name}"`, {
+        code: taken.code ?? code,
+        name: taken.name,
+        fields: [{ path: 'code', message: 'taken', key: 'field.taken' }],
+        existingId: taken.id,
+      });
+    }
+  }
+
   async function writePhones(tx: Db, contactId: string, numbers: string[]) {
     await tx.delete(contactPhones).where(eq(contactPhones.contactId, contactId));
     const unique = [...new Map(numbers.map((n) => [normalizePhone(n), n.trim()])).entries()].filter(([key]) => key);
@@ -210,6 +227,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       return db.transaction(async (tx) => {
         if (input.slaPolicyId) assertMaySetServiceLevel(actor);
         await assertNameFree(tx, input.name);
+        await assertCodeFree(tx, input.code);
         await checkReferences(tx, input);
         await assertCenterTarget(tx, actor, input.centerId);
         const now = clock.now();
@@ -230,6 +248,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
         if (!before) throw notFound('customer.not_found', 'Customer');
         if (patch.slaPolicyId !== undefined && patch.slaPolicyId !== before.slaPolicyId) assertMaySetServiceLevel(actor);
         if (patch.name) await assertNameFree(tx, patch.name, id);
+        await assertCodeFree(tx, patch.code, id);
         await checkReferences(tx, patch);
         if (patch.centerId !== undefined && patch.centerId !== before.centerId) await assertCenterTarget(tx, actor, patch.centerId);
         const [after] = await tx

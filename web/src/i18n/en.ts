@@ -1043,7 +1043,7 @@ export const en: Messages<typeof zhCN> = {
         last_admin: 'The last active administrator cannot be demoted or disabled',
       },
       center: { not_found: 'Service center not found' },
-      customer: { not_found: 'Customer not found', name_taken: 'A customer named “{{name}}” already exists' },
+      customer: { not_found: 'Customer not found', name_taken: 'A customer named “{{name}}” already exists', code_taken: 'The code “{{code}}” is already used by the customer “{{name}}”' },
       contact: { not_found: 'Contact not found' },
       ticket: {
         not_found: 'Ticket not found, or you may not see it',

@@ -1041,7 +1041,7 @@ export const zhCN = {
         last_admin: '不能停用或降级最后一位启用的管理员',
       },
       center: { not_found: '服务中心不存在' },
-      customer: { not_found: '客户不存在', name_taken: '已存在名为“{{name}}”的客户' },
+      customer: { not_found: '客户不存在', name_taken: '已存在名为“{{name}}”的客户', code_taken: '客户编码“{{code}}”已被客户“{{name}}”使用' },
       contact: { not_found: '联系人不存在' },
       ticket: {
         not_found: '工单不存在或您无权查看',
