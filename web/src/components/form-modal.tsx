@@ -4,7 +4,7 @@
  * request keeps the dialog open and puts the server's field errors on the fields (`handleFormError`).
  */
 import { Button, Form, Modal, Popconfirm, type FormInstance, type ModalProps } from 'antd';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleFormError, validated } from './form-errors';
 
@@ -52,14 +52,21 @@ export function FormModal<V>({
   destroyOnHidden,
 }: FormModalProps<V>) {
   const { t } = useTranslation();
+  // confirmLoading only shows once the mutation runs; a double-click during validation must not
+  // submit twice (each submission is its own create on the server).
+  const inFlight = useRef(false);
   const submit = async () => {
-    const values = await validated(form);
-    if (!values) return;
+    if (inFlight.current) return;
+    inFlight.current = true;
     try {
+      const values = await validated(form);
+      if (!values) return;
       await onSubmit(values);
       onClose();
     } catch (error) {
       handleFormError(form, error, errorAliases);
+    } finally {
+      inFlight.current = false;
     }
   };
 
