@@ -11,6 +11,7 @@ import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
 import { liveSpec } from './specs/live';
+import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
 import { slaSpec } from './specs/sla';
@@ -37,4 +38,5 @@ describeBrowser('browser', () => {
   escalationSpec(app);
   liveSpec(app);
   notificationSettingsSpec(app);
+  mobileSpec(app);
 });

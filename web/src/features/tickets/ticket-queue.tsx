@@ -166,7 +166,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           value={text}
           onChange={(e) => setText(e.target.value)}
           onPressEnter={() => applyText(text)}
-          suffix={keyboard && !text ? <kbd className="kbd">/</kbd> : undefined}
+          suffix={keyboard && !narrow && !text ? <kbd className="kbd">/</kbd> : undefined}
           style={{ width: narrow ? '100%' : 240 }}
         />
         <Select
