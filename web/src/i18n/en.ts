@@ -250,6 +250,11 @@ export const en: Messages<typeof zhCN> = {
     internal: 'Internal',
     empty: 'Nothing recorded yet',
   },
+  /** Escalation recipients a step could not reach (ticket timeline). */
+  escalationDelivery: {
+    undeliverable: 'Could not be reached: {{who}}',
+    reason: { no_address: 'no email address', mail_not_configured: 'mail is not configured' },
+  },
   milestone: {
     respond: 'Respond',
     plan: 'Submit plan',

@@ -246,6 +246,11 @@ export const zhCN = {
     internal: '内部',
     empty: '暂无记录',
   },
+  /** Escalation recipients a step could not reach (ticket timeline). */
+  escalationDelivery: {
+    undeliverable: '无法送达：{{who}}',
+    reason: { no_address: '无邮箱', mail_not_configured: '邮件未配置' },
+  },
   milestone: {
     respond: '响应',
     plan: '提交方案',

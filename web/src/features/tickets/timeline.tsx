@@ -17,7 +17,7 @@ import {
   UserSwitchOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Empty, Image, Tag } from 'antd';
+import { Empty, Image, Tag, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Severity, TicketStatus } from '../../../../common/domain';
@@ -135,8 +135,37 @@ function AttachmentBody({ data }: { data: TicketEvent['data'] }) {
   );
 }
 
-function EventBody({ event, t }: { event: TicketEvent; t: TFunction }) {
+/**
+ * Escalation recipients nobody could reach (no address, or mail not configured), in red: the step
+ * told them nothing, and someone has to call them. `data.undeliverable` names them,
+ * `data.undeliverableReasons` says why, in the same order.
+ */
+function Undeliverable({ data, t, labels }: { data: TicketEvent['data']; t: TFunction; labels: Labels }) {
+  const people = Array.isArray(data.undeliverable) ? data.undeliverable.filter((v): v is string => typeof v === 'string') : [];
+  if (people.length === 0) return null;
+  const reasons = Array.isArray(data.undeliverableReasons) ? data.undeliverableReasons : [];
+  const open = labels.lang === 'zh' ? '（' : ' (';
+  const close = labels.lang === 'zh' ? '）' : ')';
+  const who = people
+    .map((name, i) => {
+      const reason = str(reasons[i]);
+      const why = reason ? (t(`escalationDelivery.reason.${reason}` as 'escalationDelivery.reason.no_address', { defaultValue: reason }) as string) : '';
+      return why ? `${name}${open}${why}${close}` : name;
+    })
+    .join(labels.lang === 'zh' ? '、' : ', ');
+  return (
+    <div className="timeline-note" data-testid="escalation-undeliverable">
+      <Typography.Text type="danger">
+        <WarningOutlined /> {t('escalationDelivery.undeliverable', { who })}
+      </Typography.Text>
+    </div>
+  );
+}
+
+function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; labels: Labels }) {
   switch (event.kind) {
+    case 'escalated':
+      return <Undeliverable data={event.data} t={t} labels={labels} />;
     case 'comment':
       return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
     case 'status_changed':
@@ -183,7 +212,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
                   <RelativeTime value={event.createdAt} />
                 </span>
               </div>
-              <EventBody event={event} t={t} />
+              <EventBody event={event} t={t} labels={labels} />
             </div>
           </li>
         );
