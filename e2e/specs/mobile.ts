@@ -120,6 +120,17 @@ export function mobileSpec(app: () => E2eApp) {
       await expectOnScreen(page, page.getByTestId('transition-resolved'));
       await expectNoSidewaysScroll(page, 'ticket');
 
+      // A form dialog (FormModal) is a sheet too: its save button on screen above the severity cards.
+      await page.getByTestId('change-severity').click();
+      const save = page.getByTestId('severity-save');
+      await save.waitFor();
+      await page.waitForTimeout(400); // the sheet's opening animation
+      await expectOnScreen(page, save);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      await snap(page, 'mobile-severity-390');
+      await page.locator('.ant-modal-container').filter({ has: save }).getByRole('button', { name: /取\s*消/ }).click();
+      await expect.poll(() => save.isVisible()).toBe(false);
+
       await page.getByTestId('transition-resolved').click();
       const confirm = page.getByTestId('transition-confirm');
       await confirm.waitFor();
