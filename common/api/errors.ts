@@ -150,6 +150,8 @@ export const ERROR_KEYS = {
   // Notifications and deliveries.
   'notification.not_found': 'not_found',
   'delivery.not_failed': 'conflict',
+  /** A message to someone with no address (an escalation contact without mail): add the address first. */
+  'delivery.no_address': 'conflict',
   // Scheduled jobs (admin).
   /** {name} */
   'job.not_found': 'not_found',

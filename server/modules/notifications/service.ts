@@ -129,6 +129,10 @@ export function createNotificationService(deps: { db: Db; clock: Clock; audit: A
 
     async retryDelivery(actor: Actor, id: number) {
       await db.transaction(async (tx) => {
+        const [target] = await tx.select({ channel: outbox.channel, email: outbox.email }).from(outbox).where(eq(outbox.id, id));
+        if (target?.channel === 'email' && !target.email) {
+          throw new AppError('delivery.no_address', 'The recipient has no e-mail address; add one before retrying');
+        }
         const [row] = await tx
           .update(outbox)
           .set({ status: 'pending', attempts: 0, nextAttemptAt: clock.now(), leaseUntil: null })

@@ -119,6 +119,10 @@ describe('escalation recipients nobody can reach', () => {
     await deliverOnce(t.services.db, null, clock.now(), 500);
     const [still] = await t.services.db.select().from(outbox).where(eq(outbox.id, messages[0]!.id));
     expect(still).toMatchObject({ status: 'failed', attempts: 0 });
+    // Retrying cannot help until the contact has an address: refused with the reason.
+    const retry = await admin.post(`/api/admin/deliveries/${messages[0]!.id}/retry`);
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.key).toBe('delivery.no_address');
   });
 
   it('an address while mail is not configured: a failed delivery "mail not configured"', async () => {

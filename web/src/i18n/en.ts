@@ -1105,7 +1105,7 @@ export const en: Messages<typeof zhCN> = {
       },
       escalation_contact: { not_found: 'Escalation contact not found' },
       notification: { not_found: 'Notification not found' },
-      delivery: { not_failed: 'Only a failed delivery can be retried' },
+      delivery: { not_failed: 'Only a failed delivery can be retried', no_address: 'The recipient has no e-mail address; add one before retrying' },
       event_consumer: {
         not_found: 'No event consumer “{{name}}”',
         not_failing_on: 'Event {{eventId}} is not the one “{{name}}” is stuck on; reload and try again',

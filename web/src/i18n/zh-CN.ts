@@ -1103,7 +1103,7 @@ export const zhCN = {
       },
       escalation_contact: { not_found: '升级联系人不存在' },
       notification: { not_found: '通知不存在' },
-      delivery: { not_failed: '只有发送失败的消息可以重试' },
+      delivery: { not_failed: '只有发送失败的消息可以重试', no_address: '收件人没有邮箱地址，无法重试；请先为其填写邮箱' },
       event_consumer: {
         not_found: '事件处理器“{{name}}”不存在',
         not_failing_on: '事件 {{eventId}} 不是“{{name}}”当前卡住的事件，请刷新后重试',
