@@ -29,3 +29,23 @@ export async function ensureAdmin(services: Services, adminPassword: string | un
   }
   return { createdAdmin: true, ...(adminPassword ? {} : { generatedAdminPassword: password }) };
 }
+
+/**
+ * The generated admin password as plain lines of their own (not inside a JSON log line), so whoever
+ * starts the server for the first time sees it in a terminal and a script can find it.
+ */
+export function firstStartBanner(password: string): string {
+  const rule = '='.repeat(72);
+  return [
+    '',
+    rule,
+    '  Fuwutai 服务台 首次启动 / first start',
+    '  管理员账号 / admin username: admin',
+    `  初始密码 / initial password: ${password}`,
+    '  首次登录后须修改密码 / you must change it at first login',
+    '  (设置 FUWUTAI_ADMIN_PASSWORD 可自行指定 / set FUWUTAI_ADMIN_PASSWORD to choose it)',
+    rule,
+    '',
+    '',
+  ].join('\n');
+}

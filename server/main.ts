@@ -3,7 +3,8 @@
  * shutdown on SIGINT/SIGTERM. `--demo` fills an empty database with demo data first.
  */
 import { buildApp, createServices } from './app';
-import { ensureAdmin } from './bootstrap';
+import pretty from 'pino-pretty';
+import { ensureAdmin, firstStartBanner } from './bootstrap';
 import { openDatabase } from './db/client';
 import { createSmtpMailer } from './jobs/delivery';
 import { registerPlatformJobs } from './jobs/platform-jobs';
@@ -21,15 +22,21 @@ async function main() {
   const releaseDataDir = config.databaseUrl ? () => {} : claimDataDir(config.dataDir, { port: config.port });
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
-  const deps = { config, database, clock: systemClock };
+  // People read a terminal; anything else (files, journald, a log shipper) gets one JSON object a line.
+  const logger = process.stdout.isTTY
+    ? { stream: pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }) }
+    : undefined;
+  const deps = { config, database, clock: systemClock, ...(logger ? { logger } : {}) };
   const services = createServices(deps);
   const app = await buildApp(deps, services);
 
   await ensureTimeRuleDefaults(services.db, systemClock.now());
   const admin = await ensureAdmin(services, config.adminPassword);
   if (admin.generatedAdminPassword) {
-    // Shown once so the first person can log in; set FUWUTAI_ADMIN_PASSWORD to choose it instead.
-    app.log.warn(`Created user "admin" with password: ${admin.generatedAdminPassword}  (change it after logging in)`);
+    // Shown once, on lines of its own, so the first person can log in (and must then change it);
+    // set FUWUTAI_ADMIN_PASSWORD to choose it instead.
+    process.stdout.write(firstStartBanner(admin.generatedAdminPassword));
+    app.log.warn('Created user "admin" with a generated password (shown above); it must be changed at first login');
   }
   if (process.argv.includes('--demo')) {
     const { loadDemoData } = await import('./demo/load-demo');
