@@ -14,6 +14,7 @@ import { meKey, useMeQuery } from './api/auth';
 import { ApiError, onUnauthenticated } from './api/client';
 import { FeedbackBridge, showError, showInfo } from './components/feedback';
 import { FullPageSpin, LoadError, NotFoundPage } from './components/states';
+import { FirstPasswordPage } from './features/auth/first-password-page';
 import { LoginPage } from './features/auth/login-page';
 import { isPortalUser, MeContext } from './features/auth/session';
 import { PortalLayout } from './layouts/portal-layout';
@@ -141,6 +142,8 @@ function Session() {
       </Routes>
     );
   }
+  // A password someone else chose: nothing else until it is replaced (the server refuses the rest too).
+  if (me.data.mustChangePassword) return <FirstPasswordPage me={me.data} />;
   return (
     <MeContext.Provider value={me.data}>
       <Suspense fallback={<FullPageSpin />}>{isPortalUser(me.data) ? <PortalRoutes /> : <StaffRoutes />}</Suspense>

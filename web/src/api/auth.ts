@@ -38,8 +38,11 @@ export function useLogout() {
 }
 
 export function useChangePassword() {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/api/auth/password', body),
     meta: { form: true },
+    // A forced change (me.mustChangePassword) ends here: the session reloads into the application.
+    onSuccess: () => client.invalidateQueries({ queryKey: meKey }),
   });
 }

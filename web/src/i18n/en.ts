@@ -74,6 +74,11 @@ export const en: Messages<typeof zhCN> = {
     invalidCredentials: 'Wrong username or password',
     tooManyAttempts: 'Too many attempts; try again later',
   },
+  firstLogin: {
+    title: 'Choose your own password first',
+    explain: '{{name}} ({{username}}), your current password was set by an administrator or generated. Choose a new one to go on using the service desk.',
+    submit: 'Set the new password and continue',
+  },
   nav: {
     queue: 'Ticket queue',
     newTicket: 'New ticket',

@@ -70,6 +70,11 @@ export const zhCN = {
     invalidCredentials: '用户名或密码错误',
     tooManyAttempts: '尝试次数过多，请稍后再试',
   },
+  firstLogin: {
+    title: '请先设置您自己的密码',
+    explain: '{{name}}（{{username}}），您当前的密码由管理员设置或系统生成。设置新密码后才能继续使用服务台。',
+    submit: '设置新密码并继续',
+  },
   nav: {
     queue: '工单队列',
     newTicket: '新建工单',
