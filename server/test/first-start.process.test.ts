@@ -14,12 +14,18 @@ import { freePort, waitFor } from './processes';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dirs: string[] = [];
-const started: number[] = [];
+/** Processes we started, each with its data folder: a pid is killed only while it still runs on that folder (pids get reused). */
+const started: Array<{ pid: number; dataDir: string }> = [];
+const runsOn = (pid: number, dataDir: string) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`FUWUTAI_DATA_DIR=${dataDir}`);
+  } catch {
+    return false;
+  }
+};
 afterAll(() => {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
+  for (const { pid, dataDir } of started) {
+    if (runsOn(pid, dataDir)) process.kill(pid, 'SIGKILL');
   }
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -55,7 +61,7 @@ async function npmRun(script: 'start' | 'demo') {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', FUWUTAI_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   for (const name of ['DATABASE_URL', 'FUWUTAI_ADMIN_PASSWORD', 'FUWUTAI_SMTP_URL']) delete env[name];
   const child = spawn('npm', ['run', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child.pid!);
+  started.push({ pid: child.pid!, dataDir });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -67,13 +73,14 @@ async function npmRun(script: 'start' | 'demo') {
       throw new Error(`${error.message}\n--- output ---\n${output}`);
     },
   );
-  return { child, url, output: () => output, exited };
+  return { child, url, dataDir, output: () => output, exited };
 }
 
 /** SIGTERM to the npm process only; the server must stop listening and nothing may remain. */
 async function stopAndCheck(run: Awaited<ReturnType<typeof npmRun>>) {
   const tree = [run.child.pid!, ...descendants(run.child.pid!)];
   expect(tree.length).toBeGreaterThan(1); // npm and at least the server below it
+  started.push(...tree.map((pid) => ({ pid, dataDir: run.dataDir }))); // killed after the tests whatever happens, so a failure leaves nothing behind
   run.child.kill('SIGTERM');
   const deadline = Date.now() + 15_000;
   await waitFor(
