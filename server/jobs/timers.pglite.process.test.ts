@@ -94,7 +94,7 @@ describe('timers in a server process on PGlite', () => {
     const server = await start(dir);
     const admin = await login(server.url, 'admin', ADMIN_PASSWORD);
     for (const role of ['manager', 'executive', 'dispatcher']) {
-      const res = await admin.post('/api/users', { username: `${role}.proc`, password: PASSWORD, name: `${role} proc`, role });
+      const res = await admin.post('/api/users', { username: `${role}.proc`, password: PASSWORD, name: `${role} proc`, role, mustChangePassword: false });
       expect(res.status).toBe(201);
     }
     const dispatcher = await login(server.url, 'dispatcher.proc', PASSWORD);
