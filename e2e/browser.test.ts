@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { errorsSpec } from './specs/errors';
+import { firstLoginSpec } from './specs/first-login';
 import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { languageSpec } from './specs/language';
@@ -32,6 +33,7 @@ describeBrowser('browser', () => {
   portalSpec(app);
   languageSpec(app);
   errorsSpec(app);
+  firstLoginSpec(app);
   slaSpec(app);
   calendarSpec(app);
   bellSpec(app);

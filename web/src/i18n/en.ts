@@ -393,6 +393,8 @@ export const en: Messages<typeof zhCN> = {
     phone: 'Phone',
     active: 'Status',
     activeSwitch: 'Account active',
+    mustChangePassword: 'Must change password at next sign-in',
+    mustChangePasswordHint: 'A password set by an administrator is temporary: the person sets their own right after signing in.',
     password: 'Initial password',
     resetPassword: 'Reset password',
     resetPasswordHint: 'Leave empty to keep; if set, the user signs in with the new password',

@@ -389,6 +389,8 @@ export const zhCN = {
     phone: '电话',
     active: '状态',
     activeSwitch: '启用账号',
+    mustChangePassword: '下次登录须修改密码',
+    mustChangePasswordHint: '由管理员设定的密码视为临时密码：此人登录后须先设置自己的密码。',
     password: '初始密码',
     resetPassword: '重置密码',
     resetPasswordHint: '留空则不修改；填写后该用户需用新密码登录',

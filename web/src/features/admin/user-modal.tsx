@@ -28,6 +28,8 @@ interface UserValues {
   email?: string;
   phone?: string;
   active: boolean;
+  /** The person must choose their own password at the next sign-in (on by default for a password set here). */
+  mustChangePassword: boolean;
 }
 
 export function UserModal({ user, open, onClose }: { user?: User | null; open: boolean; onClose: () => void }) {
@@ -54,9 +56,10 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
             email: user.email ?? '',
             phone: user.phone ?? '',
             active: user.active,
+            mustChangePassword: user.mustChangePassword,
             password: '',
           }
-        : { role: 'engineer', skills: [], active: true },
+        : { role: 'engineer', skills: [], active: true, mustChangePassword: true },
     );
   }, [open, user, form]);
 
@@ -73,8 +76,12 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
     };
     const saved = await save.mutateAsync(
       user
-        ? { ...changedFields(user, { ...common, active: v.active }), ...(v.password ? { password: v.password } : {}) }
-        : { ...common, username: v.username.trim(), password: v.password ?? '' },
+        ? {
+            ...changedFields(user, { ...common, active: v.active, mustChangePassword: v.mustChangePassword }),
+            // A reset password is temporary unless the admin says otherwise: always say which.
+            ...(v.password ? { password: v.password, mustChangePassword: v.mustChangePassword } : {}),
+          }
+        : { ...common, username: v.username.trim(), password: v.password ?? '', mustChangePassword: v.mustChangePassword },
     );
     showSuccess(user ? t('users.saved', { name: saved.name }) : t('users.created', { name: saved.name }));
   };
@@ -151,6 +158,9 @@ export function UserModal({ user, open, onClose }: { user?: User | null; open: b
           </Form.Item>
         )}
       </div>
+      <Form.Item name="mustChangePassword" label={t('users.mustChangePassword')} extra={t('users.mustChangePasswordHint')} valuePropName="checked">
+        <Switch data-testid="user-must-change-password" />
+      </Form.Item>
     </FormModal>
   );
 }
