@@ -4,10 +4,10 @@ import { Avatar, Button, Dropdown, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { PASSWORD_MIN_LENGTH } from '../../../common/api/auth';
 import { useChangePassword, useLogout } from '../api/auth';
 import { showSuccess } from '../components/feedback';
 import { FormModal } from '../components/form-modal';
+import { NewPasswordFields } from '../features/auth/new-password-fields';
 import { useMe } from '../features/auth/session';
 import { setLanguage } from '../i18n';
 import { useLabels } from '../i18n/labels';
@@ -42,23 +42,7 @@ function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => 
       <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
         <Input.Password autoComplete="current-password" autoFocus />
       </Form.Item>
-      <Form.Item name="newPassword" label={t('auth.newPassword')} extra={t('auth.passwordRule')} rules={[{ required: true, min: PASSWORD_MIN_LENGTH, message: t('auth.passwordTooShort') }]}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item
-        name="confirm"
-        label={t('auth.confirmPassword')}
-        dependencies={['newPassword']}
-        rules={[
-          { required: true, message: t('auth.passwordRequired') },
-          ({ getFieldValue }) => ({
-            validator: (_, value) =>
-              !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('auth.passwordMismatch'))),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <NewPasswordFields />
     </FormModal>
   );
 }

@@ -9,11 +9,11 @@ import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { PASSWORD_MIN_LENGTH } from '../../../../common/api/auth';
 import { useChangePassword, useLogout } from '../../api/auth';
 import type { Me } from '../../api/types';
 import { errorText, showSuccess } from '../../components/feedback';
 import { LanguageSwitch } from '../../components/language-switch';
+import { NewPasswordFields } from './new-password-fields';
 
 interface Values {
   currentPassword: string;
@@ -53,28 +53,7 @@ export function FirstPasswordPage({ me }: { me: Me }) {
           <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" autoFocus />
           </Form.Item>
-          <Form.Item
-            name="newPassword"
-            label={t('auth.newPassword')}
-            extra={t('auth.passwordRule')}
-            rules={[{ required: true, min: PASSWORD_MIN_LENGTH, message: t('auth.passwordTooShort') }]}
-          >
-            <Input.Password prefix={<LockOutlined />} autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('auth.confirmPassword')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: t('auth.passwordRequired') },
-              ({ getFieldValue }) => ({
-                validator: (_, value) =>
-                  !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('auth.passwordMismatch'))),
-              }),
-            ]}
-          >
-            <Input.Password prefix={<LockOutlined />} autoComplete="new-password" />
-          </Form.Item>
+          <NewPasswordFields icons />
           <Button type="primary" htmlType="submit" block size="large" loading={change.isPending}>
             {t('firstLogin.submit')}
           </Button>
