@@ -23,8 +23,9 @@ export async function ensureAdmin(services: Services, adminPassword: string | un
     // A generated password was shown on the console: whoever reads it first must replace it.
     await services.users.create(null, { username: 'admin', password, name: '系统管理员', role: 'admin', mustChangePassword: !adminPassword });
   } catch (error) {
-    // Another process created it between our check and our insert: that is fine.
-    if ((error as { code?: string }).code === 'conflict') return { createdAdmin: false };
+    // Another process created it between our check and our insert (several processes starting
+    // at once on an empty PostgreSQL database): that is fine.
+    if (isUniqueViolation(error)) return { createdAdmin: false };
     throw error;
   }
   return { createdAdmin: true, ...(adminPassword ? {} : { generatedAdminPassword: password }) };
@@ -34,6 +35,14 @@ export async function ensureAdmin(services: Services, adminPassword: string | un
  * The generated admin password as plain lines of their own (not inside a JSON log line), so whoever
  * starts the server for the first time sees it in a terminal and a script can find it.
  */
+/** A unique-key violation (SQLSTATE 23505), also when Drizzle wraps the driver's error in `cause`. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505' || e.code === 'conflict') return true;
+  }
+  return false;
+}
+
 export function firstStartBanner(password: string): string {
   const rule = '='.repeat(72);
   return [
