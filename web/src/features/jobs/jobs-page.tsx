@@ -5,9 +5,10 @@
  * one card per job on a phone. Refreshed every few seconds while open.
  */
 import { PlayCircleOutlined } from '@ant-design/icons';
-import { Button, Empty, Grid, Switch, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Button, Empty, Switch, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { useNarrow } from '../../components/use-narrow';
 import type { JobRunView, JobView } from '../../../../common/api/jobs';
 import { useJobs, useRunJob, useSetJobEnabled } from '../../api/jobs';
 import { showSuccess } from '../../components/feedback';
@@ -24,7 +25,7 @@ export function JobsPage() {
   const can = useCan();
   const allowed = can('jobs.manage');
   const jobs = useJobs(allowed);
-  const narrow = !Grid.useBreakpoint().md;
+  const narrow = useNarrow();
 
   if (!allowed) return <NotFoundPage />;
   const items = jobs.data?.items ?? [];
