@@ -58,6 +58,18 @@ export type Channel = (typeof CHANNELS)[number];
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * How a customer describes a fault's impact in plain words (portal). Each implies a severity, per the
+ * seed definitions: system down → P1, part of the business limited → P2, works but impaired → P3,
+ * a question → P4. Staff confirm the implied severity within the response time.
+ */
+export const IMPACTS = ['down', 'limited', 'impaired', 'question'] as const;
+export type Impact = (typeof IMPACTS)[number];
+export const IMPACT_SEVERITY: Record<Impact, Severity> = { down: 'P1', limited: 'P2', impaired: 'P3', question: 'P4' };
+
+export const TICKET_LINK_KINDS = ['duplicate_of', 'caused_by', 'related'] as const;
+export type TicketLinkKind = (typeof TICKET_LINK_KINDS)[number];
+
 export const CATEGORIES = ['hardware', 'software', 'network', 'data', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -14,7 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Category, Channel, Severity, TicketStatus, TicketType } from '../../../common/domain';
+import type { Category, Channel, Impact, Severity, TicketLinkKind, TicketStatus, TicketType } from '../../../common/domain';
 import { createdAt, id, instant, tsvector } from './columns';
 import { contacts, customers, serviceCenters, sites, users } from './organisation';
 import { slaPolicies } from './time-rules';
@@ -60,6 +60,18 @@ export const tickets = pgTable(
     slaDueAt: instant('sla_due_at'),
     slaAmberAt: instant('sla_amber_at'),
     slaState: text('sla_state'),
+    /** The number the caller rang from, as typed in the hotline lookup (kept as typed, digits compared). */
+    callerNumber: text('caller_number'),
+    /** The customer's own words for the impact (portal): down / limited / impaired / question. */
+    impact: text('impact').$type<Impact>(),
+    /** True while the severity is the one the impact implied and staff have not confirmed it yet. */
+    severityPending: boolean('severity_pending').notNull().default(false),
+    /** Parent of a multi-site outage; children point here. */
+    parentId: uuid('parent_id').references((): AnyPgColumn => tickets.id),
+    /** Set on a duplicate that was merged: the surviving ticket. */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => tickets.id),
+    /** When the "closes by itself soon" mail went out for the current resolution (cleared on reopen). */
+    autoCloseWarnedAt: instant('auto_close_warned_at'),
     /** Words and Chinese character pairs of the title and number (fw_search_tokens, migration 0004). */
     search: tsvector('search').generatedAlwaysAs(sql`array_to_tsvector(fw_search_tokens(title || ' ' || number))`),
   },
@@ -74,6 +86,10 @@ export const tickets = pgTable(
     index('tickets_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`),
     // The queue's "due soonest" order, tickets without a running clock last.
     index('tickets_sla_due_idx').on(sql`coalesce(${t.slaDueAt}, 'infinity'::timestamptz)`, t.id),
+    index('tickets_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
+    // The auto-close job's scan: resolved tickets, oldest resolution first.
+    index('tickets_resolved_at_idx').on(t.resolvedAt).where(sql`${t.status} = 'resolved'`),
+    check('tickets_impact_check', sql`${t.impact} in ('down','limited','impaired','question')`),
     check('tickets_severity_check', sql`${t.severity} in ('P1','P2','P3','P4')`),
     check(
       'tickets_status_check',
@@ -151,5 +167,81 @@ export const auditLog = pgTable(
     tokenId: uuid('token_id'),
     at: instant('at').notNull().defaultNow(),
   },
-  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.id)],
+  (t) => [
+    index('audit_log_entity_idx').on(t.entity, t.entityId, t.id),
+    // The audit page's filters: by person, by kind of object, newest first.
+    index('audit_log_actor_idx').on(t.actorId, t.id),
+    index('audit_log_entity_kind_idx').on(t.entity, t.id),
+  ],
+);
+
+/** Links between tickets: `ticketId` is a duplicate of / caused by / related to `otherTicketId`. */
+export const ticketLinks = pgTable(
+  'ticket_links',
+  {
+    id: id(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    otherTicketId: uuid('other_ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<TicketLinkKind>().notNull(),
+    createdById: uuid('created_by_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ticket_links_pair_key').on(t.ticketId, t.otherTicketId, t.kind),
+    index('ticket_links_other_idx').on(t.otherTicketId),
+    check('ticket_links_kind_check', sql`${t.kind} in ('duplicate_of','caused_by','related')`),
+    check('ticket_links_not_self', sql`${t.ticketId} <> ${t.otherTicketId}`),
+  ],
+);
+
+/**
+ * Canned replies (macros): a text with placeholders ({{customer}}, {{ticket}}, {{engineer}} …) that may
+ * also set status and severity. `ownerId` null means shared with everyone on the desk.
+ */
+export const macros = pgTable(
+  'macros',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** Whether the comment it writes is public (to the customer) or an internal note. */
+    public: boolean('public').notNull().default(true),
+    setStatus: text('set_status').$type<TicketStatus>(),
+    setSeverity: text('set_severity').$type<Severity>(),
+    createdById: uuid('created_by_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('macros_owner_name_key').on(sql`coalesce(${t.ownerId}::text, '')`, sql`lower(${t.name})`),
+    check('macros_severity_check', sql`${t.setSeverity} in ('P1','P2','P3','P4')`),
+  ],
+);
+
+/** Saved queue views: filters, sort and columns, personal or shared with the desk. */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    shared: boolean('shared').notNull().default(false),
+    /** Queue filters and sort, as the queue's URL keeps them (common/api/views.ts validates). */
+    query: jsonb('query').$type<Record<string, unknown>>().notNull().default({}),
+    /** Chosen columns in order, with widths in px. */
+    columns: jsonb('columns').$type<{ key: string; width?: number }[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('saved_views_owner_name_key').on(t.ownerId, sql`lower(${t.name})`),
+    index('saved_views_shared_idx').on(t.shared).where(sql`${t.shared}`),
+  ],
 );
