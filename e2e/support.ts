@@ -87,6 +87,22 @@ export async function waitForPath(page: Page, path: RegExp) {
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toMatch(path);
 }
 
+/**
+ * Opens a queue row and waits for the ticket page. A live update can re-render the row between the
+ * press and the release of a click, which then goes nowhere: the click is repeated until the path changes.
+ */
+export async function openQueueRow(page: Page, row: Locator, path: RegExp) {
+  for (let attempt = 1; ; attempt++) {
+    await row.click();
+    try {
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: attempt < 3 ? 5_000 : 15_000 }).toMatch(path);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 /** The timeline entries of the open ticket, optionally of one kind. */
 export const timelineEvents = (page: Page, kind?: string): Locator =>
   page.locator(kind ? `[data-testid=timeline-event][data-kind=${kind}]` : '[data-testid=timeline-event]');

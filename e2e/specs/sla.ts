@@ -6,7 +6,7 @@
  * the policy comes from; moves the ticket to another policy and back; and reads it all in English.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseOption, login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
+import { chooseOption, login, openQueueRow, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
@@ -70,8 +70,8 @@ export function slaSpec(app: () => E2eApp) {
       await badge('核心交易系统宕机').hover();
       await page.locator('.ant-tooltip').getByText(/「响应」截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/).waitFor();
 
-      await page.getByTestId('ticket-row').filter({ hasText: '核心交易系统宕机' }).click();
-      await waitForPath(page, new RegExp(`^/tickets/${green.id}$`));
+      await page.mouse.move(0, 0); // let the tooltip go
+      await openQueueRow(page, page.getByTestId('ticket-row').filter({ hasText: '核心交易系统宕机' }), new RegExp(`^/tickets/${green.id}$`));
       const panel = page.getByTestId('sla-panel');
       await panel.waitFor();
       expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('标准');
