@@ -34,6 +34,14 @@ CREATE TABLE "ticket_links" (
 	CONSTRAINT "ticket_links_not_self" CHECK ("ticket_links"."ticket_id" <> "ticket_links"."other_ticket_id")
 );
 --> statement-breakpoint
+CREATE TABLE "setup_steps" (
+	"step" text PRIMARY KEY NOT NULL,
+	"state" text NOT NULL,
+	"decided_by" uuid,
+	"decided_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "setup_steps_state_check" CHECK ("setup_steps"."state" in ('done', 'skipped', 'dismissed'))
+);
+--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "caller_number" text;--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "impact" text;--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "severity_pending" boolean DEFAULT false NOT NULL;--> statement-breakpoint
@@ -46,6 +54,7 @@ ALTER TABLE "saved_views" ADD CONSTRAINT "saved_views_owner_id_users_id_fk" FORE
 ALTER TABLE "ticket_links" ADD CONSTRAINT "ticket_links_ticket_id_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."tickets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ticket_links" ADD CONSTRAINT "ticket_links_other_ticket_id_tickets_id_fk" FOREIGN KEY ("other_ticket_id") REFERENCES "public"."tickets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ticket_links" ADD CONSTRAINT "ticket_links_created_by_id_users_id_fk" FOREIGN KEY ("created_by_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "setup_steps" ADD CONSTRAINT "setup_steps_decided_by_users_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "macros_owner_name_key" ON "macros" USING btree (coalesce("owner_id"::text, ''),lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_views_owner_name_key" ON "saved_views" USING btree ("owner_id",lower("name"));--> statement-breakpoint
 CREATE INDEX "saved_views_shared_idx" ON "saved_views" USING btree ("shared") WHERE "saved_views"."shared";--> statement-breakpoint

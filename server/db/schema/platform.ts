@@ -220,3 +220,19 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
+
+/**
+ * The administrator's first-start checklist (modules/setup): a step someone marked done or
+ * skipped by hand, and `checklist` itself once dismissed. Steps not listed are judged from the
+ * real state of the desk (centers, users, audit entries of calendars and policies, mail).
+ */
+export const setupSteps = pgTable(
+  'setup_steps',
+  {
+    step: text('step').primaryKey(),
+    state: text('state').$type<'done' | 'skipped' | 'dismissed'>().notNull(),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: instant('decided_at').notNull(),
+  },
+  (t) => [check('setup_steps_state_check', sql`${t.state} in ('done', 'skipped', 'dismissed')`)],
+);
