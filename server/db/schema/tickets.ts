@@ -172,6 +172,8 @@ export const auditLog = pgTable(
     // The audit page's filters: by person, by kind of object, newest first.
     index('audit_log_actor_idx').on(t.actorId, t.id),
     index('audit_log_entity_kind_idx').on(t.entity, t.id),
+    // …and by time (from/to): a narrow window is found by time, then sorted.
+    index('audit_log_at_idx').on(t.at),
   ],
 );
 
