@@ -37,6 +37,10 @@ export const PERMISSIONS = {
   'time_rules.write': ['admin'],
   /** Stamp a milestone: plan submitted, arrived on site, service restored. */
   'tickets.milestones': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** Saved queue views: everyone on staff keeps personal ones and uses the shared ones. */
+  'views.use': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  /** Share a queue view with all staff, change or delete a shared one (supervisors and administrators). */
+  'views.share': ['admin', 'manager'],
   /** Failed deliveries, retries. */
   'deliveries.manage': ['admin'],
   /** Scheduled jobs: see them, run now, enable/disable. */

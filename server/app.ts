@@ -30,6 +30,9 @@ import { customerRoutes } from './modules/customers/routes';
 import { createCustomerService } from './modules/customers/service';
 import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
+import { bulkRoutes, createBulkService } from './modules/tickets/bulk';
+import { createViewService } from './modules/views/service';
+import { viewRoutes } from './modules/views/routes';
 import { createTicketService } from './modules/tickets/service';
 import { createNotificationConsumer } from './modules/notifications/consumer';
 import { jobRoutes } from './modules/jobs/routes';
@@ -118,6 +121,7 @@ export function createServices(deps: AppDeps) {
     tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view }),
     attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, commands: ticketCommands }),
     jobs: createJobService({ db, clock }),
+    views: createViewService({ db, clock, audit }),
   };
 }
 
@@ -208,6 +212,8 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   centerRoutes(app, services);
   customerRoutes(app, services);
   ticketRoutes(app, services);
+  bulkRoutes(app, { bulk: createBulkService({ db: services.db, tickets: services.tickets }) });
+  viewRoutes(app, services);
   auditRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);

@@ -152,6 +152,14 @@ export const ERROR_KEYS = {
   'delivery.not_failed': 'conflict',
   /** A message to someone with no address (an escalation contact without mail): add the address first. */
   'delivery.no_address': 'conflict',
+  // Saved queue views (modules/views).
+  'view.not_found': 'not_found',
+  /** {name} — the owner already has a view of that name (case-insensitive) */
+  'view.name_taken': 'conflict',
+  /** {role} — sharing a view, or changing a shared one, is for managers and administrators */
+  'view.share_forbidden': 'forbidden',
+  /** A manager changes only the shared views they made; administrators any. */
+  'view.not_owner': 'forbidden',
   // Scheduled jobs (admin).
   /** {name} */
   'job.not_found': 'not_found',

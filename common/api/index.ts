@@ -4,6 +4,7 @@ export * from './users';
 export * from './centers';
 export * from './customers';
 export * from './tickets';
+export * from './views';
 export * from './calendars';
 export * from './notifications';
 export * from './time-rules';

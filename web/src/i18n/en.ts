@@ -1119,6 +1119,12 @@ export const en: Messages<typeof zhCN> = {
       },
       job: { not_found: 'No scheduled job “{{name}}”' },
       backup: { use_pg_dump: 'This desk runs on PostgreSQL: back up the database with pg_dump and copy the attachments folder (see the operations guide)' },
+      view: {
+        not_found: 'The view does not exist or was deleted',
+        name_taken: 'You already have a view named “{{name}}”; choose another name',
+        share_forbidden: 'Only support managers and administrators may share a view, or change or delete a shared one',
+        not_owner: 'Only its creator or an administrator may change this shared view',
+      },
       scope: {
         ticket_center_forbidden: 'That service center is outside your scope: a ticket cannot be created in or moved there by you',
         customer_center_forbidden: 'That customer or service center is outside your scope',

@@ -1117,6 +1117,12 @@ export const zhCN = {
       },
       job: { not_found: '定时任务“{{name}}”不存在' },
       backup: { use_pg_dump: '本系统使用 PostgreSQL 数据库：请用 pg_dump 备份数据库，并复制附件目录（见运维文档）' },
+      view: {
+        not_found: '视图不存在或已被删除',
+        name_taken: '您已有名为“{{name}}”的视图，请换一个名称',
+        share_forbidden: '只有技术支持经理或管理员可以共享视图，或修改、删除共享视图',
+        not_owner: '只有创建者或管理员可以修改这个共享视图',
+      },
       scope: {
         ticket_center_forbidden: '该服务中心不在您的管辖范围内，不能把工单建在或转到那里',
         customer_center_forbidden: '该客户或服务中心不在您的管辖范围内',
