@@ -45,6 +45,12 @@ export const PERMISSIONS = {
   'deliveries.manage': ['admin'],
   /** Scheduled jobs: see them, run now, enable/disable. */
   'jobs.manage': ['admin'],
+  /** The first-start checklist (GET /api/admin/setup): see it, mark steps done or skipped. */
+  'setup.manage': ['admin'],
+  /** Canned replies (macros): use them and keep personal ones. */
+  'macros.use': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
+  /** Create, edit and delete the shared canned replies of the whole desk (supervisors and administrators). */
+  'macros.share': ['admin', 'manager'],
   /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
   'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

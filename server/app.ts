@@ -20,6 +20,8 @@ import { z } from 'zod';
 import type { Database } from './db/client';
 import { createAudit } from './modules/audit';
 import { auditRoutes } from './modules/audit/routes';
+import { createSetupService } from './modules/setup/service';
+import { setupRoutes } from './modules/setup/routes';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/password';
 import { installPasswordChangeGate } from './modules/auth/password-change-gate';
 import { authRoutes } from './modules/auth/routes';
@@ -30,6 +32,13 @@ import { customerRoutes } from './modules/customers/routes';
 import { createCustomerService } from './modules/customers/service';
 import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
+import { createAutoClose } from './modules/tickets/auto-close';
+import { createSeverityConfirmation, severityConfirmationRoutes } from './modules/tickets/impact';
+import { createTicketLinkService } from './modules/ticket-links/service';
+import { ticketLinkRoutes } from './modules/ticket-links/routes';
+import { createHotlineContext } from './modules/tickets/hotline-context';
+import { hotlineRoutes } from './modules/tickets/hotline-routes';
+import { createDuePreview } from './modules/sla/preview';
 import { bulkRoutes, createBulkService } from './modules/tickets/bulk';
 import { createViewService } from './modules/views/service';
 import { viewRoutes } from './modules/views/routes';
@@ -119,9 +128,23 @@ export function createServices(deps: AppDeps) {
     escalation: createEscalationService(timeRules),
     customers: createCustomerService({ db, clock, audit }),
     tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view }),
+    ticketLinks: createTicketLinkService({ db, audit, commands: ticketCommands }),
     attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, commands: ticketCommands }),
     jobs: createJobService({ db, clock }),
+    severityConfirmation: createSeverityConfirmation({ commands: ticketCommands, audit }),
+    autoClose: createAutoClose({
+      db,
+      commands: ticketCommands,
+      registry,
+      audit,
+      timeZone: config.timeZone,
+      emailEnabled: Boolean(config.smtpUrl),
+      publicUrl: config.publicUrl,
+    }),
+    hotline: createHotlineContext({ db, clock }),
+    duePreview: createDuePreview({ db, clock, registry }),
     views: createViewService({ db, clock, audit }),
+    setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
   };
 }
 
@@ -212,9 +235,13 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   centerRoutes(app, services);
   customerRoutes(app, services);
   ticketRoutes(app, services);
+  severityConfirmationRoutes(app, services);
+  ticketLinkRoutes(app, services);
+  hotlineRoutes(app, services);
   bulkRoutes(app, { bulk: createBulkService({ db: services.db, tickets: services.tickets }) });
   viewRoutes(app, services);
   auditRoutes(app, services);
+  setupRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
   notificationRoutes(app, services);

@@ -95,6 +95,41 @@ export const ERROR_KEYS = {
   'ticket.assignee_required': 'invalid_transition',
   'ticket.sla_policy_forbidden': 'forbidden',
   'ticket.cursor_invalid': 'validation',
+  /** {severity} */
+  'ticket.severity_not_pending': 'conflict',
+  // Ticket links, merging, parent/child (modules/ticket-links).
+  'link.not_found': 'not_found',
+  'link.self': 'validation',
+  /** {kind, number} — the same link exists (a related link either way) */
+  'link.exists': 'conflict',
+  /** {number} — the other way round already: B cannot be a duplicate of / caused by A when A is of B */
+  'link.reversed': 'conflict',
+  'merge.self': 'validation',
+  /** {status} */
+  'merge.source_closed': 'conflict',
+  /** {number} — already merged into that ticket */
+  'merge.source_merged': 'conflict',
+  /** {number, status} */
+  'merge.target_closed': 'conflict',
+  /** {number} */
+  'merge.target_merged': 'conflict',
+  'merge.other_customer': 'conflict',
+  /** {count} */
+  'merge.has_children': 'conflict',
+  'parent.self': 'validation',
+  /** {number} — the chosen parent is itself a child (one level only) */
+  'parent.is_child': 'conflict',
+  /** {count} — this ticket has children of its own, so it cannot become a child */
+  'parent.has_children': 'conflict',
+  'parent.other_customer': 'conflict',
+  /** {number, status} */
+  'parent.closed': 'conflict',
+  // Canned replies (macros).
+  'macro.not_found': 'not_found',
+  /** {name} — the owner (you, or the shared list) already has a macro of that name (case-insensitive) */
+  'macro.name_taken': 'conflict',
+  /** Shared macros are created, edited and deleted by managers and administrators. */
+  'macro.shared_forbidden': 'forbidden',
   'attachment.not_found': 'not_found',
   'attachment.file_missing': 'not_found',
   /** {maxMb} */
@@ -163,10 +198,15 @@ export const ERROR_KEYS = {
   // Scheduled jobs (admin).
   /** {name} */
   'job.not_found': 'not_found',
+  // The administrator's first-start checklist.
+  /** The checklist is put away only once every step is complete (done, marked or skipped). */
+  'setup.incomplete': 'conflict',
   // Backups (server/ops).
   'backup.use_pg_dump': 'conflict',
   // Scoping: writes that would reach outside what the actor may see (refused before writing).
   'scope.ticket_center_forbidden': 'forbidden',
+  /** A ticket moved to a customer served by a center outside the writer's subtree. */
+  'scope.ticket_customer_forbidden': 'forbidden',
   'scope.customer_center_forbidden': 'forbidden',
   'scope.customer_sla_policy_forbidden': 'forbidden',
   'scope.cancel_not_reporter': 'forbidden',
@@ -218,6 +258,8 @@ export const FIELD_KEYS = [
   'field.center_cycle',
   'field.customer_no_backdate',
   'field.customer_no_assign',
+  /** {impact, severity} */
+  'field.impact_severity_mismatch',
   'field.in_future',
   'field.severity_reason_required',
   'field.wrong_password',
@@ -237,6 +279,8 @@ export const FIELD_KEYS = [
   /** {role} */
   'field.customer_role_recipient',
   'field.nul_byte',
+  /** {placeholder, known} */
+  'field.unknown_placeholder',
 ] as const;
 export type FieldKey = (typeof FIELD_KEYS)[number];
 

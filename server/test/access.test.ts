@@ -69,6 +69,7 @@ const ROUTES: RouteCase[] = [
   { permission: 'time_rules.write', method: 'post', url: () => '/api/escalation-contacts', body: () => ({ name: '厂商' }) },
   { permission: 'time_rules.write', method: 'post', url: () => '/api/sla-policies', body: () => ({ key: `p${Math.floor(Math.random() * 1e9)}`, name: 'x', definition: {} }) },
   { permission: 'deliveries.manage', method: 'get', url: () => '/api/admin/deliveries' },
+  { permission: 'setup.manage', method: 'get', url: () => '/api/admin/setup' },
 ];
 
 const call = (client: Client, route: RouteCase) =>

@@ -1057,6 +1057,28 @@ export const en: Messages<typeof zhCN> = {
       center: { not_found: 'Service center not found' },
       customer: { not_found: 'Customer not found', name_taken: 'A customer named “{{name}}” already exists', code_taken: 'The code “{{code}}” is already used by the customer “{{name}}”' },
       contact: { not_found: 'Contact not found' },
+      link: {
+        not_found: 'That link does not exist or was removed',
+        self: 'A ticket cannot be linked to itself',
+        exists: 'This link to {{number}} already exists',
+        reversed: '{{number}} is already linked to this ticket the other way round',
+      },
+      merge: {
+        self: 'A ticket cannot be merged into itself',
+        source_closed: 'A “{{status}}” ticket cannot be merged',
+        source_merged: 'This ticket was already merged into {{number}}',
+        target_closed: '{{number}} is “{{status}}” and cannot take a merge',
+        target_merged: '{{number}} was itself merged; merge into the ticket it was merged into',
+        other_customer: 'Only tickets of the same customer can be merged',
+        has_children: 'This ticket has {{count}} child tickets; detach them before merging',
+      },
+      parent: {
+        self: 'A ticket cannot be its own parent',
+        is_child: '{{number}} is itself a child ticket and cannot have children (one level only)',
+        has_children: 'This ticket has {{count}} child tickets and cannot become a child',
+        other_customer: 'Parent and child tickets must belong to the same customer',
+        closed: '{{number}} is “{{status}}” and cannot take new child tickets',
+      },
       ticket: {
         not_found: 'Ticket not found, or you may not see it',
         invalid_transition: 'A “{{from}}” ticket cannot become “{{to}}”',
@@ -1064,6 +1086,7 @@ export const en: Messages<typeof zhCN> = {
         assignee_required: 'Choose an assignee first, then the ticket is assigned',
         sla_policy_forbidden: 'Only a manager or an administrator may change a ticket’s SLA policy',
         cursor_invalid: 'Invalid page position; start from the first page',
+        severity_not_pending: 'Severity {{severity}} is already confirmed',
       },
       attachment: {
         not_found: 'Attachment not found',
@@ -1118,7 +1141,13 @@ export const en: Messages<typeof zhCN> = {
         not_failing_on: 'Event {{eventId}} is not the one “{{name}}” is stuck on; reload and try again',
       },
       job: { not_found: 'No scheduled job “{{name}}”' },
+      setup: { incomplete: 'Some steps are still open: complete them or mark them skipped before putting the checklist away' },
       backup: { use_pg_dump: 'This desk runs on PostgreSQL: back up the database with pg_dump and copy the attachments folder (see the operations guide)' },
+      macro: {
+        not_found: 'The canned reply does not exist or was deleted',
+        name_taken: 'A canned reply named “{{name}}” already exists; choose another name',
+        shared_forbidden: 'Only support managers and administrators may create, edit or delete shared canned replies',
+      },
       view: {
         not_found: 'The view does not exist or was deleted',
         name_taken: 'You already have a view named “{{name}}”; choose another name',
@@ -1126,6 +1155,7 @@ export const en: Messages<typeof zhCN> = {
         not_owner: 'Only its creator or an administrator may change this shared view',
       },
       scope: {
+        ticket_customer_forbidden: 'That customer is served by a center outside your scope: you may not move a ticket to it',
         ticket_center_forbidden: 'That service center is outside your scope: a ticket cannot be created in or moved there by you',
         customer_center_forbidden: 'That customer or service center is outside your scope',
         customer_sla_policy_forbidden: 'Only a manager or an administrator may change a customer’s service level (SLA policy)',
@@ -1133,6 +1163,7 @@ export const en: Messages<typeof zhCN> = {
       },
     },
     field: {
+      unknown_placeholder: 'Unknown placeholder {{placeholder}}; available: {{known}}',
       required: 'Required',
       nul_byte: 'Contains a NUL character, which is not allowed',
       too_small: 'At least {{minimum}}',
@@ -1156,6 +1187,7 @@ export const en: Messages<typeof zhCN> = {
       center_cycle: 'A center cannot be moved under itself or its sub-centers',
       customer_no_backdate: 'Only service staff may back-date a report',
       customer_no_assign: 'Only service staff assign tickets',
+      impact_severity_mismatch: 'The impact and the severity disagree: describe the impact only; the desk confirms the severity',
       in_future: 'Cannot be in the future',
       severity_reason_required: 'A reason is required to change the severity',
       wrong_password: 'Wrong password',

@@ -1055,6 +1055,28 @@ export const zhCN = {
       center: { not_found: '服务中心不存在' },
       customer: { not_found: '客户不存在', name_taken: '已存在名为“{{name}}”的客户', code_taken: '客户编码“{{code}}”已被客户“{{name}}”使用' },
       contact: { not_found: '联系人不存在' },
+      link: {
+        not_found: '该关联不存在或已被删除',
+        self: '工单不能与自身关联',
+        exists: '与 {{number}} 的这种关联已经存在',
+        reversed: '{{number}} 已反向关联到本工单，不能再建立相反方向的同类关联',
+      },
+      merge: {
+        self: '不能把工单合并到它自己',
+        source_closed: '“{{status}}”状态的工单不能再合并',
+        source_merged: '本工单已合并到 {{number}}',
+        target_closed: '{{number}} 为“{{status}}”状态，不能作为合并目标',
+        target_merged: '{{number}} 本身已被合并，请合并到它所合并进的工单',
+        other_customer: '只能合并同一客户的工单',
+        has_children: '本工单有 {{count}} 张子工单，请先移除子工单再合并',
+      },
+      parent: {
+        self: '工单不能作为自己的父工单',
+        is_child: '{{number}} 本身是子工单，不能再有子工单（只支持一层）',
+        has_children: '本工单已有 {{count}} 张子工单，不能再成为子工单',
+        other_customer: '父子工单必须属于同一客户',
+        closed: '{{number}} 为“{{status}}”状态，不能再添加子工单',
+      },
       ticket: {
         not_found: '工单不存在或您无权查看',
         invalid_transition: '“{{from}}”状态的工单不能变为“{{to}}”',
@@ -1062,6 +1084,7 @@ export const zhCN = {
         assignee_required: '请先选择处理人，再将工单置为已指派',
         sla_policy_forbidden: '只有经理或管理员可以更改工单的 SLA 策略',
         cursor_invalid: '分页参数无效，请从第一页重新开始',
+        severity_not_pending: '故障级别 {{severity}} 已确认，无需再次确认',
       },
       attachment: {
         not_found: '附件不存在',
@@ -1116,7 +1139,13 @@ export const zhCN = {
         not_failing_on: '事件 {{eventId}} 不是“{{name}}”当前卡住的事件，请刷新后重试',
       },
       job: { not_found: '定时任务“{{name}}”不存在' },
+      setup: { incomplete: '还有未完成的步骤：请先完成或标记为跳过，再收起清单' },
       backup: { use_pg_dump: '本系统使用 PostgreSQL 数据库：请用 pg_dump 备份数据库，并复制附件目录（见运维文档）' },
+      macro: {
+        not_found: '快捷回复不存在或已被删除',
+        name_taken: '已有名为“{{name}}”的快捷回复，请换一个名称',
+        shared_forbidden: '只有技术支持经理或管理员可以新建、修改或删除共享快捷回复',
+      },
       view: {
         not_found: '视图不存在或已被删除',
         name_taken: '您已有名为“{{name}}”的视图，请换一个名称',
@@ -1124,6 +1153,7 @@ export const zhCN = {
         not_owner: '只有创建者或管理员可以修改这个共享视图',
       },
       scope: {
+        ticket_customer_forbidden: '该客户由您管辖范围以外的服务中心负责，不能把工单转给它',
         ticket_center_forbidden: '该服务中心不在您的管辖范围内，不能把工单建在或转到那里',
         customer_center_forbidden: '该客户或服务中心不在您的管辖范围内',
         customer_sla_policy_forbidden: '只有经理或管理员可以更改客户的服务级别（SLA 策略）',
@@ -1132,6 +1162,7 @@ export const zhCN = {
     },
     /** Field messages (common/api/errors.ts FIELD_KEYS). */
     field: {
+      unknown_placeholder: '不认识的占位符 {{placeholder}}；可用：{{known}}',
       required: '必填',
       nul_byte: '含有不允许的空字符（NUL）',
       too_small: '不能少于 {{minimum}}',
@@ -1155,6 +1186,7 @@ export const zhCN = {
       center_cycle: '不能把服务中心移到它自己或它的下级中心之下',
       customer_no_backdate: '只有服务人员可以补填报修时间',
       customer_no_assign: '只有服务人员可以指派工单',
+      impact_severity_mismatch: '影响描述与故障级别不一致：请只描述影响，级别由服务台确认',
       in_future: '不能是将来的时间',
       severity_reason_required: '更改故障级别需要填写原因',
       wrong_password: '密码不正确',
