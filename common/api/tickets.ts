@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../domain';
+import { CallerNumber } from './hotline';
 import { Id, Instant, trimmed } from './shared';
 
 export const TicketCreate = z.object({
@@ -17,6 +18,8 @@ export const TicketCreate = z.object({
   centerId: Id.nullish(),
   /** When the customer reported; defaults to now; staff may give an earlier time, never a future one. */
   reportedAt: Instant.optional(),
+  /** The number the caller rang from, as typed in the hotline lookup (staff only). */
+  callerNumber: CallerNumber.optional(),
 });
 export type TicketCreate = z.input<typeof TicketCreate>;
 
@@ -30,6 +33,8 @@ export const TicketPatch = z
     /** Required whenever the severity changes. */
     severityReason: z.string().trim().min(1).max(2000),
     channel: z.enum(CHANNELS),
+    /** Another customer (staff): contact and site must be the new customer's; unless given they are cleared. */
+    customerId: Id,
     contactId: Id.nullable(),
     siteId: Id.nullable(),
     assigneeId: Id.nullable(),
@@ -89,6 +94,15 @@ export const SlaBadge = z.object({
   state: z.enum(SLA_STATES),
 });
 
+/** The ticket's contact and site with what the ticket page shows of them (tap to call, mail, address). */
+export const TicketContactCard = z.object({
+  contact: z
+    .object({ id: Id, name: z.string(), title: z.string().nullable(), phones: z.array(z.string()), email: z.string().nullable() })
+    .nullable(),
+  site: z.object({ id: Id, name: z.string(), address: z.string().nullable(), region: z.string().nullable() }).nullable(),
+});
+export type TicketContactCard = z.infer<typeof TicketContactCard>;
+
 export const Ticket = z.object({
   id: Id,
   number: z.string(),
@@ -125,6 +139,10 @@ export const Ticket = z.object({
     })
     .nullable(),
   sla: z.array(SlaMilestone),
+  /** The number the caller rang from (hotline); null for customers' users. */
+  callerNumber: z.string().nullable(),
+  /** How to reach the contact and where the site is. */
+  contactCard: TicketContactCard,
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -151,7 +169,7 @@ export const TicketListQuery = z.object({
 });
 export type TicketListQuery = z.infer<typeof TicketListQuery>;
 
-export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true });
+export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true, callerNumber: true, contactCard: true });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const TicketPage = z.object({

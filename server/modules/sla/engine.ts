@@ -106,7 +106,16 @@ export async function deriveClocks(tx: Db, registry: TimeRulesRegistry, ticketId
 export async function policyFor(tx: Db, rules: TimeRules, ticket: TicketRow): Promise<{ policy: PolicyInForce | undefined; source: PolicySource }> {
   const own = ticket.slaPolicyId ? rules.policy(ticket.slaPolicyId) : undefined;
   if (own) return { policy: own, source: 'ticket' };
-  const [customer] = await tx.select({ slaPolicyId: customers.slaPolicyId }).from(customers).where(eq(customers.id, ticket.customerId));
+  return customerPolicy(tx, rules, ticket.customerId);
+}
+
+/** The policy a customer's tickets get: its service level, else the default. */
+export async function customerPolicy(
+  tx: Db,
+  rules: TimeRules,
+  customerId: string,
+): Promise<{ policy: PolicyInForce | undefined; source: 'customer' | 'default' }> {
+  const [customer] = await tx.select({ slaPolicyId: customers.slaPolicyId }).from(customers).where(eq(customers.id, customerId));
   const theirs = customer?.slaPolicyId ? rules.policy(customer.slaPolicyId) : undefined;
   if (theirs) return { policy: theirs, source: 'customer' };
   return { policy: rules.defaultPolicy, source: 'default' };

@@ -17,6 +17,8 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
+import { loadContactCard } from './hotline-context';
+import { dropForeignFollowers, namedRefs, rescopePatch } from './rescope';
 import { findVisibleTicket, listTickets, type TicketRow } from './repository';
 
 /** How far ahead of our clock a client's "reported at" may be before it is refused (clock skew). */
@@ -130,6 +132,7 @@ export function createTicketService(deps: {
       following: Boolean(follow),
       slaPolicy: sla.policy,
       sla: sla.milestones,
+      ...(await loadContactCard(db, actor, id)),
     };
   }
 
@@ -196,6 +199,8 @@ export function createTicketService(deps: {
             reportedAt,
             createdAt: now,
             updatedAt: now,
+            // The number typed in the hotline lookup: staff's intake record (a customer's is not taken).
+            callerNumber: isCustomer(actor) ? null : (input.callerNumber ?? null),
           })
           .returning();
         const ticket = row!;
@@ -233,8 +238,10 @@ export function createTicketService(deps: {
       }
       await commands.change(actor, id, async (write) => {
         const { tx, ticket, now } = write;
-        const { assignee } = await checkReferences(tx, ticket.customerId, patch);
-        const { severityReason, ...fields } = patch;
+        // Another customer: checked for scope, its contact and site cleared unless new ones are given (rescope.ts).
+        const scoped = await rescopePatch(tx, actor, ticket, patch);
+        const { assignee } = await checkReferences(tx, scoped.customerId, scoped.patch);
+        const { severityReason, ...fields } = scoped.patch;
         const changes: Record<string, { from: unknown; to: unknown }> = {};
         for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
           if (value !== undefined && ticket[key] !== value) changes[key] = { from: ticket[key], to: value };
@@ -279,6 +286,9 @@ export function createTicketService(deps: {
           };
           rest.slaPolicyId = { from: await policyRef(changes.slaPolicyId.from), to: await policyRef(changes.slaPolicyId.to) };
         }
+        // Customer, contact and site by name, not by id.
+        Object.assign(rest, await namedRefs(tx, changes));
+        if (changes.customerId) await dropForeignFollowers(tx, id, scoped.customerId);
         if (Object.keys(rest).length) {
           await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
         }
