@@ -90,5 +90,25 @@ export const AuditEntry = z.object({
   at: Instant,
   actorId: Id.nullable(),
   actorName: z.string().nullable(),
+  /** The object by its name: a ticket's number, a user's or customer's name …; null when unknown (deleted without a name). */
+  entityLabel: z.string().nullable(),
+  /** A second line: a ticket's title, a customer's code, a user's username, the ticket of an attachment. */
+  entityDetail: z.string().nullable(),
+  /** Where the object lives: an attachment's ticket, a contact's or site's customer. */
+  entityParentId: z.string().nullable(),
+  /** Labels of the ids inside before/after (assigneeId → the person's name …), those the reader may see. */
+  refs: z.record(z.string(), z.string()),
+});
+export const AuditQuery = z.object({
+  entity: z.string().max(50).optional(),
+  entityId: z.string().max(100).optional(),
+  /** Entries by this person. */
+  actorId: Id.optional(),
+  action: z.string().max(60).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+  /** Keyset paging: entries with an id below this one (the last id of the previous page). */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

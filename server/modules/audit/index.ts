@@ -2,13 +2,26 @@
  * The audit log: who changed what, when, with the values before and after. Every service that
  * writes a business object records here inside the same transaction as the write.
  */
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, users } from '../../db/schema';
 import type { Clock } from '../../platform/clock';
 import type { Actor } from '../../platform/actor';
 import { currentTokenId } from '../../platform/request-context';
+import { labelEntries } from './labels';
 import { auditScope } from './scope';
+
+export interface AuditQuery {
+  entity?: string;
+  entityId?: string;
+  actorId?: string;
+  action?: string;
+  /** ISO instants: entries at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+  before?: number;
+  limit: number;
+}
 
 export interface AuditContext {
   actorId: string | null;
@@ -70,15 +83,23 @@ export function createAudit(clock: Clock) {
       });
     },
 
-    /** The newest entries first, only those about objects the actor may see (scope.ts). */
-    async list(db: Db, actor: Actor, query: { entity?: string; entityId?: string; before?: number; limit: number }) {
+    /**
+     * The newest entries first, only those about objects the actor may see (scope.ts), filtered by
+     * person, kind of object, action and time, keyset-paged on the id (`before`), each with its
+     * object's label and the labels of ids in its values (labels.ts, batched per page).
+     */
+    async list(db: Db, actor: Actor, query: AuditQuery) {
       const conditions = [
         auditScope(db, actor),
         query.entity ? eq(auditLog.entity, query.entity) : undefined,
         query.entityId ? eq(auditLog.entityId, query.entityId) : undefined,
+        query.actorId ? eq(auditLog.actorId, query.actorId) : undefined,
+        query.action ? eq(auditLog.action, query.action) : undefined,
+        query.from ? gte(auditLog.at, new Date(query.from)) : undefined,
+        query.to ? lt(auditLog.at, new Date(query.to)) : undefined,
         query.before ? lt(auditLog.id, query.before) : undefined,
       ];
-      return db
+      const rows = await db
         .select({
           id: auditLog.id,
           entity: auditLog.entity,
@@ -97,6 +118,11 @@ export function createAudit(clock: Clock) {
         .where(and(...conditions))
         .orderBy(desc(auditLog.id))
         .limit(query.limit);
+      const labels = await labelEntries(db, actor, rows);
+      return rows.map((row) => {
+        const { label, detail, parentId } = labels.label(row);
+        return { ...row, entityLabel: label, entityDetail: detail, entityParentId: parentId, refs: labels.refs(row) };
+      });
     },
   };
 }

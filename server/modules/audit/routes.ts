@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AuditEntry } from '../../../common/api';
+import { AuditEntry, AuditQuery } from '../../../common/api';
 import type { Db } from '../../db/client';
 import { actorOf } from '../../platform/http';
 import type { Audit } from './index';
@@ -14,12 +14,7 @@ export function auditRoutes(app: FastifyInstance, deps: { audit: Audit; db: Db }
       config: { auth: 'audit.read', token: 'audit:read' },
       schema: {
         tags: ['audit'],
-        querystring: z.object({
-          entity: z.string().max(50).optional(),
-          entityId: z.string().max(100).optional(),
-          before: z.coerce.number().int().positive().optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-        }),
+        querystring: AuditQuery,
         response: { 200: z.array(AuditEntry) },
       },
     },
