@@ -11,6 +11,8 @@ import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_STATUSES } from '../domain';
 import { Id, Instant } from './shared';
 
 const Person = z.object({ id: Id, name: z.string() });
+/** The other ticket of a relation. */
+const OtherTicket = z.object({ id: Id, number: z.string(), title: z.string() });
 
 /** What every ticket event carries, so consumers need not read the ticket to route it. */
 const TicketRef = z.object({
@@ -39,6 +41,18 @@ export const DOMAIN_EVENT_PAYLOADS = {
   }),
   'ticket.attachment_added': TicketRef.extend({ attachmentId: Id, filename: z.string(), public: z.boolean() }),
   'ticket.milestone_met': TicketRef.extend({ milestone: z.string(), note: z.string().nullable() }),
+  /** A link added or removed; `link` is how it reads from this ticket (TICKET_LINK_VIEWS). */
+  'ticket.linked': TicketRef.extend({ action: z.enum(['added', 'removed']), link: z.string(), other: OtherTicket }),
+  /** Recorded on both: the duplicate (closed, merged into `other`) and the survivor (what arrived). */
+  'ticket.merged': TicketRef.extend({
+    side: z.enum(['duplicate', 'survivor']),
+    other: OtherTicket,
+    comments: z.number().int(),
+    attachments: z.number().int(),
+    followers: z.number().int(),
+  }),
+  /** A child attached to or detached from a parent; recorded on both, `side` says which this is. */
+  'ticket.parent_changed': TicketRef.extend({ side: z.enum(['child', 'parent']), action: z.enum(['added', 'removed']), other: OtherTicket }),
   'sla.warned': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'sla.breached': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'escalation.fired': TicketRef.extend({ level: z.number().int(), ruleId: z.string().nullable(), afterMinutes: z.number().int(), recipients: z.array(z.string()) }),

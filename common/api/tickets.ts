@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { CATEGORIES, CHANNELS, SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../domain';
+import { CATEGORIES, CHANNELS, IMPACTS, SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../domain';
 import { CallerNumber } from './hotline';
 import { Id, Instant, trimmed } from './shared';
+import { ChildResolution } from './ticket-links';
 
 export const TicketCreate = z.object({
   title: trimmed(200),
   description: z.string().trim().max(20_000).default(''),
-  severity: z.enum(SEVERITIES),
+  /**
+   * Required from staff (unless `impact` is given, which implies it). From a customer it is only a
+   * proposal: it stands for the impact it implies (P1 ⇔ down …) and waits for staff to confirm.
+   */
+  severity: z.enum(SEVERITIES).optional(),
+  /** The impact in the reporter's words (portal): implies the severity, which staff then confirm. */
+  impact: z.enum(IMPACTS).optional(),
   channel: z.enum(CHANNELS),
   /** Required for service staff; a customer user always reports for their own organisation. */
   customerId: Id.optional(),
@@ -18,6 +25,8 @@ export const TicketCreate = z.object({
   centerId: Id.nullish(),
   /** When the customer reported; defaults to now; staff may give an earlier time, never a future one. */
   reportedAt: Instant.optional(),
+  /** Staff: create it as a child of this ticket (same customer; the parent is not itself a child). */
+  parentId: Id.nullish(),
   /** The number the caller rang from, as typed in the hotline lookup (staff only). */
   callerNumber: CallerNumber.optional(),
 });
@@ -48,6 +57,8 @@ export type TicketPatch = z.infer<typeof TicketPatch>;
 export const TicketTransition = z.object({
   to: z.enum(TICKET_STATUSES),
   note: z.string().trim().max(5000).optional(),
+  /** With `to: resolved` on a parent: resolve its open children too, with the same note, in the same transaction. */
+  resolveChildren: z.boolean().optional(),
 });
 export type TicketTransition = z.infer<typeof TicketTransition>;
 
@@ -113,6 +124,10 @@ export const Ticket = z.object({
   severity: z.enum(SEVERITIES),
   category: z.enum(CATEGORIES),
   status: z.enum(TICKET_STATUSES),
+  /** The impact as the customer described it (portal), or null. */
+  impact: z.enum(IMPACTS).nullable(),
+  /** True while the severity is the one the impact implied and staff have not confirmed it. */
+  severityPending: z.boolean(),
   customer: z.object({ id: Id, name: z.string() }),
   contact: PersonRef,
   site: PersonRef,
@@ -139,6 +154,8 @@ export const Ticket = z.object({
     })
     .nullable(),
   sla: z.array(SlaMilestone),
+  /** Only in the answer to a parent's resolution with `resolveChildren`: what became of each child. */
+  childResults: z.array(ChildResolution).optional(),
   /** The number the caller rang from (hotline); null for customers' users. */
   callerNumber: z.string().nullable(),
   /** How to reach the contact and where the site is. */
@@ -169,7 +186,7 @@ export const TicketListQuery = z.object({
 });
 export type TicketListQuery = z.infer<typeof TicketListQuery>;
 
-export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true, callerNumber: true, contactCard: true });
+export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true, childResults: true, callerNumber: true, contactCard: true });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const TicketPage = z.object({
@@ -191,6 +208,11 @@ export type TicketPage = z.infer<typeof TicketPage>;
  * - milestone: { milestone } — plan submitted, arrived on site, service restored …; body = the note
  * - escalated: { level, ruleId, afterMinutes, recipients: string[] } (internal)
  * - sla_breached: { milestone, dueAt } (internal)
+ * - link: { action: added|removed, link: a TICKET_LINK_VIEWS word from this side, other: {id, number, title} } (internal)
+ * - merge: { side: duplicate|survivor, other: {id, number, title}, comments, attachments, followers }; body = the reason
+ *   (public: the customer's own two tickets). Moved comments and attachment events keep their author and
+ *   time and carry data.mergedFrom = {id, number}.
+ * - parent: { side: child|parent, action: added|removed, other: {id, number, title} } (internal)
  */
 export const TICKET_EVENT_KINDS = [
   'created',
@@ -198,11 +220,18 @@ export const TICKET_EVENT_KINDS = [
   'status_changed',
   'assigned',
   'severity_changed',
+  /** Staff took the severity the customer's impact implied as it is. */
+  'severity_confirmed',
+  /** The "closes by itself on …" mail went to the reporting contact. */
+  'auto_close_warned',
   'field_changed',
   'attachment',
   'milestone',
   'escalated',
   'sla_breached',
+  'link',
+  'merge',
+  'parent',
 ] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 

@@ -21,13 +21,16 @@ const KINDS: DomainEventKind[] = [
   'sla.warned',
   'sla.breached',
   'escalation.fired',
+  'ticket.linked',
+  'ticket.merged',
+  'ticket.parent_changed',
 ];
 
 /** What a customer's own timeline would show of this event. */
 const customerVisible = (event: DomainEvent) =>
   event.kind === 'ticket.commented' || event.kind === 'ticket.attachment_added'
     ? event.payload.public
-    : ['ticket.created', 'ticket.status_changed', 'ticket.severity_changed', 'ticket.milestone_met'].includes(event.kind);
+    : ['ticket.created', 'ticket.status_changed', 'ticket.severity_changed', 'ticket.milestone_met', 'ticket.merged'].includes(event.kind);
 
 export function createTicketPushConsumer(): EventConsumer {
   return {

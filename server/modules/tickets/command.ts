@@ -102,6 +102,50 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
         return result;
       });
     },
+
+    /**
+     * One more ticket written inside a transaction that is already running (a merge writes the
+     * duplicate and the survivor, a parent's resolution takes its children along): locked if the
+     * actor may see it (404 otherwise), worked, finished — the same steps as `change`, same commit.
+     */
+    async within<T>(tx: Db, actor: Actor, id: string, now: Date, work: (write: TicketWrite) => Promise<T>): Promise<T> {
+      const ticket = await lockVisibleTicket(tx, actor, id);
+      if (!ticket) throw notFound('ticket.not_found', 'Ticket');
+      const pending: PendingTicketEvent[] = [];
+      const result = await work({ tx, ticket, now, actor, emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent) });
+      await finish(tx, id, actor, now, pending);
+      return result;
+    },
+
+    /**
+     * Several tickets in one transaction: all locked first, in id order (two writers of the same
+     * pair never wait for each other crosswise), then `work` gets one write per id in the order
+     * given, and each is finished like `change`.
+     */
+    async changeMany<T>(actor: Actor, ids: readonly string[], work: (writes: TicketWrite[], tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) => {
+        const rows = new Map<string, TicketRow>();
+        for (const id of [...new Set(ids)].sort()) {
+          const ticket = await lockVisibleTicket(tx, actor, id);
+          if (!ticket) throw notFound('ticket.not_found', 'Ticket');
+          rows.set(id, ticket);
+        }
+        const now = clock.now();
+        const pending = new Map<string, PendingTicketEvent[]>([...rows.keys()].map((id) => [id, []]));
+        const writes = ids.map(
+          (id): TicketWrite => ({
+            tx,
+            ticket: rows.get(id)!,
+            now,
+            actor,
+            emit: (kind, detail) => pending.get(id)!.push({ kind, detail } as PendingTicketEvent),
+          }),
+        );
+        const result = await work(writes, tx);
+        for (const [id, events] of pending) await finish(tx, id, actor, now, events);
+        return result;
+      });
+    },
   };
 }
 
