@@ -27,14 +27,13 @@ const DISMISSED = 'checklist';
 export function createSetupService(deps: { db: Db; clock: Clock; audit: Audit; mailConfigured: boolean }) {
   const { db, clock, audit } = deps;
 
-  const exists = async (tx: Db, query: { limit(n: number): Promise<unknown[]> }) => (await query.limit(1)).length > 0;
-  const audited = (tx: Db, entity: string) => exists(tx, tx.select({ one: sql`1` }).from(auditLog).where(eq(auditLog.entity, entity)));
+  const exists = async (query: { limit(n: number): Promise<unknown[]> }) => (await query.limit(1)).length > 0;
+  const audited = (tx: Db, entity: string) => exists(tx.select({ one: sql`1` }).from(auditLog).where(eq(auditLog.entity, entity)));
 
   async function satisfied(tx: Db): Promise<Record<SetupStepKey, boolean>> {
     const [centers, staff, calendars, policies] = await Promise.all([
-      exists(tx, tx.select({ one: sql`1` }).from(serviceCenters)),
+      exists(tx.select({ one: sql`1` }).from(serviceCenters)),
       exists(
-        tx,
         tx
           .select({ one: sql`1` })
           .from(users)
