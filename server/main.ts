@@ -57,6 +57,7 @@ async function main() {
     sweepBatchSize: database.kind === 'pglite' ? 10 : 50,
     deliveryIntervalMs: config.deliveryIntervalMs,
     uploadTmpDir: services.attachments.tmpDir,
+    autoClose: services.autoClose,
   });
   if (config.testJobs) registerTestJobs(jobRegistry);
   const scheduler = await startScheduler({

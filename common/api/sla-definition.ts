@@ -95,6 +95,28 @@ export interface SlaPolicyDefinition {
   /** Share of a target after which a warning fires; 0 < r < 1. */
   warnAtRatio: number;
   severities: Record<Severity, MilestoneTarget[]>;
+  /**
+   * Calendar days (desk time zone) a resolved ticket waits for the customer before it closes by
+   * itself. Absent: `DEFAULT_AUTO_CLOSE_DAYS`; null: never closes by itself.
+   */
+  autoCloseDays?: number | null;
+  /** Days before the automatic close that the reporting contact is told; absent: 1; 0: no mail. */
+  autoCloseReminderDays?: number;
+}
+
+export const DEFAULT_AUTO_CLOSE_DAYS = 7;
+export const DEFAULT_AUTO_CLOSE_REMINDER_DAYS = 1;
+export const MAX_AUTO_CLOSE_DAYS = 90;
+
+/** A policy's automatic close, defaults applied: `days` null = never. */
+export function autoCloseOf(def: Pick<SlaPolicyDefinition, 'autoCloseDays' | 'autoCloseReminderDays'> | undefined): {
+  days: number | null;
+  reminderDays: number;
+} {
+  const days = def?.autoCloseDays === undefined ? DEFAULT_AUTO_CLOSE_DAYS : def.autoCloseDays;
+  const reminder = def?.autoCloseReminderDays ?? DEFAULT_AUTO_CLOSE_REMINDER_DAYS;
+  // A stored reminder as long as the wait itself (written before the check existed) means "no mail".
+  return { days, reminderDays: days !== null && reminder < days ? reminder : 0 };
 }
 
 type Issue = { path: Array<string | number>; message: string };
@@ -167,8 +189,31 @@ export const SlaPolicyDefinition = z
         error: `must list milestones for each of ${SEVERITIES.join(', ')}`,
       })
       .describe('The milestones promised for each severity'),
+    autoCloseDays: z
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1 day (null: never close by itself)' })
+      .max(MAX_AUTO_CLOSE_DAYS, { error: `must be at most ${MAX_AUTO_CLOSE_DAYS} days` })
+      .nullable()
+      .optional()
+      .describe(
+        `Calendar days (desk time zone) after which a resolved ticket the customer has not answered closes by itself; absent: ${DEFAULT_AUTO_CLOSE_DAYS}; null: never`,
+      ),
+    autoCloseReminderDays: z
+      .int({ error: 'must be a whole number of days' })
+      .min(0, { error: 'must not be negative (0: no reminder mail)' })
+      .max(MAX_AUTO_CLOSE_DAYS - 1)
+      .optional()
+      .describe(`Days before the automatic close that the reporting contact is mailed; absent: ${DEFAULT_AUTO_CLOSE_REMINDER_DAYS}; 0: no mail`),
   })
   .superRefine((def, ctx) => {
+    const days = def.autoCloseDays === undefined ? DEFAULT_AUTO_CLOSE_DAYS : def.autoCloseDays;
+    if (days !== null && def.autoCloseReminderDays !== undefined && def.autoCloseReminderDays >= days) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoCloseReminderDays'],
+        message: `must be less than the ${days} days after which the ticket closes (0: no reminder mail)`,
+      });
+    }
     for (const severity of SEVERITIES) {
       for (const issue of milestoneIssues(severity, def.severities[severity])) {
         ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

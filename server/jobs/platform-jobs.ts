@@ -5,13 +5,17 @@
  * unique firings, leased messages), and deleting what is already gone deletes nothing.
  */
 import type { SlaEngine } from '../modules/sla/engine';
+import type { AutoClose } from '../modules/tickets/auto-close';
 import type { Clock } from '../platform/clock';
 import { deliverOnce, type Mailer } from './delivery';
 import { purgeExpired, purgeUploadTemps, RETENTION } from './purge';
 import type { JobRegistry } from './scheduler';
 import { sweepOnce } from './sweep';
 
-export const JOB_NAMES = { sweep: 'sla.sweep', delivery: 'outbox.delivery', purge: 'housekeeping.purge' } as const;
+export const JOB_NAMES = { sweep: 'sla.sweep', delivery: 'outbox.delivery', purge: 'housekeeping.purge', autoClose: 'tickets.auto_close' } as const;
+
+/** Resolved tickets the customer left unanswered close by themselves (tickets/auto-close.ts); minutes late is fine. */
+export const AUTO_CLOSE_EVERY_SECONDS = 600;
 
 /** Interval jobs count whole seconds; a sub-second setting (tests used 200 ms) becomes one second. */
 export const wholeSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -28,6 +32,7 @@ export function registerPlatformJobs(
     deliveryIntervalMs: number;
     /** The attachments' temporary folder (housekeeping removes files abandoned by a crash). */
     uploadTmpDir?: string;
+    autoClose?: AutoClose;
   },
 ): void {
   registry.registerJob({
@@ -46,6 +51,17 @@ export function registerPlatformJobs(
       if (result.failed || result.retried) log.warn(result, 'some deliveries failed');
     },
   });
+  const { autoClose } = deps;
+  if (autoClose) {
+    registry.registerJob({
+      name: JOB_NAMES.autoClose,
+      everySeconds: AUTO_CLOSE_EVERY_SECONDS,
+      async run({ log, now }) {
+        const result = await autoClose.run(now(), { onError: (ticketId, error) => log.error({ err: error, ticketId }, 'auto-close failed for a ticket') });
+        if (result.warned || result.closed || result.failed) log.info(result, 'auto-close: warned and closed resolved tickets');
+      },
+    });
+  }
   // Hourly, so the history of the every-few-seconds jobs stays small too; quiet at half past.
   registry.registerJob({
     name: JOB_NAMES.purge,

@@ -45,6 +45,22 @@ export type TicketSubscriber = (
   context: { actor: Actor; now: Date },
 ) => Promise<void>;
 
+/**
+ * The desk itself, for scheduled work (the automatic close): sees every ticket; its events, timeline
+ * entries and audit rows carry no person (actor null), the timeline shows "系统".
+ */
+export const SYSTEM_ACTOR: Actor = {
+  id: '00000000-0000-0000-0000-000000000000',
+  username: 'system',
+  name: '系统',
+  role: 'admin',
+  customerId: null,
+  centerId: null,
+  centerPath: null,
+};
+/** The person to record for a write: null for the desk itself. */
+export const actorIdOf = (actor: Actor | null) => (actor && actor !== SYSTEM_ACTOR ? actor.id : null);
+
 export const ticketRef = (t: TicketRow): TicketEventRef => ({
   ticketId: t.id,
   number: t.number,
@@ -70,7 +86,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       subjectType: 'ticket',
       subjectId: ticketId,
       ticketId,
-      actorId: actor?.id ?? null,
+      actorId: actorIdOf(actor),
       payload: { ...ref, ...p.detail } as never,
       occurredAt: now,
     }));

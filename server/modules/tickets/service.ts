@@ -17,6 +17,7 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
+import { classifyReport, contactOfCustomerUser } from './impact';
 import { loadContactCard } from './hotline-context';
 import { dropForeignFollowers, namedRefs, rescopePatch } from './rescope';
 import { findVisibleTicket, listTickets, type TicketRow } from './repository';
@@ -142,6 +143,8 @@ export function createTicketService(deps: {
     const fields: Partial<TicketRow> = { status: to };
     if (to === 'resolved') fields.resolvedAt = now;
     if (to === 'closed') fields.closedAt = now;
+    // A new resolution gets its own "closes by itself soon" mail (auto-close.ts).
+    if (to === 'resolved' || isReopen(ticket.status, to)) fields.autoCloseWarnedAt = null;
     if (isReopen(ticket.status, to)) fields.resolvedAt = null;
     await tx.update(tickets).set(fields).where(eq(tickets.id, ticket.id));
     await addEvent(tx, ticket.id, actor.id, now, {
@@ -166,6 +169,7 @@ export function createTicketService(deps: {
         if (input.assigneeId || input.centerId) throw fieldError('assigneeId', 'field.customer_no_assign', 'only service staff assign tickets');
       }
       if (!customerId) throw fieldError('customerId', 'field.required', 'is required');
+      const classified = classifyReport(input, isCustomer(actor));
       let reportedAt = input.reportedAt ? new Date(input.reportedAt) : now;
       if (reportedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
         throw fieldError('reportedAt', 'field.in_future', 'cannot be in the future');
@@ -187,11 +191,14 @@ export function createTicketService(deps: {
             description: input.description,
             type: input.type,
             channel: input.channel,
-            severity: input.severity,
+            severity: classified.severity,
+            impact: classified.impact,
+            severityPending: classified.severityPending,
             category: input.category,
             status: assignee ? 'assigned' : 'new',
             customerId,
-            contactId: input.contactId ?? null,
+            // A customer reporting without naming a contact is their own contact, when one matches (impact.ts).
+            contactId: input.contactId ?? (isCustomer(actor) ? await contactOfCustomerUser(tx, actor.id) : null),
             siteId: input.siteId ?? null,
             assigneeId: assignee?.id ?? null,
             centerId,
@@ -256,7 +263,11 @@ export function createTicketService(deps: {
             assigneeId: (changes.assigneeId ? changes.assigneeId.to : ticket.assigneeId) as string | null,
           });
         }
-        await tx.update(tickets).set(Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to]))).where(eq(tickets.id, id));
+        await tx
+          .update(tickets)
+          // Changing the severity (with its reason) also settles a customer's proposed one.
+          .set({ ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(changes.severity ? { severityPending: false } : {}) })
+          .where(eq(tickets.id, id));
         write.emit('ticket.updated', { fields: Object.keys(changes) });
 
         if (changes.severity) {
