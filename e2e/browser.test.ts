@@ -10,6 +10,7 @@ import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
 import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
+import { hotlineContextSpec } from './specs/hotline-context';
 import { languageSpec } from './specs/language';
 import { liveSpec } from './specs/live';
 import { mobileSpec } from './specs/mobile';
@@ -20,6 +21,7 @@ import { describeBrowser, startE2eApp, type E2eApp } from './support';
 
 const specs: Record<string, (app: () => E2eApp) => void> = {
   hotline: hotlineSpec,
+  'hotline-context': hotlineContextSpec,
   portal: portalSpec,
   language: languageSpec,
   errors: errorsSpec,

@@ -47,7 +47,7 @@ export const HotlineTicket = z.object({
   /** Reported by the contact picked (or from the number typed). */
   sameCaller: z.boolean(),
   /**
-   * Why this looks like the call being logged: `title` — an open ticket (of the site chosen) whose
+   * Why this looks like the call being logged: `title` — an open ticket (of the site chosen, when it names one) whose
    * title shares most of its words / character pairs with the one typed; `caller` — the same caller
    * reported it within the last 24 h. Null: not a likely duplicate.
    */

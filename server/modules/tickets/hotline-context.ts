@@ -3,7 +3,7 @@
  * site's address, the number the caller rang from), and on the hotline form the customer's open
  * and recent tickets with the likely duplicates of the call being logged.
  *
- * Duplicates: an open ticket of the same customer (of the site chosen, if any) whose title shares
+ * Duplicates: an open ticket of the same customer (of the site chosen, if any and if it names one) whose title shares
  * most of its words and Chinese character pairs with the title typed — the tokens of
  * `fw_search_tokens` (migration 0004), single Chinese characters left out as too common — or any
  * ticket the same caller (the contact picked, or the number typed) reported in the last 24 hours.
@@ -127,7 +127,8 @@ export function createHotlineContext(deps: { db: Db; clock: Clock }) {
         const byContact = Boolean(query.contactId) && row.contactId === query.contactId;
         const byNumber = callerDigits.length >= 4 && row.callerNumber !== null && normalizePhone(row.callerNumber) === callerDigits;
         const sameCaller = byContact || byNumber;
-        const sameSite = !query.siteId || row.siteId === query.siteId;
+        // A ticket without a site may be about any of them.
+        const sameSite = !query.siteId || row.siteId === null || row.siteId === query.siteId;
         const duplicate =
           isOpen && sameSite && titlesAlike(typed, meaningfulTokens(row.tokens ?? []))
             ? ('title' as const)

@@ -14,7 +14,9 @@ import type { Contact, PhoneMatch } from '../../api/types';
 import { AssigneeSelect, CustomerSelect } from '../../components/selects';
 import { useCan } from '../auth/session';
 import { ContactModal } from '../customers/contact-modal';
+import { useDebounced } from '../../components/use-debounced';
 import { CallerLookup } from './caller-lookup';
+import { CallerTickets, DuePreviewHint, DuplicateWarning } from './caller-tickets';
 import { NewTicketActions, TicketClassFields, TicketProblemFields, useCreateTicketAndOpen } from './ticket-fields';
 import { useDocumentTitle } from '../../components/use-document-title';
 
@@ -57,6 +59,12 @@ export function NewTicketPage() {
   const customerId = Form.useWatch('customerId', form);
   const contactId = Form.useWatch('contactId', form);
   const customer = useCustomer(customerId);
+  const siteId = Form.useWatch('siteId', form);
+  const severity = Form.useWatch('severity', form);
+  const reportedAt = Form.useWatch('reportedAt', form);
+  const title = useDebounced((Form.useWatch('title', form) ?? '').trim(), 400);
+  // The same params for the list and the duplicate warning: one request.
+  const context = { customerId, contactId, siteId, callerNumber: phone.trim() || undefined, title: title || undefined };
 
   const contactOptions = useMemo(() => {
     const contacts = [...(customer.data?.contacts ?? [])];
@@ -80,6 +88,8 @@ export function NewTicketPage() {
       category: values.category,
       reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
       assigneeId: values.assigneeId ?? undefined,
+      // The number typed in the lookup is kept on the ticket (shown when it is not the contact's).
+      callerNumber: /\d/.test(phone) ? phone.trim() : undefined,
     });
 
   return (
@@ -131,14 +141,18 @@ export function NewTicketPage() {
               </Space.Compact>
             </Form.Item>
             <Form.Item name="siteId" label={t('newTicket.site')}>
-              <Select allowClear options={siteOptions} placeholder={t('newTicket.sitePlaceholder')} disabled={!customerId} />
+              <Select allowClear options={siteOptions} placeholder={t('newTicket.sitePlaceholder')} disabled={!customerId} data-testid="site-select" />
             </Form.Item>
           </div>
+          <CallerTickets {...context} />
         </section>
 
         <section className="form-section">
           <h3 className="form-section-title">{t('newTicket.problem')}</h3>
-          <TicketProblemFields descriptionRows={{ minRows: 4, maxRows: 14 }} />
+          <TicketProblemFields
+            descriptionRows={{ minRows: 4, maxRows: 14 }}
+            severityExtra={<DuePreviewHint customerId={customerId} severity={severity} reportedAt={reportedAt ? reportedAt.toISOString() : undefined} />}
+          />
           <TicketClassFields order={['channel', 'type', 'category']} />
           <div className="form-row-3">
             <Form.Item name="reportedAt" label={t('newTicket.reportedAt')} extra={t('newTicket.reportedAtHint')}>
@@ -156,6 +170,7 @@ export function NewTicketPage() {
             </Form.Item>
           </div>
         </section>
+        <DuplicateWarning {...context} />
         <NewTicketActions pending={create.pending} submitText={t('newTicket.submit')} onCancel={() => navigate(-1)} />
       </Form>
       {customerId && (

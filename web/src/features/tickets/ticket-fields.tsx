@@ -4,7 +4,7 @@
  * and the edit dialog, and creating the ticket then opening it.
  */
 import { Button, Form, Input, Select, type FormInstance } from 'antd';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { CATEGORIES, CHANNELS, TICKET_TYPES } from '../../../../common/domain';
@@ -16,7 +16,19 @@ import { handleFormError } from '../../components/form-errors';
 import { SeverityCards } from '../../components/severity-cards';
 import { useLabels } from '../../i18n/labels';
 
-export function TicketProblemFields({ autoFocus, descriptionRows }: { autoFocus?: boolean; descriptionRows: { minRows: number; maxRows: number } }) {
+export function TicketProblemFields({
+  autoFocus,
+  descriptionRows,
+  severityExtra,
+  severityField,
+}: {
+  autoFocus?: boolean;
+  descriptionRows: { minRows: number; maxRows: number };
+  /** Under the severity choice instead of the hint (the hotline form's due-time preview). */
+  severityExtra?: ReactNode;
+  /** In place of the severity choice (the portal asks for the impact in plain words instead). */
+  severityField?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -26,9 +38,11 @@ export function TicketProblemFields({ autoFocus, descriptionRows }: { autoFocus?
       <Form.Item name="description" label={t('ticket.description')}>
         <Input.TextArea autoSize={descriptionRows} placeholder={t('newTicket.descriptionPlaceholder')} data-testid="ticket-description-input" />
       </Form.Item>
-      <Form.Item name="severity" label={t('severity.label')} extra={t('newTicket.severityHint')} rules={[{ required: true, message: t('newTicket.severityRequired') }]}>
-        <SeverityCards />
-      </Form.Item>
+      {severityField ?? (
+        <Form.Item name="severity" label={t('severity.label')} extra={severityExtra ?? t('newTicket.severityHint')} rules={[{ required: true, message: t('newTicket.severityRequired') }]}>
+          <SeverityCards />
+        </Form.Item>
+      )}
     </>
   );
 }

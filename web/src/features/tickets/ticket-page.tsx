@@ -21,6 +21,7 @@ import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
+import { ContactCard } from './contact-card';
 import { SlaPanel } from './sla-panel';
 import { TicketLiveBar, usePresenceAnnouncer } from './ticket-live';
 import { EditTicketModal, SeverityModal } from './ticket-dialogs';
@@ -183,6 +184,7 @@ export function TicketPage() {
         </Col>
         <Col xs={24} lg={8}>
           <SlaPanel ticket={tk} />
+          <ContactCard ticket={tk} editable={editable && !portal} />
           <Card size="small" title={t('ticket.details')} className="section-card">
             <Details ticket={tk} />
           </Card>

@@ -91,6 +91,9 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
         const to = policy.to as { name?: string; nameEn?: string | null };
         return t('event.policyChanged', { actor, to: (labels.lang === 'en' && to.nameEn) || personName(policy.to) });
       }
+      // Another customer: { customerId: { from: {id, name}, to: {id, name} } } names both.
+      const moved = (d.changes as { customerId?: { from?: unknown; to?: unknown } }).customerId;
+      if (moved && personName(moved.to)) return t('event.customerChanged', { actor, from: personName(moved.from) || '—', to: personName(moved.to) });
       const fields = changes.map((key) => (t(`field.${key}` as 'field.title', { defaultValue: key }) as string)).join(labels.lang === 'zh' ? '、' : ', ');
       return t('event.fieldChanged', { actor, fields });
     }
