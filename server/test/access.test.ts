@@ -54,6 +54,8 @@ const ROUTES: RouteCase[] = [
   { permission: 'contacts.write', method: 'post', url: () => `/api/customers/${customerId}/contacts`, body: () => ({ name: '李四' }) },
   { permission: 'contacts.write', method: 'patch', url: () => `/api/customers/${customerId}/contacts/${contactId}`, body: () => ({ title: '科长' }) },
   { permission: 'contacts.lookup', method: 'get', url: () => '/api/contacts/lookup?phone=13800138000' },
+  { permission: 'contacts.lookup', method: 'get', url: () => `/api/hotline/tickets?customerId=${customerId}&title=ATM` },
+  { permission: 'contacts.lookup', method: 'get', url: () => `/api/hotline/due-preview?customerId=${customerId}&severity=P1` },
   { permission: 'users.read', method: 'get', url: () => '/api/users' },
   { permission: 'users.write', method: 'post', url: () => '/api/users', body: () => ({ username: `u${Math.floor(Math.random() * 1e9)}`, password: 'password-123', name: 'x', role: 'engineer' }) },
   { permission: 'centers.read', method: 'get', url: () => '/api/centers' },
