@@ -12,6 +12,7 @@ import { escalationSpec } from './specs/escalation';
 import { hotlineSpec } from './specs/hotline';
 import { hotlineContextSpec } from './specs/hotline-context';
 import { languageSpec } from './specs/language';
+import { linksSpec } from './specs/links';
 import { liveSpec } from './specs/live';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
@@ -33,6 +34,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   live: liveSpec,
   notificationSettings: notificationSettingsSpec,
   mobile: mobileSpec,
+  links: linksSpec,
 };
 
 describeBrowser('browser', () => {

@@ -104,6 +104,8 @@ export const ERROR_KEYS = {
   'link.exists': 'conflict',
   /** {number} — the other way round already: B cannot be a duplicate of / caused by A when A is of B */
   'link.reversed': 'conflict',
+  /** {number} — the duplicate_of link a merge recorded stays with the merged ticket */
+  'link.merge_record': 'conflict',
   'merge.self': 'validation',
   /** {status} */
   'merge.source_closed': 'conflict',

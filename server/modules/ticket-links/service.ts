@@ -285,6 +285,10 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
       if (!link) throw notFound('link.not_found', 'Link');
       // Both ends must be the actor's to see (the other end's lock answers 404 otherwise).
       await commands.changeMany(actor, [link.ticketId, link.otherTicketId], async ([from, to], tx) => {
+        // The record of a merge stays: the merged ticket points to its survivor for good.
+        if (link.kind === 'duplicate_of' && from!.ticket.mergedIntoId === link.otherTicketId) {
+          throw new AppError('link.merge_record', `This link records the merge into ${to!.ticket.number}`, { number: to!.ticket.number });
+        }
         const removed = await tx.delete(ticketLinks).where(eq(ticketLinks.id, linkId)).returning({ id: ticketLinks.id });
         if (removed.length === 0) throw notFound('link.not_found', 'Link');
         await recordLink(from!, to!, link.kind, 'removed');

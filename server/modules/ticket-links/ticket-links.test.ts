@@ -4,7 +4,7 @@
  * comments, attachments and followers and closes the duplicate (all or nothing), one-level
  * parent/child, and a parent's resolution that takes its open children along.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
@@ -25,17 +25,12 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const ticket = (title = 'ATM 无法取款', extra: Record<string, unknown> = {}) => t.factory.ticket({ customerId, title, ...extra });
+const rows = async <T = Record<string, unknown>>(query: SQL) => ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
 const kinds = (events: { kind: string }[]) => events.map((e) => e.kind);
-const auditOf = async (ticketId: string) =>
-  (await t.database.db.execute(sql`select action, after from audit_log where entity = 'ticket' and entity_id = ${ticketId} order by id`)).rows as {
-    action: string;
-    after: Record<string, unknown>;
-  }[];
-const domainEvents = async (ticketId: string) =>
-  ((await t.database.db.execute(sql`select kind, payload from domain_events where ticket_id = ${ticketId}::uuid order by id`)).rows as {
-    kind: string;
-    payload: Record<string, unknown>;
-  }[]);
+const auditOf = (ticketId: string) =>
+  rows<{ action: string; after: Record<string, unknown> }>(sql`select action, after from audit_log where entity = 'ticket' and entity_id = ${ticketId} order by id`);
+const domainEvents = (ticketId: string) =>
+  rows<{ kind: string; payload: Record<string, unknown> }>(sql`select kind, payload from domain_events where ticket_id = ${ticketId}::uuid order by id`);
 
 describe('links', () => {
   it('links by number and lists the link on both tickets in their own words, with timeline, audit and events', async () => {
@@ -72,8 +67,8 @@ describe('links', () => {
     const reverse = await dispatcher.post(`/api/tickets/${b.id}/links`, { kind: 'related', ticket: a.number });
     expect(reverse.status).toBe(409);
     expect(reverse.body.error.key).toBe('link.exists');
-    const rows = (await t.database.db.execute(sql`select count(*)::int as n from ticket_links where ticket_id in (${a.id}::uuid, ${b.id}::uuid)`)).rows;
-    expect(rows[0]).toEqual({ n: 1 });
+    const stored = await rows(sql`select count(*)::int as n from ticket_links where ticket_id in (${a.id}::uuid, ${b.id}::uuid)`);
+    expect(stored).toEqual([{ n: 1 }]);
     // Both sides read it as related.
     expect((await dispatcher.get(`/api/tickets/${b.id}/links`)).body.links).toEqual([expect.objectContaining({ kind: 'related', ticket: expect.objectContaining({ id: a.id }) })]);
 
@@ -199,7 +194,7 @@ describe('merging a duplicate', () => {
     expect(dup.allowedTransitions).toEqual([]);
     // Its SLA clocks stopped: nothing runs and nothing is due any more.
     expect(dup.sla.filter((m: { state: string }) => m.state === 'running' || m.state === 'paused')).toEqual([]);
-    const [row] = (await t.database.db.execute(sql`select merged_into_id, next_due_at from tickets where id = ${duplicate.id}::uuid`)).rows as {
+    const [row] = (await rows(sql`select merged_into_id, next_due_at from tickets where id = ${duplicate.id}::uuid`)) as {
       merged_into_id: string;
       next_due_at: unknown;
     }[];
@@ -211,6 +206,10 @@ describe('merging a duplicate', () => {
     const rel = (await dispatcher.get(`/api/tickets/${duplicate.id}/links`)).body;
     expect(rel.mergedInto).toMatchObject({ id: survivor.id, number: survivor.number });
     expect(rel.links).toEqual([expect.objectContaining({ kind: 'duplicate_of', ticket: expect.objectContaining({ id: survivor.id }) })]);
+    // That link is the record of the merge: it stays.
+    const unlink = await dispatcher.delete(`/api/tickets/${survivor.id}/links/${rel.links[0].id}`);
+    expect(unlink.status).toBe(409);
+    expect(unlink.body.error).toMatchObject({ key: 'link.merge_record', params: { number: survivor.number } });
     // The customer sees the banner's target too (their own organisation's ticket), and the moved public comment.
     expect((await customer.get(`/api/tickets/${duplicate.id}/links`)).body.mergedInto).toMatchObject({ number: survivor.number });
     const customerEvents = (await customer.get(`/api/tickets/${survivor.id}/events`)).body;
@@ -363,7 +362,7 @@ describe('parent and child tickets', () => {
     expect((await dispatcher.get(`/api/tickets/${parent.id}/links`)).body.children).toEqual([expect.objectContaining({ id: res.body.id })]);
     expect(kinds((await dispatcher.get(`/api/tickets/${res.body.id}/events`)).body)).toEqual(['created', 'parent']);
 
-    const before = (await t.database.db.execute(sql`select count(*)::int as n from tickets`)).rows[0];
+    const before = (await rows(sql`select count(*)::int as n from tickets`))[0];
     const grandchild = await dispatcher.post('/api/tickets', { title: '孙工单', severity: 'P3', channel: 'phone', customerId, parentId: res.body.id });
     expect(grandchild.status).toBe(409);
     expect(grandchild.body.error.key).toBe('parent.is_child');
@@ -373,7 +372,7 @@ describe('parent and child tickets', () => {
     const customer = await t.as('customer_user', { customerId });
     expect((await customer.post('/api/tickets', { title: '门户', severity: 'P3', channel: 'portal', parentId: parent.id })).status).toBe(403);
     // Nothing half-created.
-    expect((await t.database.db.execute(sql`select count(*)::int as n from tickets`)).rows[0]).toEqual(before);
+    expect((await rows(sql`select count(*)::int as n from tickets`))[0]).toEqual(before);
   });
 
   it('resolves the open children with the parent when asked, with the same note, reporting each child', async () => {

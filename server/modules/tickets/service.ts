@@ -15,7 +15,9 @@ import { isCustomer, requirePermission, seesAllCenters, type Actor } from '../..
 import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
-import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
+import type { ChildResolution } from '../../../common/api/ticket-links';
+import { attachNewChild, resolveChildren } from '../ticket-links/service';
+import { createTicketCommands, type PendingTicketEvent, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
 import { classifyReport, contactOfCustomerUser } from './impact';
 import { loadContactCard } from './hotline-context';
@@ -222,12 +224,18 @@ export function createTicketService(deps: {
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
         const { search: _search, ...created } = ticket;
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
+        // Born as a child of a multi-site outage: the parent is checked and told in this transaction.
+        const asChild: PendingTicketEvent[] = [];
+        if (input.parentId) {
+          await attachNewChild({ commands, audit }, { tx, ticket, now, actor, emit: (kind, detail) => asChild.push({ kind, detail } as PendingTicketEvent) }, input.parentId);
+        }
         await commands.finish(tx, ticket.id, actor, now, [
           {
             kind: 'ticket.created',
             detail: { channel: ticket.channel, category: ticket.category, reportedAt: reportedAt.toISOString() },
           },
           ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
+          ...asChild,
         ]);
         return ticket.id;
       });
@@ -324,6 +332,7 @@ export function createTicketService(deps: {
     },
 
     async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
+      let childResults: ChildResolution[] | undefined;
       await commands.change(actor, id, async (write) => {
         const { tx, ticket, now } = write;
         const context = { reporter: ticket.createdById === actor.id };
@@ -359,8 +368,11 @@ export function createTicketService(deps: {
           write.emit('ticket.assigned', { from: null, to });
         }
         await setStatus(write, input.to, input.note);
+        // A parent's resolution may take its open children along, same note, same transaction (modules/ticket-links).
+        if (input.resolveChildren && input.to === 'resolved') childResults = await resolveChildren(commands, audit, write, input.note ?? null, setStatus);
       });
-      return present(actor, id);
+      const ticket = await present(actor, id);
+      return childResults ? { ...ticket, childResults } : ticket;
     },
 
     async comment(actor: Actor, id: string, input: CommentCreate) {

@@ -76,7 +76,7 @@ export const usePatchTicket = (id: string, form = false) =>
   useTicketMutation(id, (patch: TicketPatch) => api.patch<Ticket>(`/api/tickets/${id}`, patch), form);
 
 export const useTransitionTicket = (id: string) =>
-  useTicketMutation(id, (body: { to: TicketStatus; note?: string }) => api.post<Ticket>(`/api/tickets/${id}/transitions`, body), true);
+  useTicketMutation(id, (body: { to: TicketStatus; note?: string; resolveChildren?: boolean }) => api.post<Ticket>(`/api/tickets/${id}/transitions`, body), true);
 
 export const useFollowTicket = (id: string) =>
   useTicketMutation(id, (on: boolean) => (on ? api.put<Ticket>(`/api/tickets/${id}/follow`) : api.delete<Ticket>(`/api/tickets/${id}/follow`)));

@@ -16,6 +16,7 @@ import { useCan } from '../auth/session';
 import { ContactModal } from '../customers/contact-modal';
 import { useDebounced } from '../../components/use-debounced';
 import { CallerLookup } from './caller-lookup';
+import { useChildOf } from './links-panel';
 import { CallerTickets, DuePreviewHint, DuplicateWarning } from './caller-tickets';
 import { NewTicketActions, TicketClassFields, TicketProblemFields, useCreateTicketAndOpen } from './ticket-fields';
 import { useDocumentTitle } from '../../components/use-document-title';
@@ -53,6 +54,7 @@ export function NewTicketPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<NewTicketValues>();
   const create = useCreateTicketAndOpen(form, 'newTicket.created');
+  const childOf = useChildOf(form);
   const [phone, setPhone] = useState('');
   const [addingContact, setAddingContact] = useState(false);
   const [justAdded, setJustAdded] = useState<Contact | null>(null);
@@ -88,6 +90,7 @@ export function NewTicketPage() {
       category: values.category,
       reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
       assigneeId: values.assigneeId ?? undefined,
+      ...childOf.fields,
       // The number typed in the lookup is kept on the ticket (shown when it is not the contact's).
       callerNumber: /\d/.test(phone) ? phone.trim() : undefined,
     });
@@ -97,6 +100,7 @@ export function NewTicketPage() {
       <Typography.Title level={4} style={{ marginTop: 0 }}>
         {t('newTicket.title')}
       </Typography.Title>
+      {childOf.banner}
       <Form<NewTicketValues>
         form={form}
         layout="vertical"

@@ -21,6 +21,7 @@ import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
+import { LinksPanel, MergedBanner } from './links-panel';
 import { ContactCard } from './contact-card';
 import { SlaPanel } from './sla-panel';
 import { TicketLiveBar, usePresenceAnnouncer } from './ticket-live';
@@ -170,6 +171,7 @@ export function TicketPage() {
         </div>
       </div>
       <TicketLiveBar ticketId={tk.id} meId={me.id} />
+      <MergedBanner ticketId={tk.id} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card size="small" title={t('ticket.description')} className="section-card">
@@ -188,6 +190,7 @@ export function TicketPage() {
           <Card size="small" title={t('ticket.details')} className="section-card">
             <Details ticket={tk} />
           </Card>
+          {!portal && <LinksPanel ticket={tk} canEdit={can('tickets.update')} />}
           <Card size="small" title={t('ticket.attachments')} className="section-card">
             <AttachmentsPanel ticketId={tk.id} canAttach={can('tickets.attach')} canChooseVisibility={!portal} />
           </Card>

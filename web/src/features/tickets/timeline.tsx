@@ -4,6 +4,9 @@
  * milestone recorded with its note, a breach, an escalation with who was told) read the same way.
  */
 import {
+  BranchesOutlined,
+  LinkOutlined,
+  MergeCellsOutlined,
   ClockCircleOutlined,
   EditOutlined,
   FlagOutlined,
@@ -25,6 +28,7 @@ import type { TicketEvent } from '../../api/types';
 import { formatTarget } from '../../components/duration';
 import { formatDateTime, RelativeTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
+import { MergedFromTag, relationSentence } from './relation-events';
 
 /** Image types the server shows inline (`?inline=1`); others download. */
 export const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
@@ -49,6 +53,9 @@ const ICONS: Record<string, React.ReactNode> = {
   milestone: <FlagOutlined />,
   sla_breached: <ClockCircleOutlined />,
   escalated: <RiseOutlined />,
+  link: <LinkOutlined />,
+  merge: <MergeCellsOutlined />,
+  parent: <BranchesOutlined />,
 };
 
 /** The policy's name for a milestone when the page knows it (custom ones), else the built-in name. */
@@ -113,7 +120,7 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
       return t('event.escalated', { level });
     }
     default:
-      return t('event.unknown', { actor, kind: event.kind });
+      return relationSentence(event, t, actor) ?? t('event.unknown', { actor, kind: event.kind });
   }
 }
 
@@ -173,6 +180,7 @@ function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; lab
       return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
     case 'status_changed':
     case 'milestone':
+    case 'merge':
       return event.body ? <div className="timeline-note">{event.body}</div> : null;
     case 'severity_changed':
       return event.body ? <div className="timeline-note">{t('event.reason', { reason: event.body })}</div> : null;
@@ -206,6 +214,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
             <div className="timeline-content">
               <div className="timeline-head">
                 <span className="timeline-sentence">{sentence(event, t, labels, milestoneNames)}</span>
+                <MergedFromTag event={event} t={t} />
                 {internal && (
                   <Tag color="gold" className="timeline-internal-tag" data-testid="internal-tag">
                     {t('event.internal')}

@@ -13,6 +13,7 @@ import { showError, showSuccess } from '../../components/feedback';
 import { validated } from '../../components/form-errors';
 import { useLabels } from '../../i18n/labels';
 import { useMe, isPortalUser } from '../auth/session';
+import { ResolveChildrenOption } from './links-panel';
 
 type NoteMode = 'none' | 'optional' | 'required';
 
@@ -53,12 +54,18 @@ export function TransitionActions({ ticket }: { ticket: Ticket }) {
   const actions = useActions(ticket);
   const transition = useTransitionTicket(ticket.id);
   const [pending, setPending] = useState<Action | null>(null);
-  const [form] = Form.useForm<{ note?: string }>();
+  const [form] = Form.useForm<{ note?: string; resolveChildren?: boolean }>();
 
-  const run = async (action: Action, note?: string) => {
+  const run = async (action: Action, note?: string, resolveChildren?: boolean) => {
     try {
-      await transition.mutateAsync({ to: action.to, ...(note?.trim() ? { note: note.trim() } : {}) });
+      const done = await transition.mutateAsync({
+        to: action.to,
+        ...(note?.trim() ? { note: note.trim() } : {}),
+        ...(resolveChildren && action.to === 'resolved' ? { resolveChildren: true } : {}),
+      });
       showSuccess(t('transition.done', { status: labels.status(action.to) }));
+      const children = done.childResults?.filter((c) => c.result === 'resolved').length;
+      if (children) showSuccess(t('links.childrenResolvedToast', { count: children }));
       setPending(null);
       form.resetFields();
     } catch (error) {
@@ -93,7 +100,7 @@ export function TransitionActions({ ticket }: { ticket: Ticket }) {
           setPending(null);
           form.resetFields();
         }}
-        onOk={() => void validated(form).then((values) => values && pending && run(pending, values.note))}
+        onOk={() => void validated(form).then((values) => values && pending && run(pending, values.note, values.resolveChildren))}
         destroyOnHidden
       >
         <Form form={form} layout="vertical" requiredMark={false}>
@@ -109,6 +116,7 @@ export function TransitionActions({ ticket }: { ticket: Ticket }) {
               data-testid="transition-note"
             />
           </Form.Item>
+          {pending?.to === 'resolved' && <ResolveChildrenOption ticketId={ticket.id} />}
         </Form>
       </Modal>
     </>
