@@ -32,6 +32,10 @@ import { customerRoutes } from './modules/customers/routes';
 import { createCustomerService } from './modules/customers/service';
 import { createAttachmentService } from './modules/tickets/attachments';
 import { ticketRoutes } from './modules/tickets/routes';
+import { createMacroService } from './modules/macros/service';
+import { macroRoutes } from './modules/macros/routes';
+import { createAssigneeService } from './modules/assignees/service';
+import { assigneeRoutes } from './modules/assignees/routes';
 import { createAutoClose } from './modules/tickets/auto-close';
 import { createSeverityConfirmation, severityConfirmationRoutes } from './modules/tickets/impact';
 import { createTicketLinkService } from './modules/ticket-links/service';
@@ -110,6 +114,7 @@ export function createServices(deps: AppDeps) {
   const consumers = createEventConsumers({ db, clock, audit });
   consumers.register(createNotificationConsumer({ emailEnabled: Boolean(config.smtpUrl), publicUrl: config.publicUrl }));
   consumers.register(createTicketPushConsumer());
+  const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   return {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
@@ -127,7 +132,9 @@ export function createServices(deps: AppDeps) {
     policies: createPolicyService(timeRules),
     escalation: createEscalationService(timeRules),
     customers: createCustomerService({ db, clock, audit }),
-    tickets: createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view }),
+    tickets: ticketService,
+    macros: createMacroService({ db, clock, audit, tickets: ticketService, commands: ticketCommands }),
+    assignees: createAssigneeService({ db }),
     ticketLinks: createTicketLinkService({ db, audit, commands: ticketCommands }),
     attachments: createAttachmentService({ db, clock, audit, filesDir, maxBytes: config.maxUploadBytes, commands: ticketCommands }),
     jobs: createJobService({ db, clock }),
@@ -235,6 +242,8 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   centerRoutes(app, services);
   customerRoutes(app, services);
   ticketRoutes(app, services);
+  macroRoutes(app, services);
+  assigneeRoutes(app, services);
   severityConfirmationRoutes(app, services);
   ticketLinkRoutes(app, services);
   hotlineRoutes(app, services);

@@ -72,6 +72,9 @@ const ROUTES: RouteCase[] = [
   { permission: 'time_rules.write', method: 'post', url: () => '/api/sla-policies', body: () => ({ key: `p${Math.floor(Math.random() * 1e9)}`, name: 'x', definition: {} }) },
   { permission: 'deliveries.manage', method: 'get', url: () => '/api/admin/deliveries' },
   { permission: 'setup.manage', method: 'get', url: () => '/api/admin/setup' },
+  { permission: 'macros.use', method: 'get', url: () => '/api/macros' },
+  { permission: 'macros.use', method: 'post', url: () => '/api/macros', body: () => ({ name: `m${Math.random()}`, body: '{{contact}}您好' }) },
+  { permission: 'tickets.update', method: 'get', url: () => `/api/tickets/${ticketId}/assignees?q=zs` },
 ];
 
 const call = (client: Client, route: RouteCase) =>

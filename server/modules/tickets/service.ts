@@ -19,16 +19,16 @@ import type { ChildResolution } from '../../../common/api/ticket-links';
 import { attachNewChild, resolveChildren } from '../ticket-links/service';
 import { createTicketCommands, type PendingTicketEvent, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
-import { classifyReport, contactOfCustomerUser } from './impact';
 import { loadContactCard } from './hotline-context';
 import { dropForeignFollowers, namedRefs, rescopePatch } from './rescope';
+import { classifyReport, contactOfCustomerUser } from './impact';
 import { findVisibleTicket, listTickets, type TicketRow } from './repository';
 
 /** How far ahead of our clock a client's "reported at" may be before it is refused (clock skew). */
 const FUTURE_TOLERANCE_MS = 60_000;
 
 /** Roles a ticket can be assigned to. */
-const ASSIGNABLE_ROLES = ['admin', 'manager', 'dispatcher', 'engineer'] as const;
+export const ASSIGNABLE_ROLES = ['admin', 'manager', 'dispatcher', 'engineer'] as const;
 
 /** The first words of a comment, for notifications (whitespace folded). */
 const excerpt = (body: string) => {
@@ -159,6 +159,138 @@ export function createTicketService(deps: {
     ticket.status = to;
   }
 
+  /** Edit fields, assign, change severity (with its reason): the work of a PATCH inside a ticket write. */
+  async function applyPatch(write: TicketWrite, patch: TicketPatch) {
+    const { tx, actor, ticket, now } = write;
+    const id = ticket.id;
+    // Another customer: checked for scope, its contact and site cleared unless new ones are given (rescope.ts).
+    const scoped = await rescopePatch(tx, actor, ticket, patch);
+    const { assignee } = await checkReferences(tx, scoped.customerId, scoped.patch);
+    const { severityReason, ...fields } = scoped.patch;
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
+      if (value !== undefined && ticket[key] !== value) changes[key] = { from: ticket[key], to: value };
+    }
+    if (Object.keys(changes).length === 0) return;
+    if (changes.severity && !severityReason) {
+      throw fieldError('severityReason', 'field.severity_reason_required', 'a reason is required to change the severity');
+    }
+    if (changes.centerId || changes.assigneeId) {
+      await assertLandsInScope(tx, actor, {
+        centerId: (changes.centerId ? changes.centerId.to : ticket.centerId) as string | null,
+        assigneeId: (changes.assigneeId ? changes.assigneeId.to : ticket.assigneeId) as string | null,
+      });
+    }
+    await tx
+      .update(tickets)
+      // Changing the severity (with its reason) also settles a customer's proposed one.
+      .set({ ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(changes.severity ? { severityPending: false } : {}) })
+      .where(eq(tickets.id, id));
+    write.emit('ticket.updated', { fields: Object.keys(changes) });
+
+    if (changes.severity) {
+      await addEvent(tx, id, actor.id, now, { kind: 'severity_changed', public: true, body: severityReason, data: changes.severity });
+      write.emit('ticket.severity_changed', {
+        from: changes.severity.from as TicketRow['severity'],
+        to: changes.severity.to as TicketRow['severity'],
+        reason: severityReason!,
+      });
+    }
+    if (changes.assigneeId) {
+      const from = await nameOf(tx, ticket.assigneeId);
+      const to = assignee ? { id: assignee.id, name: assignee.name } : null;
+      await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to } });
+      write.emit('ticket.assigned', { from, to });
+    }
+    const rest: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
+    if (changes.slaPolicyId) {
+      // The timeline says which policy it was and became, not two ids.
+      const policyRef = async (policyId: unknown) => {
+        if (typeof policyId !== 'string') return null;
+        const [p] = await tx
+          .select({ id: slaPolicies.id, name: slaPolicies.name, nameEn: slaPolicies.nameEn })
+          .from(slaPolicies)
+          .where(eq(slaPolicies.id, policyId));
+        return p ?? null;
+      };
+      rest.slaPolicyId = { from: await policyRef(changes.slaPolicyId.from), to: await policyRef(changes.slaPolicyId.to) };
+    }
+    // Customer, contact and site by name, not by id.
+    Object.assign(rest, await namedRefs(tx, changes));
+    if (changes.customerId) await dropForeignFollowers(tx, id, scoped.customerId);
+    if (Object.keys(rest).length) {
+      await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
+    }
+    await audit.record(
+      tx,
+      { actorId: actor.id, ip: actor.ip },
+      'ticket',
+      id,
+      'updated',
+      Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
+      { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
+    );
+    // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
+    if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(write, 'assigned');
+    if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
+      await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
+      await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
+      write.emit('ticket.status_changed', { from: 'assigned', to: 'new', note: null });
+    }
+  }
+
+  /** Move through the status machine (409 with the allowed targets when refused) inside a ticket write. */
+  async function moveStatus(write: TicketWrite, input: TicketTransition) {
+    const { tx, actor, ticket, now } = write;
+    const id = ticket.id;
+    const context = { reporter: ticket.createdById === actor.id };
+    const check = checkTransition(ticket.status, input.to, actor.role, context);
+    if (check.ok === false && check.reason === 'not_reporter') {
+      throw new AppError('scope.cancel_not_reporter', 'Only the person who reported this ticket (or their organisation\'s leader) may withdraw it', {
+        from: ticket.status,
+        to: input.to,
+        allowed: check.allowed,
+      });
+    }
+    if (!check.ok) {
+      throw new AppError(
+        check.reason === 'illegal' ? 'ticket.invalid_transition' : 'ticket.transition_forbidden',
+        check.reason === 'illegal'
+          ? `A ${ticket.status} ticket cannot become ${input.to}`
+          : `Your role may not move a ${ticket.status} ticket to ${input.to}`,
+        { from: ticket.status, to: input.to, allowed: check.allowed },
+      );
+    }
+    if (input.to === 'assigned' && !ticket.assigneeId) {
+      // An engineer taking a new ticket assigns it to themselves; others must choose someone.
+      if (actor.role !== 'engineer') {
+        throw new AppError('ticket.assignee_required', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
+          from: ticket.status,
+          to: input.to,
+          allowed: nextStatuses(ticket.status, actor.role, context),
+        });
+      }
+      await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
+      const to = { id: actor.id, name: actor.name };
+      await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to } });
+      write.emit('ticket.assigned', { from: null, to });
+    }
+    await setStatus(write, input.to, input.note);
+  }
+
+  /** A public reply or an internal note inside a ticket write; returns its timeline event id. */
+  async function writeComment(write: TicketWrite, input: CommentCreate) {
+    const { tx, actor, ticket, now } = write;
+    const id = ticket.id;
+    if (!input.public) requirePermission(actor, 'tickets.comment_internal');
+    const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
+    write.emit('ticket.commented', { eventId, public: input.public, byCustomer: isCustomer(actor), excerpt: excerpt(input.body) });
+    await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
+    // The customer answered: the ball is back with the engineer.
+    if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(write, 'in_progress');
+    return eventId;
+  }
+
   return {
     async create(actor: Actor, raw: TicketCreate): Promise<Ticket> {
       const input = TicketCreateSchema.parse(raw);
@@ -242,6 +374,13 @@ export function createTicketService(deps: {
       return present(actor, id);
     },
 
+    /**
+     * The pieces of PATCH, transition and comment, for a use case that combines them in one ticket
+     * write (a canned reply: comment + severity + status, all or nothing). Each checks what its
+     * route checks, except the route's permission: the caller asks for it.
+     */
+    steps: { patch: applyPatch, transition: moveStatus, comment: writeComment },
+
     list: (actor: Actor, query: TicketListQuery) => listTickets(db, actor, query),
 
     get: (actor: Actor, id: string) => present(actor, id),
@@ -251,123 +390,14 @@ export function createTicketService(deps: {
       if (patch.slaPolicyId !== undefined && actor.role !== 'admin' && actor.role !== 'manager') {
         throw new AppError('ticket.sla_policy_forbidden', 'Only a manager or an administrator may change the SLA policy of a ticket');
       }
-      await commands.change(actor, id, async (write) => {
-        const { tx, ticket, now } = write;
-        // Another customer: checked for scope, its contact and site cleared unless new ones are given (rescope.ts).
-        const scoped = await rescopePatch(tx, actor, ticket, patch);
-        const { assignee } = await checkReferences(tx, scoped.customerId, scoped.patch);
-        const { severityReason, ...fields } = scoped.patch;
-        const changes: Record<string, { from: unknown; to: unknown }> = {};
-        for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
-          if (value !== undefined && ticket[key] !== value) changes[key] = { from: ticket[key], to: value };
-        }
-        if (Object.keys(changes).length === 0) return;
-        if (changes.severity && !severityReason) {
-          throw fieldError('severityReason', 'field.severity_reason_required', 'a reason is required to change the severity');
-        }
-        if (changes.centerId || changes.assigneeId) {
-          await assertLandsInScope(tx, actor, {
-            centerId: (changes.centerId ? changes.centerId.to : ticket.centerId) as string | null,
-            assigneeId: (changes.assigneeId ? changes.assigneeId.to : ticket.assigneeId) as string | null,
-          });
-        }
-        await tx
-          .update(tickets)
-          // Changing the severity (with its reason) also settles a customer's proposed one.
-          .set({ ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(changes.severity ? { severityPending: false } : {}) })
-          .where(eq(tickets.id, id));
-        write.emit('ticket.updated', { fields: Object.keys(changes) });
-
-        if (changes.severity) {
-          await addEvent(tx, id, actor.id, now, { kind: 'severity_changed', public: true, body: severityReason, data: changes.severity });
-          write.emit('ticket.severity_changed', {
-            from: changes.severity.from as TicketRow['severity'],
-            to: changes.severity.to as TicketRow['severity'],
-            reason: severityReason!,
-          });
-        }
-        if (changes.assigneeId) {
-          const from = await nameOf(tx, ticket.assigneeId);
-          const to = assignee ? { id: assignee.id, name: assignee.name } : null;
-          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to } });
-          write.emit('ticket.assigned', { from, to });
-        }
-        const rest: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'severity' && k !== 'assigneeId'));
-        if (changes.slaPolicyId) {
-          // The timeline says which policy it was and became, not two ids.
-          const policyRef = async (policyId: unknown) => {
-            if (typeof policyId !== 'string') return null;
-            const [p] = await tx
-              .select({ id: slaPolicies.id, name: slaPolicies.name, nameEn: slaPolicies.nameEn })
-              .from(slaPolicies)
-              .where(eq(slaPolicies.id, policyId));
-            return p ?? null;
-          };
-          rest.slaPolicyId = { from: await policyRef(changes.slaPolicyId.from), to: await policyRef(changes.slaPolicyId.to) };
-        }
-        // Customer, contact and site by name, not by id.
-        Object.assign(rest, await namedRefs(tx, changes));
-        if (changes.customerId) await dropForeignFollowers(tx, id, scoped.customerId);
-        if (Object.keys(rest).length) {
-          await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
-        }
-        await audit.record(
-          tx,
-          { actorId: actor.id, ip: actor.ip },
-          'ticket',
-          id,
-          'updated',
-          Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
-          { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
-        );
-        // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
-        if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(write, 'assigned');
-        if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
-          await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
-          await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
-          write.emit('ticket.status_changed', { from: 'assigned', to: 'new', note: null });
-        }
-      });
+      await commands.change(actor, id, (write) => applyPatch(write, patch));
       return present(actor, id);
     },
 
     async transition(actor: Actor, id: string, input: TicketTransition): Promise<Ticket> {
       let childResults: ChildResolution[] | undefined;
       await commands.change(actor, id, async (write) => {
-        const { tx, ticket, now } = write;
-        const context = { reporter: ticket.createdById === actor.id };
-        const check = checkTransition(ticket.status, input.to, actor.role, context);
-        if (check.ok === false && check.reason === 'not_reporter') {
-          throw new AppError('scope.cancel_not_reporter', 'Only the person who reported this ticket (or their organisation\'s leader) may withdraw it', {
-            from: ticket.status,
-            to: input.to,
-            allowed: check.allowed,
-          });
-        }
-        if (!check.ok) {
-          throw new AppError(
-            check.reason === 'illegal' ? 'ticket.invalid_transition' : 'ticket.transition_forbidden',
-            check.reason === 'illegal'
-              ? `A ${ticket.status} ticket cannot become ${input.to}`
-              : `Your role may not move a ${ticket.status} ticket to ${input.to}`,
-            { from: ticket.status, to: input.to, allowed: check.allowed },
-          );
-        }
-        if (input.to === 'assigned' && !ticket.assigneeId) {
-          // An engineer taking a new ticket assigns it to themselves; others must choose someone.
-          if (actor.role !== 'engineer') {
-            throw new AppError('ticket.assignee_required', 'Choose an assignee first (PATCH assigneeId), then the ticket is assigned', {
-              from: ticket.status,
-              to: input.to,
-              allowed: nextStatuses(ticket.status, actor.role, context),
-            });
-          }
-          await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
-          const to = { id: actor.id, name: actor.name };
-          await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to } });
-          write.emit('ticket.assigned', { from: null, to });
-        }
-        await setStatus(write, input.to, input.note);
+        await moveStatus(write, input);
         // A parent's resolution may take its open children along, same note, same transaction (modules/ticket-links).
         if (input.resolveChildren && input.to === 'resolved') childResults = await resolveChildren(commands, audit, write, input.note ?? null, setStatus);
       });
@@ -377,15 +407,7 @@ export function createTicketService(deps: {
 
     async comment(actor: Actor, id: string, input: CommentCreate) {
       if (!input.public) requirePermission(actor, 'tickets.comment_internal');
-      const eventId = await commands.change(actor, id, async (write) => {
-        const { tx, ticket, now } = write;
-        const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
-        write.emit('ticket.commented', { eventId, public: input.public, byCustomer: isCustomer(actor), excerpt: excerpt(input.body) });
-        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
-        // The customer answered: the ball is back with the engineer.
-        if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(write, 'in_progress');
-        return eventId;
-      });
+      const eventId = await commands.change(actor, id, (write) => writeComment(write, input));
       const events = await listEvents(db, actor, id);
       return events.find((e) => e.id === eventId)!;
     },
