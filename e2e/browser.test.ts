@@ -4,6 +4,7 @@
  * share it rather than each starting their own.
  */
 import { afterAll, beforeAll } from 'vitest';
+import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { errorsSpec } from './specs/errors';
@@ -39,6 +40,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
 
 describeBrowser('browser', () => {
   let e2e: E2eApp | undefined;
+  'admin-mobile': adminMobileSpec,
   const app = () => {
     if (!e2e) throw new Error('the app did not start');
     return e2e;

@@ -87,6 +87,8 @@ export const AuditEntry = z.object({
   before: z.unknown(),
   after: z.unknown(),
   ip: z.string().nullable(),
+  /** The API token the change came through, when it did. */
+  tokenId: Id.nullable(),
   at: Instant,
   actorId: Id.nullable(),
   actorName: z.string().nullable(),

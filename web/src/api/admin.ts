@@ -2,7 +2,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Role } from '../../../common/domain';
 import { api, qs } from './client';
-import type { AuditEntry, Center, CenterCreate, User, UserCreate, UserUpdate } from './types';
+import type { AuditEntry, Center, CenterCreate, SetupChecklist, SetupStep, User, UserCreate, UserUpdate } from './types';
 
 export interface UserListParams {
   role?: Role;
@@ -71,12 +71,48 @@ export function useSaveCenter(id?: string) {
 
 const AUDIT_PAGE = 100;
 
-export function useAudit(entity: string | undefined) {
+export interface AuditFilters {
+  actorId?: string;
+  entity?: string;
+  action?: string;
+  /** ISO instants. */
+  from?: string;
+  to?: string;
+}
+
+export function useAudit(filters: AuditFilters) {
   return useInfiniteQuery({
-    queryKey: ['audit', entity ?? ''],
+    queryKey: ['audit', filters],
     queryFn: ({ pageParam, signal }) =>
-      api.get<AuditEntry[]>(`/api/audit${qs({ entity, before: pageParam, limit: AUDIT_PAGE })}`, { signal }),
+      api.get<AuditEntry[]>(`/api/audit${qs({ ...filters, before: pageParam, limit: AUDIT_PAGE })}`, { signal }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => (last.length === AUDIT_PAGE ? last[last.length - 1]!.id : undefined),
+  });
+}
+
+/** The administrator's first-start checklist. */
+export function useSetupChecklist(enabled: boolean) {
+  return useQuery({
+    queryKey: ['setup'],
+    queryFn: ({ signal }) => api.get<SetupChecklist>('/api/admin/setup', { signal }),
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+export function useMarkSetupStep() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ step, mark }: { step: SetupStep['key']; mark: 'done' | 'skipped' | null }) =>
+      api.put<SetupChecklist>(`/api/admin/setup/steps/${step}`, { mark }),
+    onSuccess: (data) => client.setQueryData(['setup'], data),
+  });
+}
+
+export function useDismissSetup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<SetupChecklist>('/api/admin/setup/dismiss'),
+    onSuccess: (data) => client.setQueryData(['setup'], data),
   });
 }

@@ -8,6 +8,9 @@ import type {
 } from '../../../common/api';
 
 export type {
+  AuditEntry,
+  SetupChecklist,
+  SetupStep,
   Attachment,
   Calendar,
   CalendarCreate,
@@ -61,17 +64,3 @@ export type SlaPolicyTemplate = z.infer<typeof SlaPolicyTemplateSchema>;
 export type DeliveryOverview = z.infer<typeof DeliveryOverviewSchema>;
 /** One milestone target of a policy severity (key, minutes, calendar, anchor, out-of-hours, pauses). */
 export type MilestoneTarget = SlaPolicyDefinition['severities']['P1'][number];
-
-/** One row of GET /api/audit (the route has no response schema in common/). */
-export interface AuditEntry {
-  id: number;
-  entity: string;
-  entityId: string;
-  action: string;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-}

@@ -1,73 +1,213 @@
-/** /admin/audit: who changed what and when, newest first, with compact before/after values. */
-import { Button, Empty, Select, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { useState } from 'react';
+/**
+ * /admin/audit: the history of the desk — who did what to which object, when, and what changed,
+ * newest first. Objects are named (FW number and title, people, customers …) and link to their
+ * page; actions are in words; the changes are field by field, old → new. Filters (person, kind of
+ * object, action, dates) live in the URL, so a filtered view can be shared. A table on a desk,
+ * one card per entry on a phone.
+ */
+import { ApiOutlined } from '@ant-design/icons';
+import { Button, DatePicker, Empty, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { useAudit } from '../../api/admin';
+import { Link, useSearchParams } from 'react-router';
+import { useAudit, useUsers, type AuditFilters } from '../../api/admin';
 import type { AuditEntry } from '../../api/types';
 import { LoadError, LoadingRows, NotFoundPage } from '../../components/states';
-import { DateTime } from '../../components/time';
-import { useCan } from '../auth/session';
+import { DateTime, RelativeTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
+import { useNarrow } from '../../components/use-narrow';
+import { useCan } from '../auth/session';
+import { AuditDiff } from './audit-diff';
 
-const LINKS: Record<string, (id: string) => string> = {
-  ticket: (id) => `/tickets/${id}`,
-  customer: (id) => `/customers/${id}`,
-};
+export const AUDIT_ENTITIES = [
+  'ticket',
+  'attachment',
+  'customer',
+  'contact',
+  'site',
+  'user',
+  'center',
+  'calendar',
+  'sla_policy',
+  'escalation_rule',
+  'escalation_contact',
+  'api_token',
+  'delivery',
+  'event_consumer',
+  'setup',
+] as const;
 
-const ENTITIES = ['ticket', 'customer', 'contact', 'site', 'user', 'center', 'attachment'];
+export const AUDIT_ACTIONS = [
+  'created',
+  'updated',
+  'deleted',
+  'status_changed',
+  'commented',
+  'internal_note',
+  'uploaded',
+  'milestone_met',
+  'login',
+  'password_changed',
+  'updated_with_password',
+  'unlocked',
+  'exception_added',
+  'exception_updated',
+  'exception_removed',
+  'ical_imported',
+  'notification_preferences',
+  'retried',
+  'skipped_event',
+  'revoked',
+  'step_marked',
+  'dismissed',
+] as const;
 
-function CompactJson({ value }: { value: unknown }) {
-  if (value === null || value === undefined || (typeof value === 'object' && Object.keys(value as object).length === 0)) {
-    return <span className="muted">—</span>;
+/** Where an entry's object is shown. */
+function entityHref(e: AuditEntry): string | null {
+  switch (e.entity) {
+    case 'ticket':
+      return `/tickets/${e.entityId}`;
+    case 'attachment':
+      return e.entityParentId ? `/tickets/${e.entityParentId}` : null;
+    case 'customer':
+      return `/customers/${e.entityId}`;
+    case 'contact':
+    case 'site':
+      return e.entityParentId ? `/customers/${e.entityParentId}` : null;
+    case 'user':
+      return '/admin/users';
+    case 'center':
+      return '/admin/centers';
+    case 'calendar':
+      return `/admin/calendars/${e.entityId}`;
+    case 'sla_policy':
+      return `/admin/sla-policies/${e.entityId}`;
+    case 'escalation_rule':
+    case 'escalation_contact':
+      return '/admin/escalation';
+    case 'api_token':
+      return '/admin/tokens';
+    case 'delivery':
+    case 'event_consumer':
+      return '/admin/deliveries';
+    default:
+      return null;
   }
-  // The id repeats the row's entity id; leaving it out shows what changed first.
-  const shown = typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value as object).filter(([k]) => k !== 'id')) : value;
-  const compact = JSON.stringify(shown);
-  return (
-    <Tooltip title={<pre className="json-tooltip">{JSON.stringify(value, null, 2)}</pre>} styles={{ root: { maxWidth: 560 } }}>
-      <code className="json-compact">{compact}</code>
-    </Tooltip>
+}
+
+function EntityCell({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  const kind = t(`audit.entities.${entry.entity}` as never, { defaultValue: entry.entity });
+  const label =
+    entry.entity === 'setup' && entry.entityLabel
+      ? t(`setup.steps.${entry.entityLabel}.title` as never, { defaultValue: entry.entityLabel })
+      : (entry.entityLabel ?? entry.entityId.slice(0, 8));
+  const href = entityHref(entry);
+  const name = href ? (
+    <Link to={href} className={entry.entity === 'ticket' ? 'mono' : undefined} data-testid="audit-entity-link">
+      {label}
+    </Link>
+  ) : (
+    <span title={entry.entityId}>{label}</span>
   );
+  return (
+    <div className="audit-entity">
+      <div>
+        <Tag className="audit-kind">{kind}</Tag>
+        {name}
+      </div>
+      {entry.entityDetail && <div className="audit-entity-detail">{entry.entityDetail}</div>}
+    </div>
+  );
+}
+
+function ActorCell({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  return (
+    <span>
+      {entry.actorName ?? <span className="muted">{t('audit.system')}</span>}
+      {entry.tokenId && (
+        <Tooltip title={t('audit.viaToken')}>
+          <ApiOutlined className="muted" style={{ marginInlineStart: 4 }} aria-label={t('audit.viaToken')} />
+        </Tooltip>
+      )}
+    </span>
+  );
+}
+
+const actionText = (t: TFunction, action: string): string => String(t(`audit.actions.${action}` as never, { defaultValue: action }));
+
+/** Filters ↔ the URL (`?actor=…&entity=…&action=…&from=2026-03-01&to=2026-03-31`, dates inclusive). */
+function useAuditFilters() {
+  const [params, setParams] = useSearchParams();
+  const search = params.toString();
+  const raw = useMemo(() => {
+    const p = new URLSearchParams(search);
+    const get = (k: string) => p.get(k) ?? undefined;
+    return { actor: get('actor'), entity: get('entity'), action: get('action'), from: get('from'), to: get('to') };
+  }, [search]);
+  const filters: AuditFilters = useMemo(
+    () => ({
+      actorId: raw.actor,
+      entity: raw.entity,
+      action: raw.action,
+      from: raw.from && dayjs(raw.from).isValid() ? dayjs(raw.from).startOf('day').toISOString() : undefined,
+      to: raw.to && dayjs(raw.to).isValid() ? dayjs(raw.to).add(1, 'day').startOf('day').toISOString() : undefined,
+    }),
+    [raw],
+  );
+  const set = (key: string, value: string | undefined | null) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  const clear = () => setParams(new URLSearchParams(), { replace: true });
+  return { filters, raw, set, clear, any: search !== '' };
 }
 
 export function AuditPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('audit.title'));
   const can = useCan();
-  const [entity, setEntity] = useState<string | undefined>();
-  const audit = useAudit(entity);
+  const narrow = useNarrow();
+  const allowed = can('audit.read');
+  const { filters, raw, set, clear, any } = useAuditFilters();
+  const audit = useAudit(filters);
+  const people = useUsers({}, allowed);
   const rows = audit.data?.pages.flat() ?? [];
 
-  if (!can('audit.read')) return <NotFoundPage />;
+  if (!allowed) return <NotFoundPage />;
 
   const columns: TableColumnsType<AuditEntry> = [
-    { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => <DateTime value={v} /> },
-    { title: t('audit.actor'), dataIndex: 'actorName', width: 130, render: (n: string | null) => n ?? <span className="muted">—</span> },
     {
-      title: t('audit.entity'),
-      key: 'entity',
-      width: 200,
-      render: (_, r) => (
-        <span>
-          {r.entity}{' '}
-          {LINKS[r.entity] ? (
-            <Link to={LINKS[r.entity]!(r.entityId)} className="mono" title={r.entityId}>
-              {r.entityId.slice(0, 8)}
-            </Link>
-          ) : (
-            <span className="muted mono" title={r.entityId}>
-              {r.entityId.slice(0, 8)}
-            </span>
-          )}
-        </span>
+      title: t('audit.at'),
+      dataIndex: 'at',
+      width: 150,
+      render: (v: string) => (
+        <>
+          <DateTime value={v} />
+          <div className="muted audit-relative">
+            <RelativeTime value={v} />
+          </div>
+        </>
       ),
     },
-    { title: t('audit.action'), dataIndex: 'action', width: 140 },
-    { title: t('audit.before'), dataIndex: 'before', ellipsis: true, render: (v: unknown) => <CompactJson value={v} /> },
-    { title: t('audit.after'), dataIndex: 'after', ellipsis: true, render: (v: unknown) => <CompactJson value={v} /> },
+    { title: t('audit.actor'), key: 'actor', width: 130, render: (_, e) => <ActorCell entry={e} /> },
+    { title: t('audit.entity'), key: 'entity', width: 260, render: (_, e) => <EntityCell entry={e} /> },
+    { title: t('audit.action'), dataIndex: 'action', width: 130, render: (a: string) => <span data-testid="audit-action">{actionText(t, a)}</span> },
+    { title: t('audit.changes'), key: 'changes', render: (_, e) => <AuditDiff entry={e} /> },
     { title: t('audit.ip'), dataIndex: 'ip', width: 120, render: (ip: string | null) => <span className="muted">{ip}</span> },
   ];
+
+  const dateValue = (v: string | undefined): Dayjs | null => (v && dayjs(v).isValid() ? dayjs(v) : null);
+  const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} />;
 
   return (
     <div className="page-card">
@@ -76,30 +216,103 @@ export function AuditPage() {
           {t('audit.title')}
         </Typography.Title>
       </div>
-      <div className="queue-filters">
+      <div className={narrow ? 'queue-filters audit-filters audit-filters-narrow' : 'queue-filters audit-filters'}>
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder={t('audit.actorFilter')}
+          value={raw.actor}
+          onChange={(v) => set('actor', v)}
+          loading={people.isLoading}
+          options={(people.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.username})` }))}
+          style={{ width: 200 }}
+          data-testid="audit-actor-filter"
+        />
         <Select
           allowClear
           placeholder={t('audit.entityFilter')}
-          value={entity}
-          onChange={setEntity}
-          options={ENTITIES.map((e) => ({ value: e, label: e }))}
-          style={{ width: 200 }}
+          value={raw.entity}
+          onChange={(v) => set('entity', v)}
+          options={AUDIT_ENTITIES.map((e) => ({ value: e, label: t(`audit.entities.${e}`) }))}
+          style={{ width: 150 }}
+          data-testid="audit-entity-filter"
         />
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder={t('audit.actionFilter')}
+          value={raw.action}
+          onChange={(v) => set('action', v)}
+          options={AUDIT_ACTIONS.map((a) => ({ value: a, label: actionText(t, a) }))}
+          style={{ width: 170 }}
+          data-testid="audit-action-filter"
+        />
+        <DatePicker
+          placeholder={t('audit.from')}
+          value={dateValue(raw.from)}
+          onChange={(d) => set('from', d ? d.format('YYYY-MM-DD') : undefined)}
+          disabledDate={(d) => Boolean(raw.to && d.isAfter(dayjs(raw.to), 'day'))}
+          inputReadOnly={narrow}
+          data-testid="audit-from"
+        />
+        <DatePicker
+          placeholder={t('audit.to')}
+          value={dateValue(raw.to)}
+          onChange={(d) => set('to', d ? d.format('YYYY-MM-DD') : undefined)}
+          disabledDate={(d) => Boolean(raw.from && d.isBefore(dayjs(raw.from), 'day'))}
+          inputReadOnly={narrow}
+          data-testid="audit-to"
+        />
+        {any && (
+          <Button type="link" onClick={clear}>
+            {t('audit.clearFilters')}
+          </Button>
+        )}
       </div>
       {audit.isError ? (
         <LoadError error={audit.error} onRetry={() => void audit.refetch()} />
       ) : (
         <>
-          <Table<AuditEntry>
-            size="small"
-            rowKey="id"
-            columns={columns}
-            dataSource={rows}
-            loading={audit.isPending}
-            pagination={false}
-            tableLayout="fixed"
-            locale={{ emptyText: audit.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} /> }}
-          />
+          {narrow ? (
+            audit.isPending ? (
+              <LoadingRows />
+            ) : rows.length === 0 ? (
+              empty
+            ) : (
+              <ul className="audit-cards" data-testid="audit-cards">
+                {rows.map((e) => (
+                  <li key={e.id} className="audit-card" data-testid="audit-row">
+                    <div className="audit-card-head">
+                      <b data-testid="audit-action">{actionText(t, e.action)}</b>
+                      <span className="muted">
+                        <RelativeTime value={e.at} />
+                      </span>
+                    </div>
+                    <EntityCell entry={e} />
+                    <AuditDiff entry={e} />
+                    <div className="audit-card-foot muted">
+                      <ActorCell entry={e} />
+                      {e.ip && <span>{e.ip}</span>}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            )
+          ) : (
+            <Table<AuditEntry>
+              size="small"
+              rowKey="id"
+              columns={columns}
+              dataSource={rows}
+              loading={audit.isPending}
+              pagination={false}
+              tableLayout="fixed"
+              onRow={() => ({ 'data-testid': 'audit-row' }) as React.HTMLAttributes<HTMLElement>}
+              locale={{ emptyText: audit.isPending ? <LoadingRows /> : empty }}
+            />
+          )}
           {audit.hasNextPage && (
             <div style={{ textAlign: 'center', marginTop: 12 }}>
               <Button onClick={() => void audit.fetchNextPage()} loading={audit.isFetchingNextPage}>

@@ -23,7 +23,7 @@ import { useLiveCacheSync } from '../../api/live';
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications } from '../../api/notifications';
 import type { Notification } from '../../api/types';
 import { RelativeTime } from '../../components/time';
-import { notificationText } from './notification-text';
+import { notificationLines, notificationText } from './notification-text';
 
 const KIND_ICONS: Record<string, React.ReactNode> = {
   escalation: <RiseOutlined style={{ color: '#cf1322' }} />,
@@ -43,30 +43,38 @@ function NotificationList({ items, onOpen }: { items: Notification[]; onOpen: (n
   if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('notifications.empty')} />;
   return (
     <ul className="bell-list" data-testid="bell-list">
-      {items.map((n) => (
-        <li key={n.id}>
-          <button
-            type="button"
-            className={n.readAt ? 'bell-item' : 'bell-item bell-item-unread'}
-            onClick={() => onOpen(n)}
-            data-testid="bell-item"
-            data-kind={n.kind}
-            data-read={String(Boolean(n.readAt))}
-          >
-            <span className="bell-item-icon" aria-hidden>
-              {KIND_ICONS[n.kind] ?? <NotificationOutlined />}
-            </span>
-            <span className="bell-item-text">
-              <span className="bell-item-title">{notificationText(n, t)}</span>
-              <span className="bell-item-time">
-                <RelativeTime value={n.createdAt} />
-                {n.ticketId && <span className="bell-item-link">{t('notifications.openTicket')}</span>}
+      {items.map((n) => {
+        const lines = notificationLines(n, t);
+        return (
+          <li key={n.id}>
+            <button
+              type="button"
+              className={n.readAt ? 'bell-item' : 'bell-item bell-item-unread'}
+              onClick={() => onOpen(n)}
+              data-testid="bell-item"
+              data-kind={n.kind}
+              data-read={String(Boolean(n.readAt))}
+            >
+              <span className="bell-item-icon" aria-hidden>
+                {KIND_ICONS[n.kind] ?? <NotificationOutlined />}
               </span>
-            </span>
-            {!n.readAt && <span className="bell-dot" role="img" aria-label={t('notifications.unread')} />}
-          </button>
-        </li>
-      ))}
+              <span className="bell-item-text">
+                {lines.ticket && (
+                  <span className="bell-item-ticket" data-testid="bell-item-ticket">
+                    <span className="mono">{lines.ticket.number}</span> {lines.ticket.title}
+                  </span>
+                )}
+                <span className="bell-item-title">{lines.text}</span>
+                <span className="bell-item-time">
+                  <RelativeTime value={n.createdAt} />
+                  {n.ticketId && <span className="bell-item-link">{t('notifications.openTicket')}</span>}
+                </span>
+              </span>
+              {!n.readAt && <span className="bell-dot" role="img" aria-label={t('notifications.unread')} />}
+            </button>
+          </li>
+        );
+      })}
     </ul>
   );
 }

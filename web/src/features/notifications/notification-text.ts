@@ -21,3 +21,30 @@ export function notificationText(n: Worded, t: TFunction): string {
   if (typeof p.status === 'string') values.status = t(`status.${p.status}` as never);
   return String(t(key as never, values as never));
 }
+
+/** The ticket an entry is about, when it says so (entries from domain events carry number and title). */
+export function notificationTicket(n: Worded): { number: string; title: string } | null {
+  const p = n.params;
+  return p && typeof p.number === 'string' && typeof p.title === 'string' && p.title ? { number: p.number, title: p.title } : null;
+}
+
+const NUMBER = '\u0000N';
+const TITLE = '\u0000T';
+
+/**
+ * The bell's two lines: the ticket ("FW-2026-000123 ATM 吞卡") and what happened, worded without
+ * repeating the number and title the first line already shows. Entries without a ticket title
+ * (older ones, the SLA engine's own) keep their one line.
+ */
+export function notificationLines(n: Worded, t: TFunction): { ticket: { number: string; title: string } | null; text: string } {
+  const ticket = notificationTicket(n);
+  if (!ticket) return { ticket: null, text: notificationText(n, t) };
+  const marked = notificationText({ ...n, params: { ...n.params, number: NUMBER, title: TITLE } }, t);
+  if (marked === n.title) return { ticket, text: n.title };
+  const text = marked
+    .replace(new RegExp(`${NUMBER}[:：]?\\s*`, 'g'), '')
+    .replace(new RegExp(`[:：]?\\s*${TITLE}`, 'g'), '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return { ticket, text: text.charAt(0).toUpperCase() + text.slice(1) };
+}

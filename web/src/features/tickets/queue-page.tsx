@@ -3,6 +3,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Button, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { SetupChecklistCard } from '../admin/setup-checklist';
 import { useCan } from '../auth/session';
 import { TicketQueue } from './ticket-queue';
 import { useDocumentTitle } from '../../components/use-document-title';
@@ -12,6 +13,8 @@ export function QueuePage() {
   useDocumentTitle(t('queue.title'));
   const can = useCan();
   return (
+    <>
+    <SetupChecklistCard />
     <div className="page-card">
       <div className="page-title-row">
         <Typography.Title level={4} style={{ margin: 0 }}>
@@ -27,5 +30,6 @@ export function QueuePage() {
       </div>
       <TicketQueue variant="staff" keyboard />
     </div>
+    </>
   );
 }

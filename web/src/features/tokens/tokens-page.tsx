@@ -15,6 +15,7 @@ import { useCreateToken, useRevokeToken, useTokens } from '../../api/tokens';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { LoadError } from '../../components/states';
+import { DateTime, formatDateTime, RelativeTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useMe } from '../auth/session';
 
@@ -133,7 +134,6 @@ export function TokensPage({ admin = false }: { admin?: boolean }) {
   const revoke = useRevokeToken();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const when = (iso: string | null) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
   if (tokens.isError) return <LoadError error={tokens.error} onRetry={() => void tokens.refetch()} />;
   return (
     <div className="page">
@@ -158,15 +158,15 @@ export function TokensPage({ admin = false }: { admin?: boolean }) {
           { title: t('tokens.name'), dataIndex: 'name', render: (name, row) => <><b>{name}</b> <Typography.Text type="secondary"><code>{row.prefix}…</code></Typography.Text></> },
           ...(admin ? [{ title: t('tokens.actsAs'), key: 'user', render: (_: unknown, row: ApiToken) => <>{row.user.name} {row.kind === 'integration' && <Tag color="purple">{t('tokens.kinds.integration')}</Tag>}</> }] : []),
           { title: t('tokens.scopes'), dataIndex: 'scopes', render: (scopes: string[]) => scopes.map((s) => <Tag key={s}>{s}</Tag>) },
-          { title: t('tokens.expiresAt'), dataIndex: 'expiresAt', render: (v: string | null) => (v ? when(v) : t('tokens.never')) },
-          { title: t('tokens.lastUsed'), dataIndex: 'lastUsedAt', render: (v: string | null, row) => (v ? `${when(v)} · ${row.lastUsedIp ?? ''}` : t('tokens.neverUsed')) },
-          { title: t('tokens.createdBy'), key: 'createdBy', render: (_, row) => `${row.createdBy?.name ?? '—'} · ${when(row.createdAt)}` },
+          { title: t('tokens.expiresAt'), dataIndex: 'expiresAt', render: (v: string | null) => (v ? <DateTime value={v} /> : t('tokens.never')) },
+          { title: t('tokens.lastUsed'), dataIndex: 'lastUsedAt', render: (v: string | null, row) => (v ? <><RelativeTime value={v} />{row.lastUsedIp ? ` · ${row.lastUsedIp}` : ''}</> : t('tokens.neverUsed')) },
+          { title: t('tokens.createdBy'), key: 'createdBy', render: (_, row) => <>{row.createdBy?.name ?? '—'} · <DateTime value={row.createdAt} /></> },
           {
             title: t('common.actions'),
             key: 'actions',
             render: (_, row) =>
               row.revokedAt ? (
-                <Tag>{t('tokens.revokedAt', { when: when(row.revokedAt), who: row.revokedBy?.name ?? '' })}</Tag>
+                <Tag>{t('tokens.revokedAt', { when: formatDateTime(row.revokedAt), who: row.revokedBy?.name ?? '' })}</Tag>
               ) : (
                 <Popconfirm title={t('tokens.revokeConfirm')} onConfirm={() => revoke.mutateAsync(row.id).then(() => showSuccess(t('tokens.revoked')))}>
                   <Button danger size="small">
