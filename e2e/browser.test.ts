@@ -18,6 +18,7 @@ import { liveSpec } from './specs/live';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
+import { portalReportSpec } from './specs/portal-report';
 import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
 
@@ -25,6 +26,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   hotline: hotlineSpec,
   'hotline-context': hotlineContextSpec,
   portal: portalSpec,
+  'portal-report': portalReportSpec,
   language: languageSpec,
   errors: errorsSpec,
   firstLogin: firstLoginSpec,

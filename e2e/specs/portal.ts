@@ -101,7 +101,7 @@ export function portalSpec(app: () => E2eApp) {
       await page.getByRole('link', { name: '报修', exact: true }).click();
       await waitForPath(page, /^\/tickets\/new$/);
       await page.getByTestId('ticket-title-input').fill('行情大屏黑屏');
-      await page.getByTestId('severity-P3').click();
+      await page.getByTestId('impact-impaired').click();
       await snap(page, 'portal-report');
       await page.getByTestId('create-ticket').click();
       await waitForPath(page, /^\/tickets\/[0-9a-f-]{36}$/);

@@ -1,16 +1,40 @@
 /** Severity and status tags used in lists, headers and timelines. */
 import { Tag, Tooltip } from 'antd';
+import { useTranslation } from 'react-i18next';
 import type { Severity, TicketStatus } from '../../../common/domain';
 import { useLabels } from '../i18n/labels';
 
 export const SEVERITY_COLORS: Record<Severity, string> = { P1: 'red', P2: 'orange', P3: 'blue', P4: 'default' };
 
-export function SeverityTag({ severity, withName = false }: { severity: Severity; withName?: boolean }) {
+/** `pending`: proposed by the customer's impact, not yet confirmed by staff (dashed, with a "?"). */
+export function SeverityTag({ severity, withName = false, pending = false }: { severity: Severity; withName?: boolean; pending?: boolean }) {
   const labels = useLabels();
+  const { t } = useTranslation();
   return (
-    <Tooltip title={<><b>{severity} {labels.severityName(severity)}</b><br />{labels.severityText(severity)}</>}>
-      <Tag color={SEVERITY_COLORS[severity]} data-testid="severity-tag" style={{ marginInlineEnd: 0, fontWeight: 600 }}>
+    <Tooltip
+      title={
+        <>
+          <b>{severity} {labels.severityName(severity)}</b>
+          <br />
+          {labels.severityText(severity)}
+          {pending && (
+            <>
+              <br />
+              {t('impact.pendingTooltip')}
+            </>
+          )}
+        </>
+      }
+    >
+      <Tag
+        color={SEVERITY_COLORS[severity]}
+        data-testid="severity-tag"
+        data-pending={pending || undefined}
+        className={pending ? 'severity-tag-pending' : undefined}
+        style={{ marginInlineEnd: 0, fontWeight: 600 }}
+      >
         {withName ? `${severity} ${labels.severityName(severity)}` : severity}
+        {pending && (withName ? ` · ${t('impact.pendingShort')}` : '?')}
       </Tag>
     </Tooltip>
   );

@@ -19,6 +19,7 @@ import { NotFoundPage, PageSkeleton, RecordLoadError } from '../../components/st
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
+import { AutoCloseFields, autoCloseText } from './auto-close-fields';
 import { MilestoneTable } from './milestone-table';
 import { PolicyMatrix } from './policy-matrix';
 import { blankDefinition, isBuiltIn } from './policy-text';
@@ -59,7 +60,12 @@ function cleanDefinition(def: SlaPolicyDefinition): SlaPolicyDefinition {
       })),
     ]),
   ) as SlaPolicyDefinition['severities'];
-  return { warnAtRatio: def.warnAtRatio, severities };
+  return {
+    warnAtRatio: def.warnAtRatio,
+    severities,
+    ...(def.autoCloseDays !== undefined ? { autoCloseDays: def.autoCloseDays } : {}),
+    ...(def.autoCloseReminderDays !== undefined && def.autoCloseDays !== null ? { autoCloseReminderDays: def.autoCloseReminderDays } : {}),
+  };
 }
 
 function errorSeverities(form: ReturnType<typeof Form.useForm<PolicyValues>>[0]): Record<string, number> {
@@ -192,6 +198,7 @@ function PolicyEditor({ policy, initial, version }: { policy: SlaPolicy | null; 
           <Form.Item name={['definition', 'warnAtRatio']} label={t('policies.warnAt')} tooltip={t('policies.warnAtHint')} rules={[{ required: true, message: t('common.required') }]}>
             <PercentInput />
           </Form.Item>
+          <AutoCloseFields />
         </div>
         <div className="section-label">{t('policies.overview')}</div>
         <PolicyMatrix definition={definition} calendars={calendars.data ?? []} />
@@ -286,6 +293,9 @@ export function PolicyPage() {
               <PolicyMatrix definition={initial.definition} calendars={calendars.data ?? []} />
               <div className="muted" style={{ marginTop: 8 }}>
                 {t('policies.warnAtText', { percent: Math.round((initial.definition.warnAtRatio ?? 0.8) * 100) })}
+              </div>
+              <div className="muted" data-testid="policy-auto-close-text">
+                {autoCloseText(initial.definition, t)}
               </div>
             </Card>
           </>

@@ -51,7 +51,7 @@ export function QueueCards({ rows, loading, pending, emptyText, showCustomer, sh
               <Link to={`/tickets/${row.id}`} className="ticket-number" onClick={(e) => e.stopPropagation()}>
                 {row.number}
               </Link>
-              <SeverityTag severity={row.severity} />
+              <SeverityTag severity={row.severity} pending={row.severityPending} />
               <StatusTag status={row.status} />
             </div>
             <div className="queue-card-title ticket-title">{row.title}</div>

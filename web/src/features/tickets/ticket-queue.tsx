@@ -107,7 +107,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
     ...(staff && !fixedCustomerId
       ? [{ title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true }]
       : []),
-    { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity) => <SeverityTag severity={s} /> },
+    { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity, row: TicketSummary) => <SeverityTag severity={s} pending={row.severityPending} /> },
     { title: t('queue.columns.status'), dataIndex: 'status', width: 124, render: (s: TicketStatus) => <StatusTag status={s} /> },
     ...(staff
       ? [

@@ -5,6 +5,8 @@
  */
 import {
   BranchesOutlined,
+  CheckCircleOutlined,
+  MailOutlined,
   LinkOutlined,
   MergeCellsOutlined,
   ClockCircleOutlined,
@@ -48,6 +50,8 @@ const ICONS: Record<string, React.ReactNode> = {
   status_changed: <SwapOutlined />,
   assigned: <UserSwitchOutlined />,
   severity_changed: <WarningOutlined />,
+  severity_confirmed: <CheckCircleOutlined />,
+  auto_close_warned: <MailOutlined />,
   field_changed: <EditOutlined />,
   attachment: <PaperClipOutlined />,
   milestone: <FlagOutlined />,
@@ -89,6 +93,10 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
     }
     case 'severity_changed':
       return t('event.severityChanged', { actor, from: str(d.from), to: str(d.to) });
+    case 'severity_confirmed':
+      return t('event.severityConfirmed', { actor, severity: str(d.severity) });
+    case 'auto_close_warned':
+      return t('event.autoCloseWarned', { who: names(d.recipients, labels), due: formatDateTime(str(d.closesAt)) });
     case 'field_changed': {
       const changes = d.changes && typeof d.changes === 'object' ? Object.keys(d.changes) : [];
       // A policy change names the policies: { from: {id, name, nameEn} | null, to: … | null } (null: the customer's or the default).
@@ -175,6 +183,7 @@ function Undeliverable({ data, t, labels }: { data: TicketEvent['data']; t: TFun
 function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; labels: Labels }) {
   switch (event.kind) {
     case 'escalated':
+    case 'auto_close_warned':
       return <Undeliverable data={event.data} t={t} labels={labels} />;
     case 'comment':
       return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
