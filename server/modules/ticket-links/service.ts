@@ -303,6 +303,9 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
       const target = await findReferenced(db, actor, input.into);
       if (target.id === id) throw new AppError('merge.self', 'A ticket cannot be merged into itself', { fields: [{ path: 'body.into', message: 'this ticket itself', key: 'field.invalid_value' }] });
       const reason = input.reason?.trim() || null;
+      // Merging a child into its own parent: the parent first, as a parent's resolution locks them.
+      const [source] = await db.select({ parentId: tickets.parentId }).from(tickets).where(eq(tickets.id, id));
+      const lockOrder = source?.parentId === target.id ? [target.id, id] : undefined;
       const moved = await commands.changeMany(actor, [id, target.id], async ([dupWrite, survWrite], tx) => {
         const dup = dupWrite!.ticket;
         const surv = survWrite!.ticket;
@@ -355,7 +358,7 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
         await audit.record(tx, auditCtx(actor), 'ticket', surv.id, 'merged_from', null, { duplicateId: dup.id, duplicateNumber: dup.number, reason, ...counts });
         dup.status = 'closed';
         return counts;
-      });
+      }, { lockOrder });
       const refs = await related(db, [id, target.id]);
       return { duplicate: refs.get(id)!, survivor: refs.get(target.id)!, ...moved };
     },
@@ -366,7 +369,10 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
       const parent = input.parent === null ? null : await findReferenced(db, actor, input.parent);
       if (parent?.id === id) throw new AppError('parent.self', 'A ticket cannot be its own parent', { fields: [{ path: 'body.parent', message: 'this ticket itself', key: 'field.invalid_value' }] });
       if ((parent?.id ?? null) === ticket.parentId) return relations(actor, id);
-      const ids = [id, ...(parent ? [parent.id] : []), ...(ticket.parentId ? [ticket.parentId] : [])];
+      const parents = [...(parent ? [parent.id] : []), ...(ticket.parentId ? [ticket.parentId] : [])];
+      const ids = [id, ...parents];
+      // Parents before the child, as a parent's resolution locks them (no crosswise waits).
+      const lockOrder = [...[...parents].sort(), id];
       await commands.changeMany(actor, ids, async (writes, tx) => {
         const child = writes[0]!;
         const next = parent ? writes[1]! : null;
@@ -376,7 +382,7 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
         await tx.update(tickets).set({ parentId: next?.ticket.id ?? null }).where(eq(tickets.id, id));
         if (previous) await recordParent(audit, child, previous, 'removed');
         if (next) await recordParent(audit, child, next, 'added');
-      });
+      }, { lockOrder });
       return relations(actor, id);
     },
   };

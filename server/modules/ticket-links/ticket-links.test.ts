@@ -344,6 +344,18 @@ describe('parent and child tickets', () => {
     expect((await dispatcher.get(`/api/tickets/${other.id}/links`)).body.parent).toBeNull();
   });
 
+  it('lets only one of two crosswise requests through (A under B and B under A at once)', async () => {
+    const a = await ticket();
+    const b = await ticket();
+    const results = await Promise.all([
+      dispatcher.put(`/api/tickets/${a.id}/parent`, { parent: b.id }),
+      dispatcher.put(`/api/tickets/${b.id}/parent`, { parent: a.id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const parents = await rows<{ n: number }>(sql`select count(*)::int as n from tickets where id in (${a.id}::uuid, ${b.id}::uuid) and parent_id is not null`);
+    expect(parents).toEqual([{ n: 1 }]);
+  });
+
   it('moves a child from one parent to another, telling both parents', async () => {
     const first = await ticket();
     const second = await ticket();

@@ -134,14 +134,20 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
     },
 
     /**
-     * Several tickets in one transaction: all locked first, in id order (two writers of the same
-     * pair never wait for each other crosswise), then `work` gets one write per id in the order
-     * given, and each is finished like `change`.
+     * Several tickets in one transaction: all locked first, then `work` gets one write per id in the
+     * order given, and each is finished like `change`. Locks are taken in id order (two writers of
+     * the same pair never wait for each other crosswise) unless `lockOrder` says otherwise: writers
+     * of a parent and its children lock the parent first, as a parent's resolution does.
      */
-    async changeMany<T>(actor: Actor, ids: readonly string[], work: (writes: TicketWrite[], tx: Db) => Promise<T>): Promise<T> {
+    async changeMany<T>(
+      actor: Actor,
+      ids: readonly string[],
+      work: (writes: TicketWrite[], tx: Db) => Promise<T>,
+      options: { lockOrder?: readonly string[] } = {},
+    ): Promise<T> {
       return db.transaction(async (tx) => {
         const rows = new Map<string, TicketRow>();
-        for (const id of [...new Set(ids)].sort()) {
+        for (const id of [...new Set(options.lockOrder ?? [...ids].sort())]) {
           const ticket = await lockVisibleTicket(tx, actor, id);
           if (!ticket) throw notFound('ticket.not_found', 'Ticket');
           rows.set(id, ticket);
