@@ -15,6 +15,7 @@ import { hotlineContextSpec } from './specs/hotline-context';
 import { languageSpec } from './specs/language';
 import { linksSpec } from './specs/links';
 import { liveSpec } from './specs/live';
+import { macrosSpec } from './specs/macros';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
@@ -36,6 +37,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   escalation: escalationSpec,
   live: liveSpec,
   notificationSettings: notificationSettingsSpec,
+  macros: macrosSpec,
   mobile: mobileSpec,
   links: linksSpec,
 };

@@ -37,6 +37,7 @@ const PolicyPage = lazy(() => import('./features/sla-policies/policy-page').then
 const EscalationPage = lazy(() => import('./features/escalation/escalation-page').then((m) => ({ default: m.EscalationPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
 const TokensPage = lazy(() => import('./features/tokens/tokens-page').then((m) => ({ default: m.TokensPage })));
+const MacrosPage = lazy(() => import('./features/macros/macros-page').then((m) => ({ default: m.MacrosPage })));
 const NotificationSettingsPage = lazy(() =>
   import('./features/notification-settings/notification-settings-page').then((m) => ({ default: m.NotificationSettingsPage })),
 );
@@ -94,6 +95,7 @@ function StaffRoutes() {
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="/customers" element={<CustomersPage />} />
         <Route path="/customers/:id" element={<CustomerPage />} />
+        <Route path="/macros" element={<MacrosPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />

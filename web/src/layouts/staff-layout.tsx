@@ -15,6 +15,7 @@ import {
   SendOutlined,
   ShopOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
@@ -62,6 +63,7 @@ export function StaffLayout() {
     { key: '/tickets', icon: <UnorderedListOutlined />, label: <Link to="/tickets">{t('nav.queue')}</Link> },
     can('tickets.create') && { key: '/tickets/new', icon: <PlusCircleOutlined />, label: <Link to="/tickets/new">{t('nav.newTicket')}</Link> },
     can('customers.read') && { key: '/customers', icon: <ShopOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    can('macros.use') && { key: '/macros', icon: <ThunderboltOutlined />, label: <Link to="/macros">{t('nav.macros')}</Link> },
   ]);
   const timeRules = present([
     can('time_rules.read') && { key: '/admin/calendars', icon: <CalendarOutlined />, label: <Link to="/admin/calendars">{t('nav.calendars')}</Link> },

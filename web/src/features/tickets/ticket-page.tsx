@@ -11,7 +11,6 @@ import { Link, useParams } from 'react-router';
 import { useFollowTicket, usePatchTicket, useTicket, useTicketEvents } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
-import { AssigneeSelect } from '../../components/selects';
 import { PageSkeleton, RecordLoadError } from '../../components/states';
 import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
@@ -19,6 +18,7 @@ import { DateTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
+import { AssigneePicker } from './assignee-picker';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
 import { LinksPanel, MergedBanner } from './links-panel';
@@ -51,17 +51,15 @@ function AssigneeField({ ticket }: { ticket: Ticket }) {
   const { t } = useTranslation();
   const patch = usePatchTicket(ticket.id);
   return (
-    <AssigneeSelect
-      value={ticket.assignee?.id}
+    <AssigneePicker
+      ticket={ticket}
       onChange={(assigneeId) =>
         patch.mutate(
-          { assigneeId: assigneeId ?? null },
+          { assigneeId },
           { onSuccess: (tk) => showSuccess(tk.assignee ? t('ticket.assigned', { name: tk.assignee.name }) : t('ticket.unassign')) },
         )
       }
       disabled={patch.isPending || ticket.status === 'closed' || ticket.status === 'cancelled'}
-      style={{ width: '100%' }}
-      data-testid="assignee-select"
     />
   );
 }
