@@ -1,7 +1,8 @@
 /**
  * Linked tickets: a dispatcher links two tickets of one customer (related, found by number), then
  * merges the duplicate into the other after reading what will move; the duplicate shows the
- * "已合并到 FW-…" banner, and its comment shows on the survivor marked 合并自. Also at 390 px.
+ * "已合并到 FW-…" banner, and its comment shows on the survivor marked 合并自; 新建子工单 opens the
+ * new-ticket form prefilled from the parent. Also at 390 px.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseOption, login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
@@ -72,6 +73,14 @@ export function linksSpec(app: () => E2eApp) {
       expect(await timelineEvents(page, 'merge').textContent()).toContain(`将 ${duplicate.number} 合并到本工单`);
       expect(await page.getByTestId('links-panel').getByTestId('link-kind-label').allTextContents()).toEqual(['相关', '有重复工单']);
       await snap(page, 'links-survivor');
+
+      // 新建子工单: the new-ticket form comes prefilled from the parent.
+      await page.getByTestId('child-new').click();
+      await waitForPath(page, /^\/tickets\/new$/);
+      expect(await page.getByTestId('child-of-banner').textContent()).toContain(survivor.number);
+      await expect.poll(() => page.getByLabel('标题').inputValue()).toBe('陆家嘴网点 ATM 全部离线');
+      await expect.poll(async () => (await page.locator('.new-ticket form').textContent()) ?? '').toContain('浦发银行上海分行');
+      await snap(page, 'links-new-child');
     });
 
     it('reads well at 390 px: banner and panel inside the screen', async () => {
