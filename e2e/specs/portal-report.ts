@@ -100,5 +100,29 @@ export function portalReportSpec(app: () => E2eApp) {
       await expect.poll(() => banner.count()).toBe(0);
       expect(await staff.page.locator('.ticket-header [data-testid=severity-tag][data-pending]').count()).toBe(0);
     });
+
+    it("an administrator sets the policy's automatic close: 3 days, mail 2 days before, or never", async () => {
+      const { t, newPage } = app();
+      const admin = await t.factory.user({ role: 'admin' });
+      const policy = (await t.services.policies.list()).find((p) => p.isDefault)!;
+      const { page } = await newPage();
+      await login(page, admin.username);
+      await page.goto(`/admin/sla-policies/${policy.id}`);
+      const days = page.getByTestId('policy-auto-close-days');
+      // Stored definitions without the setting show the default, 7 days, 1 day before.
+      await expect.poll(() => days.inputValue()).toBe('7');
+      expect(await page.getByTestId('policy-auto-close-reminder').inputValue()).toBe('1');
+      await days.fill('3');
+      await page.getByTestId('policy-auto-close-reminder').fill('2');
+      await snap(page, 'policy-auto-close');
+      await page.getByTestId('policy-save').click();
+      await expect.poll(async () => (await t.services.policies.get(policy.id)).definition).toMatchObject({ autoCloseDays: 3, autoCloseReminderDays: 2 });
+      await page.getByTestId('policy-auto-close-switch').click();
+      expect(await page.getByTestId('policy-auto-close-reminder').count()).toBe(0);
+      await page.getByTestId('policy-save').click();
+      await expect.poll(async () => (await t.services.policies.get(policy.id)).definition.autoCloseDays).toBeNull();
+      // As it was (the other specs share this desk).
+      await t.services.policies.update(await t.factory.actor(), policy.id, { definition: policy.definition });
+    }, 60_000);
   });
 }
