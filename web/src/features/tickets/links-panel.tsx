@@ -4,7 +4,7 @@
  * resolution, and the new-ticket page's "新建子工单" prefill. Staff only, except the banner (a
  * customer sees where their merged ticket lives on: always their own organisation's ticket).
  */
-import { BranchesOutlined, DeleteOutlined, LinkOutlined, MergeCellsOutlined, PlusOutlined } from '@ant-design/icons';
+import { BranchesOutlined, DeleteOutlined, LinkOutlined, MergeCellsOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Empty, Form, Input, Modal, Popconfirm, Select, Space, Tooltip, Typography, type FormInstance } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -337,7 +337,7 @@ export function LinksPanel({ ticket, canEdit }: { ticket: Ticket; canEdit: boole
           onClick={() => navigate(`/tickets/new?parent=${ticket.id}`)}
           data-testid="child-new"
         >
-          <PlusOutlined /> {t('links.newChild')}
+          {t('links.newChild')}
         </Button>
       )}
       {canEdit && (
@@ -383,7 +383,7 @@ export function ResolveChildrenOption({ ticketId }: { ticketId: string }) {
   const open = (relations.data?.children ?? []).filter((c) => OPEN.has(c.status)).length;
   if (open === 0) return null;
   return (
-    <Form.Item name="resolveChildren" valuePropName="checked" initialValue={true} style={{ marginBottom: 0 }}>
+    <Form.Item name="resolveChildren" valuePropName="checked" initialValue={false} style={{ marginBottom: 0 }}>
       <Checkbox data-testid="resolve-children">{t('links.resolveChildren', { count: open })}</Checkbox>
     </Form.Item>
   );
