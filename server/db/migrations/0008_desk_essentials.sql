@@ -65,6 +65,7 @@ ALTER TABLE "tickets" ADD CONSTRAINT "tickets_merged_into_id_tickets_id_fk" FORE
 CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor_id","id");--> statement-breakpoint
 CREATE INDEX "audit_log_entity_kind_idx" ON "audit_log" USING btree ("entity","id");--> statement-breakpoint
 CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "audit_log_action_idx" ON "audit_log" USING btree ("action","id");--> statement-breakpoint
 CREATE INDEX "tickets_parent_idx" ON "tickets" USING btree ("parent_id") WHERE "tickets"."parent_id" is not null;--> statement-breakpoint
 CREATE INDEX "tickets_resolved_at_idx" ON "tickets" USING btree ("resolved_at") WHERE "tickets"."status" = 'resolved';--> statement-breakpoint
 ALTER TABLE "tickets" ADD CONSTRAINT "tickets_impact_check" CHECK ("tickets"."impact" in ('down','limited','impaired','question'));

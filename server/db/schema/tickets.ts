@@ -174,6 +174,7 @@ export const auditLog = pgTable(
     index('audit_log_entity_kind_idx').on(t.entity, t.id),
     // …and by time (from/to): a narrow window is found by time, then sorted.
     index('audit_log_at_idx').on(t.at),
+    index('audit_log_action_idx').on(t.action, t.id),
   ],
 );
 
