@@ -81,9 +81,10 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
     ? undefined
     : or(isNull(customers.centerId), inArray(customers.centerId, sql`(select sc.id from service_centers sc where sc.path like ${`${actor.centerPath}%`})`));
 
-  const jobs: Array<Promise<void>> = [];
+  // Run one after another: the list reads inside a transaction, one connection.
+  const jobs: Array<() => Promise<void>> = [];
   const run = (ids: string[], job: (ids: string[]) => Promise<void>) => {
-    if (ids.length) jobs.push(job(ids));
+    if (ids.length) jobs.push(() => job(ids));
   };
 
   // Tickets: the entries' own (already in scope) and those named in values (only when visible).
@@ -180,8 +181,7 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
     const rows = await db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(inArray(apiTokens.id, list));
     for (const r of rows) put('api_token', r.id, r.name);
   });
-  // PGlite answers one query at a time; node-postgres runs these on separate pool connections.
-  await Promise.all(jobs);
+  for (const job of jobs) await job();
 
   return {
     label(e: Entry): EntityLabel {
