@@ -127,5 +127,26 @@ export function hotlineContextSpec(app: () => E2eApp) {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await snap(page, 'hotline-context-ticket-390');
     }, 60_000);
+
+    it('fits the form with the caller context on a phone', async () => {
+      const { page } = await app().newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await login(page, dispatcher.username);
+      await page.goto('/tickets/new');
+      await page.getByTestId('caller-phone').fill('136 1111 2222');
+      await page.getByTestId('lookup-match').filter({ hasText: '张伟' }).getByTestId('lookup-pick').click();
+      await page.getByTestId('ticket-title-input').fill('ATM 读卡器故障');
+      await page.getByTestId('caller-ticket').filter({ hasText: duplicate.number }).and(page.locator('[data-duplicate=title]')).waitFor();
+      await page.getByTestId('severity-P2').click();
+      await page.getByTestId('due-preview').getByText('P2').waitFor();
+      for (const width of [390, 360]) {
+        await page.setViewportSize({ width, height: 844 });
+        await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      await snap(page, 'hotline-context-form-390');
+      await page.setViewportSize({ width: 360, height: 844 });
+      await snap(page, 'hotline-context-form-360');
+    }, 60_000);
   });
 }

@@ -133,6 +133,8 @@ export function NewTicketPage() {
                     placeholder={t('newTicket.contactPlaceholder')}
                     disabled={!customerId}
                     loading={customer.isFetching}
+                    // Takes what the 新增联系人 button leaves, however long the contact's label (360 px phones).
+                    style={{ flex: '1 1 0', minWidth: 0 }}
                     data-testid="contact-select"
                     showSearch={{ optionFilterProp: 'label' }}
                   />
