@@ -83,8 +83,7 @@ export function createAutoClose(deps: {
    * Tickets with something to do now: the reminder to send, or the close. `onlyId` re-checks one
    * ticket under its lock.
    */
-  async function due(tx: Db, now: Date, limit: number, onlyId?: string): Promise<DueRow[]> {
-    const policies = await settings(tx);
+  async function due(tx: Db, policies: Awaited<ReturnType<typeof settings>>, now: Date, limit: number, onlyId?: string): Promise<DueRow[]> {
     if (policies.length === 0) return [];
     const values = sql.join(
       policies.map((p) => sql`(${p.key}, ${p.days}::int, ${p.reminder}::int)`),
@@ -203,12 +202,14 @@ export function createAutoClose(deps: {
       const batchSize = options.batchSize ?? 500;
       const result: AutoCloseResult = { warned: 0, closed: 0, failed: 0 };
       for (let batch = 0; batch < (options.maxBatches ?? 20); batch++) {
-        const found = await due(db, now, batchSize);
+        // Read once per batch: a policy edited meanwhile applies from the next batch.
+        const policies = await settings(db);
+        const found = await due(db, policies, now, batchSize);
         for (const candidate of found) {
           try {
             await commands.change(SYSTEM_ACTOR, candidate.id, async (write) => {
               // Again under the row lock: another run may have done it, the customer may have answered.
-              const [row] = await due(write.tx, write.now, 1, candidate.id);
+              const [row] = await due(write.tx, policies, write.now, 1, candidate.id);
               if (!row || write.ticket.status !== 'resolved') return;
               if (row.action === 'warn') {
                 await warn(write, row);
