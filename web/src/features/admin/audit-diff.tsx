@@ -14,7 +14,7 @@ import { formatDateTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
 
 /** Fields that repeat the row itself or say nothing to a reader. */
-const HIDDEN = new Set(['id', 'createdAt', 'updatedAt', 'passwordHash']);
+const HIDDEN = new Set(['id', 'createdAt', 'updatedAt', 'passwordHash', 'openTickets', 'customerCount']);
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const MAX_FIELDS = 12;
 
@@ -65,8 +65,11 @@ export function auditChanges(entry: Pick<AuditEntry, 'before' | 'after'>): Audit
   const hasBefore = entry.before !== null && entry.before !== undefined;
   const hasAfter = entry.after !== null && entry.after !== undefined;
   const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])].filter((k) => !HIDDEN.has(k));
+  const blank = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
   return keys
     .filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    // A creation lists what it set, a deletion what it removed: empty values say nothing there.
+    .filter((k) => (hasBefore && hasAfter) || !blank(hasAfter ? after[k] : before[k]))
     .map((field) => ({
       field,
       before: before[field],

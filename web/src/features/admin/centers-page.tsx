@@ -129,7 +129,7 @@ export function CentersPage() {
       {centers.isError ? (
         <LoadError error={centers.error} onRetry={() => void centers.refetch()} />
       ) : (
-        <Table<CenterNode>
+        <Table<CenterNode> className="admin-table"
           size="small"
           rowKey="key"
           columns={columns}

@@ -152,7 +152,7 @@ export function DeliveriesPage() {
               ]}
             />
           </div>
-          <Table<Delivery>
+          <Table<Delivery> className="admin-table"
             size="small"
             rowKey="id"
             columns={columns}

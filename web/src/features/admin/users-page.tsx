@@ -125,7 +125,7 @@ export function UsersPage() {
       {users.isError ? (
         <LoadError error={users.error} onRetry={() => void users.refetch()} />
       ) : (
-        <Table<User>
+        <Table<User> className="admin-table"
           size="small"
           rowKey="id"
           columns={columns}

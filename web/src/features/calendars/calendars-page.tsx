@@ -66,6 +66,7 @@ export function CalendarsPage() {
     {
       title: t('calendars.name'),
       key: 'name',
+      width: 220,
       render: (_, c) => (
         <span className="calendar-name-cell">
           <Link to={`/admin/calendars/${c.id}`} onClick={(e) => e.stopPropagation()}>
@@ -77,7 +78,7 @@ export function CalendarsPage() {
     },
     { title: t('calendars.key'), dataIndex: 'key', width: 130, render: (key: string) => <span className="mono">{key}</span> },
     { title: t('calendars.timeZone'), dataIndex: 'timeZone', width: 140 },
-    { title: t('calendars.hours'), key: 'hours', render: (_, c) => weeklySummary(c, t) },
+    { title: t('calendars.hours'), key: 'hours', width: 170, render: (_, c) => weeklySummary(c, t) },
     { title: t('calendars.exceptionCount'), dataIndex: 'exceptionCount', width: 110, align: 'right' },
     { title: t('calendars.lastYear'), key: 'lastYear', width: 220, render: (_, c) => <HolidayYearCell calendar={c} issues={issues.get(c.id) ?? []} /> },
   ];
@@ -122,7 +123,7 @@ export function CalendarsPage() {
       {calendars.isError ? (
         <LoadError error={calendars.error} onRetry={() => void calendars.refetch()} />
       ) : (
-        <Table<Calendar>
+        <Table<Calendar> className="admin-table"
           size="small"
           rowKey="id"
           columns={columns}

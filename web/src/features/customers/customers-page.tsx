@@ -66,7 +66,7 @@ export function CustomersPage() {
       {list.isError ? (
         <LoadError error={list.error} onRetry={() => void list.refetch()} />
       ) : (
-        <Table<Customer>
+        <Table<Customer> className="admin-table"
           size="small"
           rowKey="id"
           columns={columns}

@@ -135,7 +135,7 @@ export function ContactsCard({ editable }: { editable: boolean }) {
         )
       }
     >
-      <Table<EscalationContact> size="small" rowKey="id" columns={columns} dataSource={contacts.data ?? []} loading={contacts.isPending} pagination={false} data-testid="contact-table" />
+      <Table<EscalationContact> className="admin-table" size="small" rowKey="id" columns={columns} dataSource={contacts.data ?? []} loading={contacts.isPending} pagination={false} data-testid="contact-table" />
       <ContactModal dialog={dialog} onClose={() => setDialog(null)} />
     </Card>
   );

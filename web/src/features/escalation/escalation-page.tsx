@@ -110,7 +110,7 @@ export function EscalationPage() {
                 key: 'list',
                 label: t('escalation.listView', { count: rows.length }),
                 children: (
-                  <Table<EscalationRuleDto>
+                  <Table<EscalationRuleDto> className="admin-table"
                     size="small"
                     rowKey="id"
                     columns={columns}

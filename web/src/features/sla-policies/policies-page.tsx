@@ -37,6 +37,7 @@ export function PoliciesPage() {
     {
       title: t('policies.name'),
       key: 'name',
+      width: 200,
       render: (_, p) => (
         <Space size={8}>
           <Link to={`/admin/sla-policies/${p.id}`}>{(labels.lang === 'en' && p.nameEn) || p.name}</Link>
@@ -116,7 +117,7 @@ export function PoliciesPage() {
       {policies.isError ? (
         <LoadError error={policies.error} onRetry={() => void policies.refetch()} />
       ) : (
-        <Table<SlaPolicy>
+        <Table<SlaPolicy> className="admin-table"
           size="small"
           rowKey="id"
           columns={columns}

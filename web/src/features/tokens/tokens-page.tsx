@@ -148,7 +148,7 @@ export function TokensPage({ admin = false }: { admin?: boolean }) {
           {t('tokens.create')}
         </Button>
       </Space>
-      <Table<ApiToken>
+      <Table<ApiToken> className="admin-table"
         rowKey="id"
         size="middle"
         loading={tokens.isLoading}
