@@ -68,7 +68,7 @@ async function bench(url: string) {
       ['recent', `reported_at >= now() - interval '30 days' and status not in ('new','assigned','in_progress','pending_customer')`],
     ]) {
       const plan = await client.query(`explain analyze select id, fw_search_tokens(title) from tickets where customer_id = $1 and ${where} order by reported_at desc, id desc limit 51`, [customerId]);
-      const lines = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']);
+      const lines = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? '');
       console.log(`  plan (${what}): ${lines.filter((l) => /Scan|Execution/.test(l)).map((l) => l.trim()).join(' | ')}`);
     }
   }
