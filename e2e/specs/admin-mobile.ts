@@ -69,6 +69,21 @@ export function adminMobileSpec(app: () => E2eApp) {
         if (width > PHONE.width) wide.push(`${name}: ${width}`);
         await expectOnScreen(page, action);
         await snap(page, `admin-mobile-${name}`);
+        // Their create dialogs are full-screen sheets with one-column forms.
+        if (['users', 'escalation', 'tokens', 'calendars'].includes(name)) {
+          await action.click();
+          const dialog = page.locator('.ant-modal').last();
+          await dialog.waitFor();
+          await page.waitForTimeout(400);
+          const box = (await dialog.boundingBox())!;
+          expect(Math.round(box.width), name).toBe(PHONE.width);
+          expect(await page.evaluate(() => document.scrollingElement!.scrollWidth), name).toBeLessThanOrEqual(PHONE.width);
+          const fields = await dialog.locator('.ant-form-item').evaluateAll((items) => items.map((i) => i.getBoundingClientRect().width));
+          for (const w of fields) expect(w === 0 || w > PHONE.width - 60, `${name}: a field ${w} px wide`).toBe(true);
+          await snap(page, `admin-mobile-${name}-dialog`);
+          await page.keyboard.press('Escape');
+          await dialog.waitFor({ state: 'hidden' });
+        }
       }
       expect(wide).toEqual([]);
     }, 120_000);
