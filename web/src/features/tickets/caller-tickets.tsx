@@ -12,7 +12,7 @@ import type { Severity } from '../../../../common/domain';
 import type { DuePreview, HotlineTicket } from '../../../../common/api';
 import { useDuePreview, useHotlineTickets, type HotlineTicketsParams } from '../../api/hotline';
 import { SeverityTag, StatusTag } from '../../components/tags';
-import { RelativeTime } from '../../components/time';
+import { formatDateTime, RelativeTime } from '../../components/time';
 import { useLabels } from '../../i18n/labels';
 
 function Row({ item }: { item: HotlineTicket }) {
@@ -115,7 +115,7 @@ export function DueLine({ preview }: { preview: DuePreview }) {
           {i > 0 && <span className="due-preview-sep"> · </span>}
           {m.name[labels.lang]}{' '}
           {m.dueAt ? (
-            <time dateTime={m.dueAt} title={dayjs(m.dueAt).format('YYYY-MM-DD HH:mm')}>
+            <time dateTime={m.dueAt} title={formatDateTime(m.dueAt)}>
               {dueText(m.dueAt, labels.lang)}
             </time>
           ) : (
