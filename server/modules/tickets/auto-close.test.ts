@@ -175,6 +175,7 @@ describe('automatic close of resolved tickets', () => {
     const [row] = await t.services.db.select({ warnedAt: tickets.autoCloseWarnedAt, resolvedAt: tickets.resolvedAt }).from(tickets).where(eq(tickets.id, id));
     expect(row).toEqual({ warnedAt: null, resolvedAt: null });
 
+    expect((await customer.put(`/api/tickets/${id}/follow`)).status).toBe(200);
     clock.advance(60);
     expect((await engineer.post(`/api/tickets/${id}/transitions`, { to: 'resolved' })).status).toBe(200);
     const again = clock.now();
@@ -187,6 +188,13 @@ describe('automatic close of resolved tickets', () => {
     clock.set(new Date(again.getTime() + 7 * DAY * 60_000));
     await run();
     expect(await status(id)).toBe('closed');
+
+    // The consumers take the desk's own writes (no actor) in their stride; the follower hears of the close.
+    await t.services.consumers.drain();
+    const consumers = (await admin.get('/api/admin/event-consumers')).body.items as Array<{ state: string; lastError: string | null }>;
+    expect(consumers.every((c) => c.state === 'ok')).toBe(true);
+    const bell = (await customer.get('/api/notifications')).body.items as Array<{ kind: string; params: Record<string, unknown> | null }>;
+    expect(bell.some((n) => n.kind === 'ticket.status_changed' && n.params?.status === 'closed')).toBe(true);
   });
 
   it('a reminder nobody can receive shows as a failed delivery and in red on the timeline; a late reminder still gives its day', async () => {
