@@ -19,6 +19,7 @@ import { macrosSpec } from './specs/macros';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
+import { queueViewsSpec } from './specs/queue-views';
 import { portalReportSpec } from './specs/portal-report';
 import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
@@ -39,12 +40,13 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   notificationSettings: notificationSettingsSpec,
   macros: macrosSpec,
   mobile: mobileSpec,
+  'queue-views': queueViewsSpec,
   links: linksSpec,
+  'admin-mobile': adminMobileSpec,
 };
 
 describeBrowser('browser', () => {
   let e2e: E2eApp | undefined;
-  'admin-mobile': adminMobileSpec,
   const app = () => {
     if (!e2e) throw new Error('the app did not start');
     return e2e;

@@ -109,8 +109,9 @@ export function hotlineSpec(app: () => E2eApp) {
       expect(sentences[3]).toContain('「已解决」改为「已关闭」');
       await snap(page, 'ticket-closed');
 
-      // Back in the queue the ticket is listed as closed.
+      // Back in the queue (open tickets only by default) the 全部 view lists the ticket as closed.
       await page.getByRole('link', { name: /工单队列/ }).first().click();
+      await chooseOption(page, page.getByTestId('view-select'), '全部');
       const row = page.getByTestId('ticket-row').filter({ hasText: number });
       await row.waitFor();
       expect(await row.getByTestId('status-tag').getAttribute('data-status')).toBe('closed');

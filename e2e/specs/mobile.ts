@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
+import { chooseOption, login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -207,6 +207,8 @@ export function mobileSpec(app: () => E2eApp) {
       await page.reload();
       await page.getByTestId('ticket-table').waitFor();
       expect(await page.getByTestId('app-sider').getAttribute('class')).toContain('ant-layout-sider-collapsed');
+      // The ticket was resolved above: the queue shows open tickets only by default, 全部 lists it.
+      await chooseOption(page, page.getByTestId('view-select'), '全部');
       await page.getByTestId('ticket-row').filter({ hasText: working.title }).click();
       await page.getByTestId('ticket-title').waitFor();
       await snap(page, 'mobile-desktop-ticket-1440');

@@ -25,6 +25,13 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** 409 naming the field, so a form puts the message on its name. */
+const nameTakenError = (name: string) =>
+  new AppError('view.name_taken', `You already have a view named "${name}"`, {
+    name,
+    fields: [{ path: 'name', message: 'taken', key: 'field.taken' }],
+  });
+
 export function createViewService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
 
@@ -52,7 +59,7 @@ export function createViewService(deps: { db: Db; clock: Clock; audit: Audit }) 
       .select({ id: savedViews.id })
       .from(savedViews)
       .where(and(eq(savedViews.ownerId, ownerId), sql`lower(${savedViews.name}) = lower(${name})`, exceptId ? ne(savedViews.id, exceptId) : undefined));
-    if (hit) throw new AppError('view.name_taken', `You already have a view named "${name}"`, { name });
+    if (hit) throw nameTakenError(name);
   }
 
   /** The view if the actor may see it (own or shared), else 404. */
@@ -84,7 +91,7 @@ export function createViewService(deps: { db: Db; clock: Clock; audit: Audit }) 
   }
 
   const mapUnique = (error: unknown, name: string | undefined): never => {
-    if (isUniqueViolation(error)) throw new AppError('view.name_taken', `You already have a view named "${name}"`, { name: name ?? '' });
+    if (isUniqueViolation(error)) throw nameTakenError(name ?? '');
     throw error;
   };
 

@@ -2,8 +2,9 @@
  * The queue on a phone: one card per ticket (number, severity, status, title, customer, SLA
  * countdown, assignee, reported) instead of a table whose columns no longer fit. A tap opens the
  * ticket. Same test ids as the table (`ticket-table`, `ticket-row`), so flows read the same.
+ * In select mode (`checked` given) a tap checks or unchecks the card for a bulk action instead.
  */
-import { Empty, Spin, Typography } from 'antd';
+import { Checkbox, Empty, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { TicketSummary } from '../../api/types';
@@ -22,9 +23,12 @@ export interface QueueCardsProps {
   showSla: boolean;
   selected: number;
   liveChanged: ReadonlySet<string>;
+  /** Select mode: the checked tickets' ids; a tap toggles. */
+  checked?: readonly string[];
+  onToggle?: (id: string) => void;
 }
 
-export function QueueCards({ rows, loading, pending, emptyText, showCustomer, showSla, selected, liveChanged }: QueueCardsProps) {
+export function QueueCards({ rows, loading, pending, emptyText, showCustomer, showSla, selected, liveChanged, checked, onToggle }: QueueCardsProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   if (rows.length === 0) {
@@ -41,13 +45,29 @@ export function QueueCards({ rows, loading, pending, emptyText, showCustomer, sh
           // biome-ignore lint/a11y/useKeyWithClickEvents: the number link inside is the keyboard path; the card is the tap target
           <li
             key={row.id}
-            className={['queue-card', index === selected && 'queue-card-selected', liveChanged.has(row.id) && 'queue-card-live'].filter(Boolean).join(' ')}
+            className={[
+              'queue-card',
+              index === selected && 'queue-card-selected',
+              liveChanged.has(row.id) && 'queue-card-live',
+              checked?.includes(row.id) && 'queue-card-checked',
+            ]
+              .filter(Boolean)
+              .join(' ')}
             data-row-index={index}
             data-testid="ticket-row"
             data-live-updated={liveChanged.has(row.id) ? 'true' : undefined}
-            onClick={() => navigate(`/tickets/${row.id}`)}
+            onClick={() => (checked && onToggle ? onToggle(row.id) : navigate(`/tickets/${row.id}`))}
           >
             <div className="queue-card-head">
+              {checked && (
+                <Checkbox
+                  checked={checked.includes(row.id)}
+                  aria-label={row.number}
+                  data-testid="row-check"
+                  onClick={(e) => e.stopPropagation()}
+                  onChange={() => onToggle?.(row.id)}
+                />
+              )}
               <Link to={`/tickets/${row.id}`} className="ticket-number" onClick={(e) => e.stopPropagation()}>
                 {row.number}
               </Link>

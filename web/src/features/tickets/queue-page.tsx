@@ -28,7 +28,7 @@ export function QueuePage() {
           </Link>
         )}
       </div>
-      <TicketQueue variant="staff" keyboard />
+      <TicketQueue variant="staff" keyboard views />
     </div>
     </>
   );

@@ -1,8 +1,11 @@
 /**
  * The ticket queue: filters (kept in the URL), a dense table (cards on a phone), keyset paging and
  * keyboard navigation. Used by the staff queue, a customer's page (customer fixed) and the portal.
+ * The staff queue page (`views`) adds saved views, open-only by default, chosen and resizable
+ * columns, and row selection with bulk actions. After a filter or view is chosen, the table takes
+ * the keyboard back, so j/k/Enter/x keep working.
  */
-import { ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import { CheckSquareOutlined, ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Empty, Input, Select, Space, Switch, Table, Tooltip, Typography, type InputRef, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,8 +22,12 @@ import { useDebounced } from '../../components/use-debounced';
 import { useNarrow } from '../../components/use-narrow';
 import { useLabels } from '../../i18n/labels';
 import { useCan, useMe } from '../auth/session';
+import type { QueueColumn } from '../../../../common/api/views';
+import { BulkBar } from './bulk-actions';
 import { QueueCards } from './queue-cards';
+import { ColumnChooser, ResizableHeaderCell, TITLE_MIN_WIDTH, defaultLayout, useColumnLayout, widthOf, type ResizableCellProps } from './queue-columns';
 import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
+import { QueueViewBar } from './queue-views';
 import { useRecentlyChangedTickets } from './ticket-live';
 import { useQueueKeyboard } from './use-queue-keyboard';
 
@@ -30,21 +37,48 @@ export interface TicketQueueProps {
   fixedCustomerId?: string;
   /** Global keyboard shortcuts (only where the queue is the page). */
   keyboard?: boolean;
+  /** The staff queue page: saved views, open only by default, column chooser, bulk actions. */
+  views?: boolean;
   emptyText?: string;
 }
 
-export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyText }: TicketQueueProps) {
+const tableComponents = { header: { cell: ResizableHeaderCell } };
+
+export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views = false, emptyText }: TicketQueueProps) {
   const { t } = useTranslation();
   const labels = useLabels();
   const can = useCan();
+  const me = useMe();
   const navigate = useNavigate();
-  const { filters, setFilters, clearFilters, cursor, page, goNext, goPrevious } = useQueueState();
+  const { filters, setFilters, showFilters, clearFilters, cursor, page, goNext, goPrevious } = useQueueState(views);
   const query = useTicketList(toListParams(filters, cursor, fixedCustomerId));
   const rows = useMemo(() => query.data?.items ?? [], [query.data]);
   const staff = variant === 'staff';
   const narrow = useNarrow();
   // Live push refreshes the rows (api/live.ts); rows someone else just changed light up briefly.
-  const liveChanged = useRecentlyChangedTickets(useMe().id);
+  const liveChanged = useRecentlyChangedTickets(me.id);
+  const [storedLayout, setLayout] = useColumnLayout(me.id);
+  const layout = views ? storedLayout : defaultLayout();
+
+  // After a filter or view is chosen the table takes the keyboard back (a closed select keeps focus and swallows j/k).
+  const tableRef = useRef<HTMLDivElement>(null);
+  const returnFocus = useCallback(() => {
+    window.setTimeout(() => {
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      tableRef.current?.focus({ preventScroll: true });
+    }, 0);
+  }, []);
+  const onSelectClosed = useCallback((open: boolean) => !open && returnFocus(), [returnFocus]);
+
+  // Tickets chosen for a bulk action (ids of the rows on this page).
+  const [checked, setChecked] = useState<string[]>([]);
+  const [selectMode, setSelectMode] = useState(false);
+  const bulk = views && (can('tickets.update') || can('tickets.transition') || can('tickets.comment'));
+  useEffect(() => {
+    const ids = new Set(rows.map((r) => r.id));
+    setChecked((c) => (c.every((id) => ids.has(id)) ? c : c.filter((id) => ids.has(id))));
+  }, [rows]);
+  const toggleChecked = useCallback((id: string) => setChecked((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])), []);
 
   // Search box: typed text reaches the URL after a pause; a URL change from elsewhere refills it.
   const searchRef = useRef<InputRef>(null);
@@ -65,12 +99,16 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
     },
     [filters.q, setFilters],
   );
-  // Only a new pause in typing applies the text; a URL change alone must not re-apply stale text.
+  // Only a pause in typing applies the text (the debounced text caught up with the box); a URL
+  // change alone must not re-apply stale text. Typing back the text the box held before a view
+  // emptied it counts too, although the debounced value then never changed.
   const applyTextRef = useRef(applyText);
   useEffect(() => {
     applyTextRef.current = applyText;
   }, [applyText]);
-  useEffect(() => applyTextRef.current(debouncedText), [debouncedText]);
+  useEffect(() => {
+    if (debouncedText === text) applyTextRef.current(text);
+  }, [debouncedText, text]);
 
   const [selected, setSelected] = useState(-1);
   useEffect(() => setSelected((s) => (rows.length === 0 ? -1 : Math.min(s, rows.length - 1))), [rows]);
@@ -80,6 +118,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
     if (selected >= 0) document.querySelector(`[data-row-index="${selected}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
   const openRow = useCallback((index: number) => rows[index] && navigate(`/tickets/${rows[index].id}`), [rows, navigate]);
+  const toggleRow = useCallback((index: number) => rows[index] && toggleChecked(rows[index].id), [rows, toggleChecked]);
   const focusSearch = useCallback(() => searchRef.current?.focus({ cursor: 'all' }), []);
   const newTicket = useCallback(() => navigate('/tickets/new'), [navigate]);
   useQueueKeyboard({
@@ -88,12 +127,13 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
     selected,
     setSelected,
     open: openRow,
+    toggle: bulk ? toggleRow : undefined,
     focusSearch,
     newTicket: can('tickets.create') ? newTicket : undefined,
   });
 
-  const columns: TableColumnsType<TicketSummary> = [
-    {
+  const allColumns: Partial<Record<QueueColumn, TableColumnsType<TicketSummary>[number]>> = {
+    number: {
       title: t('queue.columns.number'),
       dataIndex: 'number',
       width: 150,
@@ -103,15 +143,13 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
         </Link>
       ),
     },
-    { title: t('queue.columns.title'), dataIndex: 'title', ellipsis: true, render: (title: string) => <span className="ticket-title">{title}</span> },
-    ...(staff && !fixedCustomerId
-      ? [{ title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true }]
-      : []),
-    { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity, row: TicketSummary) => <SeverityTag severity={s} pending={row.severityPending} /> },
-    { title: t('queue.columns.status'), dataIndex: 'status', width: 124, render: (s: TicketStatus) => <StatusTag status={s} /> },
+    title: { title: t('queue.columns.title'), dataIndex: 'title', ellipsis: true, render: (title: string) => <span className="ticket-title">{title}</span> },
+    ...(staff && !fixedCustomerId ? { customer: { title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true } } : {}),
+    severity: { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity, row: TicketSummary) => <SeverityTag severity={s} pending={row.severityPending} /> },
+    status: { title: t('queue.columns.status'), dataIndex: 'status', width: 124, render: (s: TicketStatus) => <StatusTag status={s} /> },
     ...(staff
-      ? [
-          {
+      ? {
+          sla: {
             title: t('queue.columns.sla'),
             key: 'sla',
             width: 240,
@@ -122,17 +160,40 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
               </span>
             ),
           },
-        ]
-      : []),
-    {
+        }
+      : {}),
+    assignee: {
       title: t('queue.columns.assignee'),
       dataIndex: 'assignee',
       width: 120,
       ellipsis: true,
       render: (a: TicketSummary['assignee']) => a?.name ?? <Typography.Text type="secondary">{t('queue.unassigned')}</Typography.Text>,
     },
-    { title: t('queue.columns.reportedAt'), dataIndex: 'reportedAt', width: 120, render: (v: string) => <RelativeTime value={v} /> },
-  ];
+    reportedAt: { title: t('queue.columns.reportedAt'), dataIndex: 'reportedAt', width: 120, render: (v: string) => <RelativeTime value={v} /> },
+  };
+  const columnLabel = (key: QueueColumn) => t(`queue.columns.${key}`);
+  // The layout's columns in its order, each with its width (the title flexes: it gets the rest).
+  const columns: TableColumnsType<TicketSummary> = layout.flatMap((c) => {
+    const column = allColumns[c.key];
+    if (!column) return [];
+    const width = widthOf(c);
+    return [
+      {
+        ...column,
+        key: c.key,
+        width,
+        onHeaderCell: () =>
+          ({
+            'data-testid': `queue-col-${c.key}`,
+            columnKey: c.key,
+            columnWidth: width,
+            columnLabel: columnLabel(c.key),
+            onResize: views && width !== undefined ? (w: number) => setLayout(layout.map((x) => (x.key === c.key ? { ...x, width: w } : x))) : undefined,
+          }) as ResizableCellProps,
+      },
+    ];
+  });
+  const tableWidth = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : TITLE_MIN_WIDTH), bulk ? 40 : 0);
 
   const statusOptions = TICKET_STATUSES.map((s) => ({ value: s, label: labels.status(s) }));
   // The chosen tags stay short (P1); the list shows each level's name.
@@ -155,6 +216,16 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
 
   return (
     <div className="ticket-queue">
+      {views && (
+        <QueueViewBar
+          filters={filters}
+          showFilters={showFilters}
+          layout={layout}
+          setLayout={setLayout}
+          onChosen={returnFocus}
+          end={narrow ? undefined : <ColumnChooser layout={layout} setLayout={setLayout} labelOf={columnLabel} />}
+        />
+      )}
       <div className={narrow ? 'queue-filters queue-filters-narrow' : 'queue-filters'}>
         <Input
           ref={searchRef}
@@ -178,6 +249,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           data-testid="filter-status"
           value={filters.status}
           onChange={(status: TicketStatus[]) => setFilters({ status })}
+          onOpenChange={onSelectClosed}
           options={statusOptions}
           style={{ width: 170 }}
         />
@@ -190,6 +262,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           data-testid="filter-severity"
           value={filters.severity}
           onChange={(severity: Severity[]) => setFilters({ severity })}
+          onOpenChange={onSelectClosed}
           options={severityOptions}
           optionRender={(option) => `${option.value} ${labels.severityName(option.value as Severity)}`}
           style={{ width: 150 }}
@@ -200,7 +273,10 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
             allowClear
             placeholder={t('queue.customer')}
             value={filters.customerId}
-            onChange={(customerId) => setFilters({ customerId })}
+            onChange={(customerId) => {
+              setFilters({ customerId });
+              returnFocus();
+            }}
             style={{ width: 180 }}
             data-testid="filter-customer"
           />
@@ -209,7 +285,10 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           <AssigneeSelect
             placeholder={t('queue.assignee')}
             value={filters.assignee}
-            onChange={(assignee) => setFilters({ assignee: assignee ?? undefined })}
+            onChange={(assignee) => {
+              setFilters({ assignee: assignee ?? undefined });
+              returnFocus();
+            }}
             extra={assigneeExtras}
             style={{ width: 130 }}
             data-testid="filter-assignee"
@@ -217,23 +296,62 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
         )}
         {/* biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks */}
         <label className="queue-switch">
-          <Switch size="small" checked={filters.open} onChange={(open) => setFilters({ open })} data-testid="filter-open" />
+          <Switch
+            size="small"
+            checked={filters.open}
+            onChange={(open) => {
+              setFilters({ open });
+              returnFocus();
+            }}
+            data-testid="filter-open"
+          />
           {t('queue.openOnly')}
         </label>
         <Select
           value={filters.sort}
           onChange={(sort: QueueSort) => setFilters({ sort })}
+          onOpenChange={onSelectClosed}
           options={sortOptions}
           aria-label={t('queue.sort')}
           data-testid="queue-sort"
           style={{ width: 100 }}
         />
-        {hasFilters(filters) && (
+        {hasFilters(filters, views) && (
           <Tooltip title={t('queue.clearFilters')}>
-            <Button icon={<ClearOutlined />} type="text" onClick={clearFilters} aria-label={t('queue.clearFilters')} data-testid="clear-filters" />
+            <Button
+              icon={<ClearOutlined />}
+              type="text"
+              onClick={() => {
+                clearFilters();
+                returnFocus();
+              }}
+              aria-label={t('queue.clearFilters')}
+              data-testid="clear-filters"
+            />
           </Tooltip>
         )}
+        {bulk && narrow && (
+          <Button
+            icon={<CheckSquareOutlined />}
+            type={selectMode ? 'primary' : 'default'}
+            onClick={() => {
+              if (selectMode) setChecked([]);
+              setSelectMode(!selectMode);
+            }}
+            data-testid="select-mode"
+          >
+            {selectMode ? t('bulk.selectModeDone') : t('bulk.selectMode')}
+          </Button>
+        )}
       </div>
+      {bulk && (
+        <BulkBar
+          selected={checked}
+          rows={rows}
+          onClear={() => setChecked([])}
+          onSelectPage={() => setChecked(rows.map((r) => r.id))}
+        />
+      )}
       {narrow ? (
         <QueueCards
           rows={rows}
@@ -244,12 +362,28 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
           showSla={staff}
           selected={selected}
           liveChanged={liveChanged}
+          checked={selectMode ? checked : undefined}
+          onToggle={toggleChecked}
         />
       ) : (
+        <div ref={tableRef} tabIndex={-1} className="queue-table-focus" data-testid="queue-table-focus">
         <Table<TicketSummary>
           size="small"
           rowKey="id"
           columns={columns}
+          components={views ? tableComponents : undefined}
+          tableLayout={views ? 'fixed' : undefined}
+          scroll={views ? { x: tableWidth } : undefined}
+          rowSelection={
+            bulk
+              ? {
+                  selectedRowKeys: checked,
+                  onChange: (keys) => setChecked(keys as string[]),
+                  columnWidth: 40,
+                  getCheckboxProps: (row) => ({ 'aria-label': row.number, 'data-testid': 'row-check' }) as never,
+                }
+              : undefined
+          }
           dataSource={rows}
           loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
           pagination={false}
@@ -259,15 +393,24 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, emptyT
             ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
           }
           onRow={(row, index) => ({
-            onClick: () => navigate(`/tickets/${row.id}`),
+            onClick: (event: React.MouseEvent) => {
+              // The checkbox cell selects; everywhere else opens the ticket.
+              if ((event.target as HTMLElement).closest('.ant-table-selection-column')) return;
+              navigate(`/tickets/${row.id}`);
+            },
             'data-row-index': index,
             'data-testid': 'ticket-row',
             'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
           } as React.HTMLAttributes<HTMLTableRowElement>)}
         />
+        </div>
       )}
       <div className="queue-footer">
-        {keyboard && !narrow && <Typography.Text type="secondary" className="queue-shortcuts">{t('queue.shortcuts')}</Typography.Text>}
+        {keyboard && !narrow && (
+          <Typography.Text type="secondary" className="queue-shortcuts">
+            {bulk ? t('queueViews.shortcuts') : t('queue.shortcuts')}
+          </Typography.Text>
+        )}
         <Space style={{ marginInlineStart: 'auto' }}>
           <Button
             size="small"

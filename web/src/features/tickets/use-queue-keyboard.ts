@@ -1,6 +1,7 @@
 /**
- * Queue shortcuts: `/` focuses the search, `j`/`k` move the selected row, Enter opens it, `n`
- * starts a new ticket. Ignored while typing in a field or when a modifier key is held.
+ * Queue shortcuts: `/` focuses the search, `j`/`k` move the selected row, Enter opens it, `x`
+ * checks or unchecks it for a bulk action, `n` starts a new ticket. Ignored while typing in a
+ * field or when a modifier key is held.
  */
 import { useEffect } from 'react';
 
@@ -17,10 +18,12 @@ export function useQueueKeyboard(options: {
   selected: number;
   setSelected: (index: number) => void;
   open: (index: number) => void;
+  /** Check or uncheck the row for a bulk action (`x`). */
+  toggle?: (index: number) => void;
   focusSearch: () => void;
   newTicket?: () => void;
 }) {
-  const { enabled, rowCount, selected, setSelected, open, focusSearch, newTicket } = options;
+  const { enabled, rowCount, selected, setSelected, open, toggle, focusSearch, newTicket } = options;
   useEffect(() => {
     if (!enabled) return;
     const onKey = (event: KeyboardEvent) => {
@@ -46,6 +49,12 @@ export function useQueueKeyboard(options: {
             open(selected);
           }
           break;
+        case 'x':
+          if (toggle && selected >= 0 && selected < rowCount) {
+            event.preventDefault();
+            toggle(selected);
+          }
+          break;
         case 'n':
           if (newTicket) {
             event.preventDefault();
@@ -56,5 +65,5 @@ export function useQueueKeyboard(options: {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, rowCount, selected, setSelected, open, focusSearch, newTicket]);
+  }, [enabled, rowCount, selected, setSelected, open, toggle, focusSearch, newTicket]);
 }
