@@ -183,7 +183,8 @@ export function createSlaEngine(options: EngineOptions) {
   async function fireSla(tx: Db, ticket: TicketRow, firing: SlaFiring, milestone: MilestoneState, now: Date, firingId: number) {
     const recipients = await slaRecipients(tx, ticket, firing.kind);
     const name = milestoneName(milestone);
-    const due = new Date(milestone.dueAt!).toLocaleString('zh-CN', { timeZone: options.timeZone, hour12: false });
+    // The desk's one date-time format (YYYY-MM-DD HH:mm), in its home time zone.
+    const due = new Intl.DateTimeFormat('sv-SE', { timeZone: options.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(milestone.dueAt!));
     const subject =
       firing.kind === 'sla_warning'
         ? `【即将超时】${ticket.number} ${ticket.severity}「${name}」将于 ${due} 到期`
