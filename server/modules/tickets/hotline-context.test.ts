@@ -147,6 +147,15 @@ describe('moving a ticket to another customer', () => {
     expect((await northDispatcher.patch(`/api/tickets/${own.id}`, { customerId: a.customer.id })).status).toBe(200); // no center: anyone's
     const southTicket = (await dispatcher.post('/api/tickets', ticket(southCustomer.id))).body;
     expect((await northDispatcher.patch(`/api/tickets/${southTicket.id}`, { customerId: northCustomer.id })).status).toBe(404);
+    // A parent and its child stay one customer's (detach first): 409 for either.
+    const parent = (await dispatcher.post('/api/tickets', ticket(a.customer.id, { title: '全行网点断网' }))).body;
+    const child = await dispatcher.post('/api/tickets', ticket(a.customer.id, { title: '朝阳支行断网', parentId: parent.id }));
+    expect(child.status).toBe(201);
+    for (const id of [parent.id, child.body.id]) {
+      const refused = await dispatcher.patch(`/api/tickets/${id}`, { customerId: b.customer.id });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.key).toBe('parent.other_customer');
+    }
     // Nothing was written by the refusals.
     expect((await dispatcher.get(`/api/tickets/${created.id}`)).body.customer.id).toBe(a.customer.id);
     expect((await dispatcher.get(`/api/tickets/${southTicket.id}`)).body.customer.id).toBe(southCustomer.id);

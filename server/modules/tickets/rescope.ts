@@ -8,7 +8,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { TicketPatch } from '../../../common/api';
 import type { Db } from '../../db/client';
-import { contacts, customers, serviceCenters, sites, ticketFollowers, users } from '../../db/schema';
+import { contacts, customers, serviceCenters, sites, ticketFollowers, tickets, users } from '../../db/schema';
 import { isCustomer, seesAllCenters, type Actor } from '../../platform/actor';
 import { AppError, fieldError } from '../../platform/errors';
 import type { TicketRow } from './repository';
@@ -39,6 +39,11 @@ export async function rescopePatch(tx: Db, actor: Actor, ticket: TicketRow, patc
     throw new AppError('scope.ticket_customer_forbidden', "That customer is served by a center outside your scope: you may not move a ticket to it", {
       customerId: customer.id,
     });
+  }
+  // A parent and its children are one customer's outage: detach the child first (ticket-links).
+  const [child] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.parentId, ticket.id)).limit(1);
+  if (ticket.parentId !== null || child) {
+    throw new AppError('parent.other_customer', 'Parent and child tickets must belong to the same customer: detach the child before moving it to another customer');
   }
   return {
     patch: { ...patch, contactId: patch.contactId ?? null, siteId: patch.siteId ?? null },
