@@ -65,10 +65,18 @@ export function createAssigneeService(deps: { db: Db }) {
 
       const counts = new Map<string, number>();
       if (matched.length) {
+        // A few people: their rows of tickets_assignee_status_idx. Many (no search on a big desk):
+        // one pass over the open tickets is cheaper than thousands of probes and bind parameters.
+        const few = matched.length <= 200;
         const grouped = await db
           .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int` })
           .from(tickets)
-          .where(and(inArray(tickets.assigneeId, matched.map((u) => u.id)), inArray(tickets.status, [...OPEN_STATUSES])))
+          .where(
+            and(
+              few ? inArray(tickets.assigneeId, matched.map((u) => u.id)) : sql`${tickets.assigneeId} is not null`,
+              inArray(tickets.status, [...OPEN_STATUSES]),
+            ),
+          )
           .groupBy(tickets.assigneeId);
         for (const g of grouped) if (g.assigneeId) counts.set(g.assigneeId, Number(g.n));
       }
