@@ -38,6 +38,7 @@ interface RouteCase {
 
 const ROUTES: RouteCase[] = [
   { permission: 'tickets.read', method: 'get', url: () => '/api/tickets' },
+  { permission: 'views.use', method: 'get', url: () => '/api/views' },
   { permission: 'tickets.read', method: 'get', url: () => `/api/tickets/${ticketId}` },
   { permission: 'tickets.read', method: 'get', url: () => `/api/tickets/${ticketId}/events` },
   { permission: 'tickets.read', method: 'get', url: () => `/api/tickets/${ticketId}/attachments` },

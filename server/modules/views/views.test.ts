@@ -55,6 +55,7 @@ describe('saved views', () => {
     const again = await engineer.post('/api/views', view({ name: '  mine today ' }));
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ key: 'view.name_taken', params: { name: 'mine today' } });
+    expect(again.body.error.details.fields).toEqual([expect.objectContaining({ path: 'name', key: 'field.taken' })]);
     expect((await colleague.post('/api/views', view({ name: 'MINE TODAY' }))).status).toBe(201);
     // Renaming onto a taken name is refused too.
     const other = await engineer.post('/api/views', view({ name: 'Other' }));
