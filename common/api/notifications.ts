@@ -11,6 +11,8 @@ export const Notification = z.object({
   ticketId: Id.nullable(),
   /** What the web needs to word it in the reader's language; null for messages that only have a title. */
   params: NotificationParams.nullable(),
+  /** The ticket's number and current title (the bell's first line); absent in live pushes. */
+  ticket: z.object({ number: z.string(), title: z.string() }).nullable().optional(),
   createdAt: Instant,
   readAt: Instant.nullable(),
 });

@@ -83,7 +83,10 @@ describe('notifications from domain events', () => {
       excerpt: '吞卡的是 3 号机， 卡号尾号 1234',
     });
     // Every entry names its ticket by number and title (the bell's first line), pushed ones too.
-    for (const n of page.items as Array<{ params: Record<string, unknown> | null }>) expect(n.params).toMatchObject({ number: ticket.number, title: 'ATM 吞卡' });
+    for (const n of page.items as Array<{ params: Record<string, unknown> | null; ticket: unknown }>) {
+      expect(n.params).toMatchObject({ number: ticket.number, title: 'ATM 吞卡' });
+      expect(n.ticket).toEqual({ number: ticket.number, title: 'ATM 吞卡' });
+    }
     for (const m of pushed.filter((m) => m.type === 'notification')) expect((m.data as { params: unknown }).params).toMatchObject({ number: ticket.number, title: 'ATM 吞卡' });
   });
 

@@ -15,7 +15,7 @@ import {
   type NotificationPreferencesUpdate,
 } from '../../../common/api/notifications';
 import type { Db } from '../../db/client';
-import { notificationPreferences, notifications, outbox, users } from '../../db/schema';
+import { notificationPreferences, notifications, outbox, tickets, users } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
@@ -28,21 +28,24 @@ export function createNotificationService(deps: { db: Db; clock: Clock; audit: A
     async list(actor: Actor, query: { unread?: 'true' | 'false'; before?: number; limit: number }): Promise<NotificationPage> {
       const mine = eq(notifications.userId, actor.id);
       const items = await db
-        .select()
+        .select({ x: notifications, number: tickets.number, ticketTitle: tickets.title })
         .from(notifications)
+        .leftJoin(tickets, eq(tickets.id, notifications.ticketId))
         .where(and(mine, query.unread === 'true' ? isNull(notifications.readAt) : undefined, query.before ? lt(notifications.id, query.before) : undefined))
         .orderBy(desc(notifications.id))
         .limit(query.limit);
       const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(notifications).where(and(mine, isNull(notifications.readAt)));
       return {
         unreadCount: n,
-        items: items.map((x) => ({
+        items: items.map(({ x, number, ticketTitle }) => ({
           id: x.id,
           kind: x.kind,
           title: x.title,
           body: x.body,
           ticketId: x.ticketId,
           params: x.params ?? null,
+          // The ticket as it is named now, for entries that do not carry it (the SLA engine's, older ones).
+          ticket: number && ticketTitle ? { number, title: ticketTitle } : null,
           createdAt: x.createdAt.toISOString(),
           readAt: x.readAt?.toISOString() ?? null,
         })),

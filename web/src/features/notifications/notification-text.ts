@@ -9,6 +9,7 @@ interface Worded {
   kind: string;
   title: string;
   params?: Record<string, string | number | boolean | null> | null;
+  ticket?: { number: string; title: string } | null;
 }
 
 export function notificationText(n: Worded, t: TFunction): string {
@@ -25,7 +26,8 @@ export function notificationText(n: Worded, t: TFunction): string {
 /** The ticket an entry is about, when it says so (entries from domain events carry number and title). */
 export function notificationTicket(n: Worded): { number: string; title: string } | null {
   const p = n.params;
-  return p && typeof p.number === 'string' && typeof p.title === 'string' && p.title ? { number: p.number, title: p.title } : null;
+  if (p && typeof p.number === 'string' && typeof p.title === 'string' && p.title) return { number: p.number, title: p.title };
+  return n.ticket ?? null;
 }
 
 const NUMBER = '\u0000N';
@@ -39,6 +41,8 @@ const TITLE = '\u0000T';
 export function notificationLines(n: Worded, t: TFunction): { ticket: { number: string; title: string } | null; text: string } {
   const ticket = notificationTicket(n);
   if (!ticket) return { ticket: null, text: notificationText(n, t) };
+  // Only a title (the SLA engine's own entries): shown as written, under the ticket.
+  if (!n.params) return { ticket, text: n.title };
   const marked = notificationText({ ...n, params: { ...n.params, number: NUMBER, title: TITLE } }, t);
   if (marked === n.title) return { ticket, text: n.title };
   const text = marked
