@@ -2,7 +2,7 @@
  * The one way the app shows a moment (bell, timeline, tables, admin pages):
  * - absolute: `YYYY-MM-DD HH:mm` in the browser's time zone (`formatDateTime`, `<DateTime>`);
  * - relative where recency matters ("3 分钟前" / "3 minutes ago", in the reader's language), with the
- *   absolute time on hover and in the element's `title` (`<RelativeTime>`), kept fresh by the shared
+ *   absolute time in a tooltip on hover (`<RelativeTime>`), kept fresh by the shared
  *   clock (`useNow`, every 30 s) rather than a timer per element.
  * Use these instead of `dayjs(...).format(...)` or `toLocaleString()` in pages.
  */
@@ -28,10 +28,9 @@ export function RelativeTime({ value, 'data-testid': testId }: { value: string; 
   // Subscribing to the language re-renders the text when it changes; the shared clock keeps it fresh.
   useTranslation();
   useNow(30_000);
-  const absolute = formatDateTime(value);
   return (
-    <Tooltip title={formatExact(value)}>
-      <time dateTime={value} title={absolute} style={{ whiteSpace: 'nowrap' }} data-testid={testId}>
+    <Tooltip title={formatDateTime(value)}>
+      <time dateTime={value} style={{ whiteSpace: 'nowrap' }} data-testid={testId}>
         {relativeTime(value)}
       </time>
     </Tooltip>
