@@ -159,6 +159,11 @@ export function queueViewsSpec(app: () => E2eApp) {
       await poll(() => page.getByTestId('bulk-count').textContent()).toContain('已选 1 张工单');
       expect(new URL(page.url()).pathname).toBe('/tickets');
       await snap(page, 'queue-views-phone-select');
+      await page.getByTestId('bulk-comment').click();
+      await page.getByTestId('bulk-body').waitFor();
+      // The sheet has slid in (the screenshot is for people to look at).
+      await poll(() => page.locator('.ant-zoom-enter, .ant-zoom-appear').count()).toBe(0);
+      await snap(page, 'queue-views-phone-dialog');
     }, 60_000);
   });
 }

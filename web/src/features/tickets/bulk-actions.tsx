@@ -32,7 +32,20 @@ interface FormValues {
 }
 
 /** The bar above the queue while tickets are selected. */
-export function BulkBar({ selected, rows, onClear, onSelectPage }: { selected: string[]; rows: TicketSummary[]; onClear: () => void; onSelectPage: () => void }) {
+export function BulkBar({
+  selected,
+  rows,
+  onClear,
+  onSelectPage,
+  onFinished,
+}: {
+  selected: string[];
+  rows: TicketSummary[];
+  onClear: () => void;
+  onSelectPage: () => void;
+  /** The action ran: the tickets it could not do stay selected (to try another way). */
+  onFinished: (failedIds: string[]) => void;
+}) {
   const { t } = useTranslation();
   const can = useCan();
   const [kind, setKind] = useState<Kind | null>(null);
@@ -72,9 +85,9 @@ export function BulkBar({ selected, rows, onClear, onSelectPage }: { selected: s
           kind={kind}
           ids={selected}
           rows={rows}
-          onClose={(finished) => {
+          onClose={(failed) => {
             setKind(null);
-            if (finished) onClear();
+            if (failed) onFinished(failed);
           }}
         />
       )}
@@ -82,7 +95,7 @@ export function BulkBar({ selected, rows, onClear, onSelectPage }: { selected: s
   );
 }
 
-function BulkDialog({ kind, ids, rows, onClose }: { kind: Kind; ids: string[]; rows: TicketSummary[]; onClose: (finished: boolean) => void }) {
+function BulkDialog({ kind, ids, rows, onClose }: { kind: Kind; ids: string[]; rows: TicketSummary[]; onClose: (failedIds: string[] | null) => void }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const can = useCan();
@@ -134,24 +147,25 @@ function BulkDialog({ kind, ids, rows, onClose }: { kind: Kind; ids: string[]; r
   const reasonOf = (r: BulkItemResult) =>
     r.error ? errorText(new ApiError(r.error.status, r.error.code, r.error.message, undefined, r.error.key || undefined, r.error.params)) : '';
   const ok = progress?.results.filter((r) => r.ok).length ?? 0;
+  const failedIds = progress?.results.filter((r) => !r.ok).map((r) => r.id) ?? [];
   const title = t(kind === 'assign' ? 'bulk.assignTitle' : kind === 'status' ? 'bulk.statusTitle' : 'bulk.commentTitle', { count: ids.length });
 
   return (
     <Modal
       open
       title={title}
-      onCancel={() => !running && onClose(finished)}
+      onCancel={() => !running && onClose(finished ? failedIds : null)}
       closable={!running}
       maskClosable={false}
       keyboard={!running}
       footer={
         finished ? (
-          <Button type="primary" onClick={() => onClose(true)} data-testid="bulk-done">
+          <Button type="primary" onClick={() => onClose(failedIds)} data-testid="bulk-done">
             {t('bulk.done')}
           </Button>
         ) : (
           <Space>
-            <Button onClick={() => onClose(false)} disabled={running}>
+            <Button onClick={() => onClose(null)} disabled={running}>
               {t('common.cancel')}
             </Button>
             <Button type="primary" onClick={() => void run()} loading={running} data-testid="bulk-run">
@@ -163,7 +177,7 @@ function BulkDialog({ kind, ids, rows, onClose }: { kind: Kind; ids: string[]; r
       data-testid="bulk-dialog"
     >
       {!progress && (
-        <Form form={form} layout="vertical" requiredMark={false} initialValues={{ visibility: 'internal', assigneeId: undefined }}>
+        <Form form={form} layout="vertical" requiredMark={false} initialValues={{ visibility: can('tickets.comment_internal') ? 'internal' : 'public', assigneeId: undefined }}>
           {kind === 'assign' && (
             <Form.Item name="assigneeId" label={t('bulk.assignee')} rules={[{ required: true, message: t('errors.field.required') }]}>
               <AssigneeSelect extra={[{ value: NOBODY, label: t('bulk.unassign') }]} data-testid="bulk-assignee" />
@@ -186,8 +200,8 @@ function BulkDialog({ kind, ids, rows, onClose }: { kind: Kind; ids: string[]; r
             <>
               <Form.Item name="visibility" label={t('bulk.visibility')}>
                 <Radio.Group optionType="button">
-                  <Radio.Button value="internal">{t('bulk.internal')}</Radio.Button>
-                  {can('tickets.comment') && <Radio.Button value="public">{t('bulk.public')}</Radio.Button>}
+                  {can('tickets.comment_internal') && <Radio.Button value="internal">{t('bulk.internal')}</Radio.Button>}
+                  <Radio.Button value="public">{t('bulk.public')}</Radio.Button>
                 </Radio.Group>
               </Form.Item>
               <Form.Item name="body" label={t('bulk.body')} rules={[{ required: true, whitespace: true, message: t('errors.field.required') }]}>

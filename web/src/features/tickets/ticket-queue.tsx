@@ -350,6 +350,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
           rows={rows}
           onClear={() => setChecked([])}
           onSelectPage={() => setChecked(rows.map((r) => r.id))}
+          onFinished={setChecked}
         />
       )}
       {narrow ? (
