@@ -54,10 +54,11 @@ export function AssigneePicker({
   disabled?: boolean;
 }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 200);
-  const list = useAssignees(ticket.id, q, open);
+  // Fetched with the page (not on opening): the list is there when the dropdown opens, instead of
+  // a "loading" popup that grows and moves under the pointer.
+  const list = useAssignees(ticket.id, q, !disabled);
   // The current assignee's name shows through labelRender, whether or not the search lists them.
   const options = useMemo(() => (list.data?.items ?? []).map((c) => ({ value: c.id, label: c.name, candidate: c })), [list.data]);
   const more = list.data && list.data.total > list.data.items.length ? list.data.total - list.data.items.length : 0;
@@ -71,7 +72,6 @@ export function AssigneePicker({
       labelRender={() => ticket.assignee?.name ?? ''}
       showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
       onOpenChange={(next) => {
-        setOpen(next);
         if (!next) setSearch('');
       }}
       allowClear
