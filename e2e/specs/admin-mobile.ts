@@ -112,7 +112,11 @@ export function adminMobileSpec(app: () => E2eApp) {
       await snap(page, 'admin-checklist-desktop');
 
       await page.goto('/admin/audit');
-      await chooseOption(page, page.getByTestId('audit-actor-filter'), '郑工程师');
+      // Typed first: with many people the list is virtual and shows only some of them.
+      const actorFilter = page.getByTestId('audit-actor-filter');
+      await actorFilter.click();
+      await actorFilter.locator('input').fill('郑工程师');
+      await chooseOption(page, actorFilter, '郑工程师');
       await chooseOption(page, page.getByTestId('audit-entity-filter'), '工单');
       await expect.poll(() => new URL(page.url()).searchParams.get('entity')).toBe('ticket');
       // Assigning a new ticket also moved it to 已指派: the field change is the row that names the assignee.
