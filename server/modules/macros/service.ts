@@ -180,7 +180,8 @@ export function createMacroService(deps: { db: Db; clock: Clock; audit: Audit; t
             })
             .returning();
           const dto = present(row!, ownerId ? actor.name : null, actor);
-          await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'macro', dto.id, 'created', null, dto);
+          const { editable: _editable, ...logged } = dto;
+          await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'macro', dto.id, 'created', null, logged);
           return dto;
         });
       } catch (error) {
@@ -242,7 +243,8 @@ export function createMacroService(deps: { db: Db; clock: Clock; audit: Audit; t
         if (row.ownerId === null) requireShare(actor);
         else if (row.ownerId !== actor.id) throw notFound('macro.not_found', 'Canned reply');
         await tx.delete(macros).where(eq(macros.id, id));
-        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'macro', id, 'deleted', present(row, await ownerName(tx, row), actor), null);
+        const { editable: _editable, ...logged } = present(row, await ownerName(tx, row), actor);
+        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'macro', id, 'deleted', logged, null);
       });
     },
 

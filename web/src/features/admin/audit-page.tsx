@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
   'revoked',
   'step_marked',
   'dismissed',
+  'macro_applied',
 ] as const;
 
 /** Where an entry's object is shown. */
