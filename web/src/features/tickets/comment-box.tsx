@@ -158,7 +158,8 @@ export function CommentBox({
               send();
               return;
             }
-            if (!menuOpen) return;
+            // Enter also confirms a Chinese input method's candidate: that is not a choice in the menu.
+            if (!menuOpen || e.nativeEvent.isComposing || e.keyCode === 229) return;
             if (e.key === 'Escape') {
               e.preventDefault();
               setSlash(null);
