@@ -20,6 +20,8 @@ import {
   customers,
   escalationContacts,
   escalationRules,
+  macros,
+  savedViews,
   serviceCenters,
   sites,
   slaPolicies,
@@ -176,6 +178,14 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
   run(ids('escalation_contact'), async (list) => {
     const rows = await db.select({ id: escalationContacts.id, name: escalationContacts.name }).from(escalationContacts).where(inArray(escalationContacts.id, list));
     for (const r of rows) put('escalation_contact', r.id, r.name);
+  });
+  run(ids('macro'), async (list) => {
+    const rows = await db.select({ id: macros.id, name: macros.name }).from(macros).where(inArray(macros.id, list));
+    for (const r of rows) put('macro', r.id, r.name);
+  });
+  run(ids('saved_view'), async (list) => {
+    const rows = await db.select({ id: savedViews.id, name: savedViews.name }).from(savedViews).where(inArray(savedViews.id, list));
+    for (const r of rows) put('saved_view', r.id, r.name);
   });
   run(ids('api_token'), async (list) => {
     const rows = await db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(inArray(apiTokens.id, list));

@@ -36,6 +36,8 @@ export const AUDIT_ENTITIES = [
   'api_token',
   'delivery',
   'event_consumer',
+  'macro',
+  'saved_view',
   'setup',
 ] as const;
 
@@ -48,6 +50,16 @@ export const AUDIT_ACTIONS = [
   'internal_note',
   'uploaded',
   'milestone_met',
+  'severity_confirmed',
+  'macro_applied',
+  'link_added',
+  'link_removed',
+  'parent_set',
+  'parent_cleared',
+  'merged',
+  'merged_from',
+  'resolved_with_parent',
+  'auto_close_warned',
   'login',
   'password_changed',
   'updated_with_password',
@@ -62,7 +74,6 @@ export const AUDIT_ACTIONS = [
   'revoked',
   'step_marked',
   'dismissed',
-  'macro_applied',
 ] as const;
 
 /** Where an entry's object is shown. */
@@ -93,6 +104,10 @@ function entityHref(e: AuditEntry): string | null {
     case 'delivery':
     case 'event_consumer':
       return '/admin/deliveries';
+    case 'macro':
+      return '/macros';
+    case 'saved_view':
+      return '/tickets';
     default:
       return null;
   }
