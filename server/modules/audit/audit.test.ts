@@ -57,6 +57,22 @@ describe('audit log', () => {
     expect([user!.entityLabel, user!.entityDetail]).toEqual([engineer.user.username, engineer.user.username]);
   });
 
+  it('names time rules, attachments by their ticket, and objects deleted since by the name they carried', async () => {
+    const policy = ((await admin.get('/api/sla-policies')).body as Array<{ id: string; key: string; name: string }>)[0]!;
+    await admin.patch(`/api/sla-policies/${policy.id}`, { description: '与合同核对过' });
+    const [edited] = await list(`?entity=sla_policy&entityId=${policy.id}`);
+    expect([edited!.entityLabel, edited!.entityDetail, edited!.action]).toEqual([policy.name, policy.key, 'updated']);
+
+    const calendar = (await admin.post('/api/calendars', { key: 'shift-night', name: '夜班日历', timeZone: 'Asia/Shanghai', always: true })).body;
+    expect((await admin.delete(`/api/calendars/${calendar.id}`)).status).toBe(204);
+    const [gone] = await list(`?entity=calendar&entityId=${calendar.id}&action=deleted`);
+    expect(gone!.entityLabel).toBe('夜班日历');
+
+    const upload = await dispatcher.upload(`/api/tickets/${ticket.id}/attachments`, { name: '现场照片.txt', content: '读卡器', type: 'text/plain' });
+    const [attached] = await list(`?entity=attachment&entityId=${upload.body.id}`);
+    expect([attached!.entityLabel, attached!.entityDetail, attached!.entityParentId]).toEqual(['现场照片.txt', ticket.number, ticket.id]);
+  });
+
   it('filters by person, kind of object, action and time', async () => {
     const byEngineer = await list(`?actorId=${engineer.user.id}`);
     expect(byEngineer.map((e) => [e.entity, e.action])).toEqual([['ticket', 'status_changed'], ['user', 'login']]);
