@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickets } from '../../db/schema';
+import { createAssigneeService } from './service';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
 let t: TestApp;
@@ -78,6 +79,14 @@ describe('assignee picker', () => {
     const [own] = (await list(dispatcher, dispatcher.user.username)).body.items;
     expect(own?.id).toBe(dispatcher.user.id);
     expect((await list(dispatcher, 'qqqq')).body).toEqual({ items: [], total: 0 });
+  });
+
+  it('counts the same whether through the index rows of a few people or one pass over the open tickets', async () => {
+    const viaApi = (await list(dispatcher)).body.items.map((c) => [c.id, c.openTickets]);
+    const actor = { id: dispatcher.user.id, username: dispatcher.user.username, name: 'x', role: 'dispatcher' as const, customerId: null, centerId: centerA, centerPath: null };
+    const onePass = await createAssigneeService({ db: t.services.db, probeLimit: 0 }).list(actor, ticketId, { limit: 50 });
+    expect(onePass.items.map((c) => [c.id, c.openTickets])).toEqual(viaApi);
+    expect(viaApi.some(([, n]) => n === 2)).toBe(true);
   });
 
   it('returns a bounded list with the total, and refuses bad limits', async () => {
