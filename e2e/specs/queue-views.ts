@@ -41,6 +41,8 @@ export function queueViewsSpec(app: () => E2eApp) {
       expect(await page.getByTestId('filter-open').getAttribute('aria-checked')).toBe('true');
       await snap(page, 'queue-views-default');
       await page.getByTestId('queue-search').fill('视图测试');
+      await poll(() => new URL(page.url()).searchParams.get('q')).toBe('视图测试');
+      await poll(() => rows(page).count()).toBe(2);
       await rowOf(page, '核心交换机掉电').waitFor();
       await rowOf(page, '存折打印机卡纸').waitFor();
       expect(await rowOf(page, '已关闭的网点断网').count()).toBe(0);
@@ -106,6 +108,11 @@ export function queueViewsSpec(app: () => E2eApp) {
       await login(page, dispatcher.username);
       await page.goto('/tickets?q=视图测试');
       await rowOf(page, '存折打印机卡纸').waitFor();
+      // A filter chosen in a multiple select, closed with Escape: the table has the keyboard again.
+      await chooseOption(page, page.getByTestId('filter-status'), '新建');
+      await page.keyboard.press('Escape');
+      await noOpenDropdown(page);
+      await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-table-focus');
       // A single select (sort) closes on choosing; the keys must reach the table, not the select.
       await chooseOption(page, page.getByTestId('queue-sort'), '按级别');
       await noOpenDropdown(page);

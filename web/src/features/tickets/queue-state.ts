@@ -131,9 +131,12 @@ export function useQueueState(defaultOpen = false) {
   const setFilters = useCallback(
     (patch: Partial<QueueFilters>) => {
       // New filters start again at the first page.
-      setSearch(filtersToSearch({ ...parseFilters(search, defaultOpen), ...patch }, defaultOpen), { replace: true, state: { cursors: [] } });
+      // From the URL as it is now, not as this render saw it (react-router hands a function the
+      // render's params too): a search applied after a pause must not undo a filter chosen meanwhile.
+      const current = new URLSearchParams(window.location.search);
+      setSearch(filtersToSearch({ ...parseFilters(current, defaultOpen), ...patch }, defaultOpen), { replace: true, state: { cursors: [] } });
     },
-    [search, setSearch, defaultOpen],
+    [setSearch, defaultOpen],
   );
   /** Shows exactly these filters (a view chosen): a new history entry, so Back returns to the previous view. */
   const showFilters = useCallback(

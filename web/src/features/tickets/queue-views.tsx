@@ -31,7 +31,7 @@ export interface QueueViewBarProps {
   layout: ViewColumn[];
   setLayout: (layout: ViewColumn[]) => void;
   /** A view was chosen (the select closed): the table takes the keyboard back. */
-  onChosen: () => void;
+  onChosen: (source?: string) => void;
   /** Shown at the end of the bar (the column chooser). */
   end?: React.ReactNode;
 }
@@ -91,7 +91,7 @@ export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen
       showFilters(filtersOfView(view.query, view.id));
       if (view.columns.length) setLayout(view.columns);
     }
-    onChosen();
+    onChosen('view-select');
   };
 
   const saveCurrent = async () => {

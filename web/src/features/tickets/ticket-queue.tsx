@@ -18,7 +18,6 @@ import { AssigneeSelect, CustomerSelect } from '../../components/selects';
 import { EscalationTag, SlaBadge } from '../../components/sla-badge';
 import { SeverityTag, StatusTag } from '../../components/tags';
 import { RelativeTime } from '../../components/time';
-import { useDebounced } from '../../components/use-debounced';
 import { useNarrow } from '../../components/use-narrow';
 import { useLabels } from '../../i18n/labels';
 import { useCan, useMe } from '../auth/session';
@@ -62,13 +61,16 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
 
   // After a filter or view is chosen the table takes the keyboard back (a closed select keeps focus and swallows j/k).
   const tableRef = useRef<HTMLDivElement>(null);
-  const returnFocus = useCallback(() => {
+  // `source`: the test id of the select that closed; focus that went on from it to another field stays there.
+  const returnFocus = useCallback((source?: string) => {
     window.setTimeout(() => {
-      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+      const active = document.activeElement;
+      if (source && active instanceof HTMLElement && active !== document.body && !active.closest(`[data-testid="${source}"]`)) return;
+      if (active instanceof HTMLElement) active.blur();
       tableRef.current?.focus({ preventScroll: true });
     }, 0);
   }, []);
-  const onSelectClosed = useCallback((open: boolean) => !open && returnFocus(), [returnFocus]);
+  const onSelectClosed = (source: string) => (open: boolean) => !open && returnFocus(source);
 
   // Tickets chosen for a bulk action (ids of the rows on this page).
   const [checked, setChecked] = useState<string[]>([]);
@@ -80,35 +82,38 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
   }, [rows]);
   const toggleChecked = useCallback((id: string) => setChecked((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])), []);
 
-  // Search box: typed text reaches the URL after a pause; a URL change from elsewhere refills it.
+  // Search box: typed text reaches the URL after a pause in typing; a URL change from elsewhere
+  // (a view, clearing the filters, Back) refills it and drops any text still waiting.
   const searchRef = useRef<InputRef>(null);
   const [text, setText] = useState(filters.q);
   const pushed = useRef(filters.q);
-  const debouncedText = useDebounced(text, 350);
+  const typing = useRef<number | undefined>(undefined);
   useEffect(() => {
     if (filters.q !== pushed.current) {
       pushed.current = filters.q;
+      window.clearTimeout(typing.current);
       setText(filters.q);
     }
   }, [filters.q]);
   const applyText = useCallback(
     (value: string) => {
+      window.clearTimeout(typing.current);
       if (value.trim() === filters.q.trim()) return;
       pushed.current = value;
       setFilters({ q: value });
     },
     [filters.q, setFilters],
   );
-  // Only a pause in typing applies the text (the debounced text caught up with the box); a URL
-  // change alone must not re-apply stale text. Typing back the text the box held before a view
-  // emptied it counts too, although the debounced value then never changed.
   const applyTextRef = useRef(applyText);
   useEffect(() => {
     applyTextRef.current = applyText;
   }, [applyText]);
-  useEffect(() => {
-    if (debouncedText === text) applyTextRef.current(text);
-  }, [debouncedText, text]);
+  useEffect(() => () => window.clearTimeout(typing.current), []);
+  const onType = useCallback((value: string) => {
+    setText(value);
+    window.clearTimeout(typing.current);
+    typing.current = window.setTimeout(() => applyTextRef.current(value), 350);
+  }, []);
 
   const [selected, setSelected] = useState(-1);
   useEffect(() => setSelected((s) => (rows.length === 0 ? -1 : Math.min(s, rows.length - 1))), [rows]);
@@ -235,7 +240,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
           aria-label={t('common.search')}
           data-testid="queue-search"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => onType(e.target.value)}
           onPressEnter={() => applyText(text)}
           suffix={keyboard && !narrow && !text ? <kbd className="kbd">/</kbd> : undefined}
           style={{ width: narrow ? '100%' : 240 }}
@@ -249,7 +254,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
           data-testid="filter-status"
           value={filters.status}
           onChange={(status: TicketStatus[]) => setFilters({ status })}
-          onOpenChange={onSelectClosed}
+          onOpenChange={onSelectClosed('filter-status')}
           options={statusOptions}
           style={{ width: 170 }}
         />
@@ -262,7 +267,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
           data-testid="filter-severity"
           value={filters.severity}
           onChange={(severity: Severity[]) => setFilters({ severity })}
-          onOpenChange={onSelectClosed}
+          onOpenChange={onSelectClosed('filter-severity')}
           options={severityOptions}
           optionRender={(option) => `${option.value} ${labels.severityName(option.value as Severity)}`}
           style={{ width: 150 }}
@@ -275,7 +280,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
             value={filters.customerId}
             onChange={(customerId) => {
               setFilters({ customerId });
-              returnFocus();
+              returnFocus('filter-customer');
             }}
             style={{ width: 180 }}
             data-testid="filter-customer"
@@ -287,7 +292,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
             value={filters.assignee}
             onChange={(assignee) => {
               setFilters({ assignee: assignee ?? undefined });
-              returnFocus();
+              returnFocus('filter-assignee');
             }}
             extra={assigneeExtras}
             style={{ width: 130 }}
@@ -310,7 +315,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
         <Select
           value={filters.sort}
           onChange={(sort: QueueSort) => setFilters({ sort })}
-          onOpenChange={onSelectClosed}
+          onOpenChange={onSelectClosed('queue-sort')}
           options={sortOptions}
           aria-label={t('queue.sort')}
           data-testid="queue-sort"
