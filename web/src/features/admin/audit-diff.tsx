@@ -13,8 +13,8 @@ import type { AuditEntry } from '../../api/types';
 import { formatDateTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
 
-/** Fields that repeat the row itself or say nothing to a reader. */
-const HIDDEN = new Set(['id', 'createdAt', 'updatedAt', 'passwordHash', 'openTickets', 'customerCount']);
+/** Fields that repeat the row itself (its id, number, author) or say nothing to a reader. */
+const HIDDEN = new Set(['id', 'createdAt', 'updatedAt', 'passwordHash', 'openTickets', 'customerCount', 'number', 'createdById', 'escalationLevel']);
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const MAX_FIELDS = 12;
 
