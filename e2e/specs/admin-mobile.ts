@@ -117,6 +117,7 @@ export function adminMobileSpec(app: () => E2eApp) {
       await actorFilter.click();
       await actorFilter.locator('input').fill('郑工程师');
       await chooseOption(page, actorFilter, '郑工程师');
+      await expect.poll(() => new URL(page.url()).searchParams.get('actor')).toBe(engineer.id);
       await chooseOption(page, page.getByTestId('audit-entity-filter'), '工单');
       await expect.poll(() => new URL(page.url()).searchParams.get('entity')).toBe('ticket');
       // Assigning a new ticket also moved it to 已指派: the field change is the row that names the assignee.
