@@ -19,8 +19,8 @@ import { macrosSpec } from './specs/macros';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
-import { queueViewsSpec } from './specs/queue-views';
 import { portalReportSpec } from './specs/portal-report';
+import { queueViewsSpec } from './specs/queue-views';
 import { slaSpec } from './specs/sla';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
 
@@ -37,12 +37,12 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   bell: bellSpec,
   escalation: escalationSpec,
   live: liveSpec,
-  notificationSettings: notificationSettingsSpec,
   macros: macrosSpec,
+  notificationSettings: notificationSettingsSpec,
   mobile: mobileSpec,
-  'queue-views': queueViewsSpec,
-  links: linksSpec,
   'admin-mobile': adminMobileSpec,
+  links: linksSpec,
+  'queue-views': queueViewsSpec,
 };
 
 describeBrowser('browser', () => {

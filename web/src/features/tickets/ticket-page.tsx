@@ -25,6 +25,7 @@ import { LinksPanel, MergedBanner } from './links-panel';
 import { ContactCard } from './contact-card';
 import { SlaPanel } from './sla-panel';
 import { TicketLiveBar, usePresenceAnnouncer } from './ticket-live';
+import { SeverityProposalBanner } from './severity-proposal-banner';
 import { EditTicketModal, SeverityModal } from './ticket-dialogs';
 import { Timeline } from './timeline';
 import { TransitionActions } from './transition-actions';
@@ -144,7 +145,7 @@ export function TicketPage() {
                 {tk.number}
               </span>
               <StatusTag status={tk.status} />
-              <SeverityTag severity={tk.severity} withName />
+              <SeverityTag severity={tk.severity} withName pending={tk.severityPending} />
               {!portal && tk.slaBadge && <SlaBadge badge={tk.slaBadge} />}
               {!portal && <EscalationTag level={tk.escalationLevel} />}
             </div>
@@ -170,6 +171,7 @@ export function TicketPage() {
       </div>
       <TicketLiveBar ticketId={tk.id} meId={me.id} />
       <MergedBanner ticketId={tk.id} />
+      <SeverityProposalBanner ticket={tk} canConfirm={editable && !portal} onChange={() => setDialog('severity')} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card size="small" title={t('ticket.description')} className="section-card">
