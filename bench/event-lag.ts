@@ -22,13 +22,12 @@ import { ensureTimeRuleDefaults } from '../server/modules/time-rules';
 import type { Actor } from '../server/platform/actor';
 import { systemClock } from '../server/platform/clock';
 import { loadConfig } from '../server/platform/config';
-import { runBenchmark, withScratchDatabase } from './scratch-database';
+import { isMain, runBenchmark, withScratchDatabase } from './scratch-database';
+import { percentile } from './lib/stats';
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const TICKETS = 200;
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** The consumer process: the app's consumers, each handle stamped with the time it ran. */
 async function consumerProcess(url: string) {
@@ -52,9 +51,17 @@ async function consumerProcess(url: string) {
   });
 }
 
-async function main() {
-  if (process.argv[2] === 'consumers') return consumerProcess(process.argv[3]!);
-  await withScratchDatabase('fw_bench_events', async (url) => {
+export interface ConsumerLag {
+  consumer: string;
+  events: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Writes `rate` ticket writes a second for `seconds` s on the (empty) PostgreSQL database at `url`; returns each consumer's lag. */
+export async function measureEventLag(url: string, { rate = RATE, seconds = SECONDS } = {}): Promise<ConsumerLag[]> {
     const database = await openDatabase({ url, poolSize: 10 });
     await database.migrate();
     const config = { ...loadConfig({}), databaseUrl: url, logLevel: 'silent' };
@@ -87,12 +94,12 @@ async function main() {
     const stamp = async (after: number) =>
       probe.query('insert into bench_commit select id, clock_timestamp() from domain_events where id > $1 on conflict do nothing', [after]);
 
-    console.log(`writing ${RATE} ticket writes per second for ${SECONDS} s on PostgreSQL; consumers in a second process`);
-    const total = RATE * SECONDS;
+    console.log(`writing ${rate} ticket writes per second for ${seconds} s on PostgreSQL; consumers in a second process`);
+    const total = rate * seconds;
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / RATE;
+      const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const ticketId = tickets[i % TICKETS]!;
@@ -116,6 +123,7 @@ async function main() {
     child.send('stop');
 
     console.log(`wrote ${total} writes in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(1)}/s)`);
+    const results: ConsumerLag[] = [];
     for (const consumer of ['notifications', 'push']) {
       const { rows } = await probe.query(
         `select extract(epoch from (l.handled_at - c.committed_at)) * 1000 as ms
@@ -124,6 +132,7 @@ async function main() {
       );
       const handled = (await probe.query('select count(*)::int as n from bench_lag where consumer = $1', [consumer])).rows[0].n;
       const lags = rows.map((r) => Math.max(0, Number(r.ms))).sort((a, b) => a - b);
+      results.push({ consumer, events: handled, median: percentile(lags, 50), p95: percentile(lags, 95), p99: percentile(lags, 99), max: lags.at(-1)! });
       console.log(
         `${consumer.padEnd(14)} events ${String(handled).padStart(5)} (${lags.length} with a commit stamp)  lag median ${percentile(lags, 50).toFixed(1)} ms  p95 ${percentile(lags, 95).toFixed(1)} ms  p99 ${percentile(lags, 99).toFixed(1)} ms  max ${lags.at(-1)!.toFixed(1)} ms`,
       );
@@ -131,7 +140,14 @@ async function main() {
     await probe.end();
     await new Promise((resolve) => child.once('exit', resolve));
     await database.close();
+    return results;
+}
+
+async function main() {
+  if (process.argv[2] === 'consumers') return consumerProcess(process.argv[3]!);
+  await withScratchDatabase('fw_bench_events', async (url) => {
+    await measureEventLag(url);
   });
 }
 
-runBenchmark(main);
+if (isMain(import.meta.url)) runBenchmark(main);

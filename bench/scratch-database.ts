@@ -2,6 +2,8 @@
  * Benchmarks run on a throwaway PostgreSQL database: created on the server DATABASE_URL points
  * at, handed to `run`, and dropped afterwards whatever happens.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 export async function withScratchDatabase(prefix: string, run: (url: string) => Promise<void>, adminUrl = process.env.DATABASE_URL) {
@@ -29,4 +31,9 @@ export function runBenchmark(main: () => Promise<void>) {
     console.error(error);
     process.exit(1);
   });
+}
+
+/** Whether the module at `moduleUrl` is the one node was started with (not imported by bench/run.ts). */
+export function isMain(moduleUrl: string) {
+  return Boolean(process.argv[1]) && moduleUrl === pathToFileURL(path.resolve(process.argv[1]!)).href;
 }

@@ -12,7 +12,8 @@
  */
 import os from 'node:os';
 import pg from 'pg';
-import { runBenchmark, withScratchDatabase } from './scratch-database';
+import { isMain, runBenchmark, withScratchDatabase } from './scratch-database';
+import { percentile, summarize, type Timing } from './lib/stats';
 import { openDatabase } from '../server/db/client';
 import { generateTickets } from './generate-tickets';
 
@@ -22,8 +23,25 @@ const RUNS = 20;
 /** The sweep's claim, as server/jobs/sweep.ts sends it (there with the batch size as limit). */
 const claim = (limit: number) => `select id from tickets where next_due_at <= $1::timestamptz order by next_due_at limit ${limit} for no key update skip locked`;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (started: number) => performance.now() - started;
+
+/**
+ * Times the sweep's claim of the `due` due tickets, `runs` times after two warm-up runs, each in a
+ * transaction that is rolled back; fails unless exactly `due` are claimed.
+ */
+export async function measureClaim(client: pg.Client, due: number, runs: number): Promise<Timing> {
+  const times: number[] = [];
+  for (let run = -2; run < runs; run++) {
+    await client.query('begin');
+    const started = performance.now();
+    const { rowCount } = await client.query(claim(due), [new Date().toISOString()]);
+    const elapsed = ms(started);
+    await client.query('rollback');
+    if (rowCount !== due) throw new Error(`claimed ${rowCount}, expected ${due}`);
+    if (run >= 0) times.push(elapsed);
+  }
+  return summarize(times, times.reduce((a, b) => a + b, 0));
+}
 
 async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -58,20 +76,10 @@ async function bench(url: string) {
     console.log(`due now ${sizes.due}, without a running clock ${sizes.nulls}; tickets with indexes ${sizes.table}, tickets_next_due_idx ${sizes.index}\n`);
     if (sizes.due !== DUE) throw new Error(`expected ${DUE} due tickets, found ${sizes.due}`);
 
-    const now = () => new Date().toISOString();
-    const times: number[] = [];
-    for (let run = -2; run < RUNS; run++) {
-      await client.query('begin');
-      const started = performance.now();
-      const { rowCount } = await client.query(claim(DUE), [now()]);
-      const elapsed = ms(started);
-      await client.query('rollback');
-      if (rowCount !== DUE) throw new Error(`claimed ${rowCount}, expected ${DUE}`);
-      if (run >= 0) times.push(elapsed); // two warm-up runs
-    }
-    times.sort((a, b) => a - b);
-    console.log(`claim ${DUE} due (limit ${DUE}), ${RUNS} runs: median ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms`);
+    const claimTiming = await measureClaim(client, DUE, RUNS);
+    console.log(`claim ${DUE} due (limit ${DUE}), ${RUNS} runs: median ${claimTiming.median.toFixed(2)} ms, p95 ${claimTiming.p95.toFixed(2)} ms, max ${claimTiming.max.toFixed(2)} ms`);
 
+    const now = () => new Date().toISOString();
     await client.query('begin');
     const plan = (await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${claim(DUE)}`, [now()])).rows.map((r) => r['QUERY PLAN']);
     await client.query('rollback');
@@ -108,7 +116,7 @@ async function bench(url: string) {
   }
 }
 
-runBenchmark(async () => {
+if (isMain(import.meta.url)) runBenchmark(async () => {
   const cpus = os.cpus();
   console.log(`sweep claim benchmark: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`);
   await withScratchDatabase('fw_bench_claim', bench);

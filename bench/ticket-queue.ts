@@ -11,7 +11,8 @@
  */
 import os from 'node:os';
 import pg from 'pg';
-import { runBenchmark, withScratchDatabase } from './scratch-database';
+import { isMain, runBenchmark, withScratchDatabase } from './scratch-database';
+import { percentile } from './lib/stats';
 import { TicketListQuery, type TicketListQuery as ListQuery } from '../common/api';
 import { createServices } from '../server/app';
 import { openDatabase } from '../server/db/client';
@@ -23,27 +24,73 @@ import { generateTickets } from './generate-tickets';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const RUNS = 30;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** Who looks at the queue in a view. */
+export type Viewer = 'dispatcher' | 'engineer' | 'manager' | 'bigCustomer' | 'typicalCustomer';
+
+/** The generated desk (bench/generate-tickets.ts) and the people whose views are timed. */
+export interface QueueDataset {
+  tickets: number;
+  biggestCustomerId: string;
+  typicalCustomerId: string;
+  /** Center C1 (a manager's scope). */
+  center: { id: string; path: string };
+  /** Engineer eng21 and the path of the center they belong to. */
+  engineer: { id: string; username: string; centerId: string; centerPath: string };
+}
+
+/** Generates `tickets` tickets (10 % open, 1,000 due now) on a migrated database and prints what it made. */
+export async function generateQueueDataset(client: pg.Client, tickets: number): Promise<QueueDataset> {
+  const started = performance.now();
+  const generated = await generateTickets(client, { tickets, openShare: 0.1, due: 1_000 });
+  const { rows } = await client.query<{ n: number; open: number; size: string }>(
+    `select count(*)::int as n, count(*) filter (where status in ('new','assigned','in_progress','pending_customer'))::int as open,
+            pg_size_pretty(pg_total_relation_size('tickets')) as size from tickets`,
+  );
+  console.log(`generated ${rows[0]!.n.toLocaleString('en')} tickets (${rows[0]!.open.toLocaleString('en')} open, ${rows[0]!.size} with indexes) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const [center] = (await client.query<{ path: string; id: string }>(`select id, path from service_centers where code = 'C1'`)).rows;
+  const engineer = (
+    await client.query<{ id: string; center_id: string; path: string }>(
+      `select u.id, u.center_id, c.path from users u join service_centers c on c.id = u.center_id where u.username = 'eng21'`,
+    )
+  ).rows[0]!;
+  return {
+    tickets,
+    biggestCustomerId: generated.customerIds[0]!,
+    typicalCustomerId: generated.customerIds[49]!,
+    center: center!,
+    engineer: { id: engineer.id, username: 'eng21', centerId: engineer.center_id, centerPath: engineer.path },
+  };
+}
+
+/** A ticket number that exists in a generated dataset of `tickets` tickets. */
+export const existingNumber = (tickets: number, i = 0) => `FW-2026-${String(1 + ((123_457 + i * 7_919) % tickets)).padStart(7, '0')}`;
+/** The title search people type ("card reader fault 12"). */
+export const TITLE_SEARCH = '读卡器故障 12';
+
+/** The views people use all day, as the query string of GET /api/tickets. */
+export const queueViews = (data: QueueDataset): Array<{ label: string; viewer: Viewer; query: Record<string, string> }> => [
+  { label: 'dispatcher: newest first', viewer: 'dispatcher', query: {} },
+  { label: 'dispatcher: open, due soonest', viewer: 'dispatcher', query: { open: 'true', sort: 'due' } },
+  { label: 'dispatcher: open P1, by severity', viewer: 'dispatcher', query: { open: 'true', severity: 'P1', sort: 'severity' } },
+  { label: 'dispatcher: unassigned open', viewer: 'dispatcher', query: { open: 'true', assigneeId: 'none' } },
+  { label: 'dispatcher: one customer', viewer: 'dispatcher', query: { customerId: data.biggestCustomerId } },
+  { label: 'dispatcher: text in title', viewer: 'dispatcher', query: { q: TITLE_SEARCH } },
+  { label: 'dispatcher: ticket number', viewer: 'dispatcher', query: { q: existingNumber(data.tickets) } },
+  { label: 'engineer (center-scoped): my open', viewer: 'engineer', query: { assigneeId: 'me', open: 'true' } },
+  { label: 'engineer (center-scoped): queue', viewer: 'engineer', query: { open: 'true', sort: 'due' } },
+  { label: 'manager (center-scoped): newest', viewer: 'manager', query: {} },
+  { label: 'customer (largest): newest', viewer: 'bigCustomer', query: {} },
+  { label: 'customer (50th largest): newest', viewer: 'typicalCustomer', query: {} },
+];
 
 async function bench(url: string) {
   const database = await openDatabase({ url, poolSize: 4 });
   await database.migrate();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const started = performance.now();
-  const generated = await generateTickets(client, { tickets: TICKETS, openShare: 0.1, due: 1_000 });
-  const { rows } = await client.query<{ n: number; open: number; size: string }>(
-    `select count(*)::int as n, count(*) filter (where status in ('new','assigned','in_progress','pending_customer'))::int as open,
-            pg_size_pretty(pg_total_relation_size('tickets')) as size from tickets`,
-  );
-  console.log(`generated ${rows[0]!.n.toLocaleString('en')} tickets (${rows[0]!.open.toLocaleString('en')} open, ${rows[0]!.size} with indexes) in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-
-  const biggest = generated.customerIds[0]!;
-  const typical = generated.customerIds[49]!;
-  const [centerPath] = (await client.query<{ path: string; id: string }>(`select id, path from service_centers where code = 'C1'`)).rows;
-  const engineer = (await client.query<{ id: string; center_id: string }>(`select id, center_id from users where username = 'eng21'`)).rows[0]!;
-  const engineerPath = (await client.query<{ path: string }>(`select path from service_centers where id = $1`, [engineer.center_id])).rows[0]!.path;
+  const data = await generateQueueDataset(client, TICKETS);
   await client.end();
+  console.log();
 
   const services = createServices({ config: { ...loadConfig({}), dataDir: os.tmpdir() }, database, clock: systemClock });
   const actor = (role: Actor['role'], extra: Partial<Actor> = {}): Actor => ({
@@ -57,35 +104,25 @@ async function bench(url: string) {
     ...extra,
   });
   const dispatcher = actor('dispatcher');
-  const scopedEngineer = actor('engineer', { id: engineer.id, centerId: engineer.center_id, centerPath: engineerPath });
-  const scopedManager = actor('manager', { centerId: centerPath!.id, centerPath: centerPath!.path });
-  const bigCustomer = actor('customer_user', { customerId: biggest });
-  const typicalCustomer = actor('customer_user', { customerId: typical });
+  const actors: Record<Viewer, Actor> = {
+    dispatcher,
+    engineer: actor('engineer', { id: data.engineer.id, centerId: data.engineer.centerId, centerPath: data.engineer.centerPath }),
+    manager: actor('manager', { centerId: data.center.id, centerPath: data.center.path }),
+    bigCustomer: actor('customer_user', { customerId: data.biggestCustomerId }),
+    typicalCustomer: actor('customer_user', { customerId: data.typicalCustomerId }),
+  };
 
   const q = (raw: Record<string, string>) => TicketListQuery.parse(raw);
-  const scenarios: Array<[string, Actor, ListQuery | (() => Promise<ListQuery>)]> = [
-    ['dispatcher: newest first', dispatcher, q({})],
-    ['dispatcher: open, due soonest', dispatcher, q({ open: 'true', sort: 'due' })],
-    ['dispatcher: open P1, by severity', dispatcher, q({ open: 'true', severity: 'P1', sort: 'severity' })],
-    ['dispatcher: unassigned open', dispatcher, q({ open: 'true', assigneeId: 'none' })],
-    ['dispatcher: one customer', dispatcher, q({ customerId: biggest })],
-    ['dispatcher: text in title', dispatcher, q({ q: '读卡器故障 12' })],
-    ['dispatcher: ticket number', dispatcher, q({ q: 'FW-2026-0123457' })],
-    [
-      'dispatcher: page 20 (keyset)',
-      dispatcher,
-      async () => {
-        let cursor: string | null = null;
-        for (let i = 0; i < 19; i++) cursor = (await services.tickets.list(dispatcher, q(cursor ? { cursor } : {}))).nextCursor;
-        return q({ cursor: cursor! });
-      },
-    ],
-    ['engineer (center-scoped): my open', scopedEngineer, q({ assigneeId: 'me', open: 'true' })],
-    ['engineer (center-scoped): queue', scopedEngineer, q({ open: 'true', sort: 'due' })],
-    ['manager (center-scoped): newest', scopedManager, q({})],
-    ['customer (largest): newest', bigCustomer, q({})],
-    ['customer (50th largest): newest', typicalCustomer, q({})],
-  ];
+  const scenarios: Array<[string, Actor, ListQuery | (() => Promise<ListQuery>)]> = queueViews(data).map((v) => [v.label, actors[v.viewer], q(v.query)]);
+  scenarios.push([
+    'dispatcher: page 20 (keyset)',
+    dispatcher,
+    async () => {
+      let cursor: string | null = null;
+      for (let i = 0; i < 19; i++) cursor = (await services.tickets.list(dispatcher, q(cursor ? { cursor } : {}))).nextCursor;
+      return q({ cursor: cursor! });
+    },
+  ]);
 
   console.log(`${'view (50 per page)'.padEnd(38)} ${'median'.padStart(9)} ${'p95'.padStart(9)}  rows`);
   for (const [label, who, query] of scenarios) {
@@ -103,7 +140,7 @@ async function bench(url: string) {
   await database.close();
 }
 
-runBenchmark(async () => {
+if (isMain(import.meta.url)) runBenchmark(async () => {
   const cpus = os.cpus();
   console.log(`ticket queue benchmark: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   await withScratchDatabase('fw_bench_queue', bench);
