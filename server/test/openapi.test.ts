@@ -39,7 +39,7 @@ const response = (path: string, method: string, status: string) => resolve(doc.p
 function expectFullDefinition(definition: Schema) {
   expect(definition.type).toBe('object');
   expect(definition.additionalProperties ?? false).not.toEqual({});
-  expect(Object.keys(definition.properties)).toEqual(['warnAtRatio', 'severities']);
+  expect(Object.keys(definition.properties)).toEqual(['warnAtRatio', 'severities', 'autoCloseDays', 'autoCloseReminderDays']);
   const severities = prop(definition, 'severities');
   expect(Object.keys(severities.properties)).toEqual([...SEVERITIES]);
   for (const severity of SEVERITIES) {
