@@ -24,8 +24,8 @@ import { measureClaim } from './sweep-claim';
 import { existingNumber, generateQueueDataset, queueViews, TITLE_SEARCH, type Viewer } from './ticket-queue';
 
 const SIZES = {
-  small: { tickets: 20_000, requests: 100, concurrentRequests: 200, warmup: 20, readRuns: 40, referenceRequests: 400, loadSeconds: 2, memoryRequests: 5_000, eventSeconds: 5 },
-  full: { tickets: 1_000_000, requests: 500, concurrentRequests: 1_000, warmup: 50, readRuns: 200, referenceRequests: 2_000, loadSeconds: 10, memoryRequests: 100_000, eventSeconds: 20 },
+  small: { tickets: 20_000, requests: 100, concurrentRequests: 200, warmup: 20, readRuns: 40, referenceRequests: 400, loadSeconds: 2, memoryRequests: 2_500, eventSeconds: 5 },
+  full: { tickets: 1_000_000, requests: 500, concurrentRequests: 1_000, warmup: 50, readRuns: 200, referenceRequests: 2_000, loadSeconds: 10, memoryRequests: 50_000, eventSeconds: 20 },
 };
 const sizeName = (process.env.BENCH_SIZE ?? 'full') as keyof typeof SIZES;
 const size = SIZES[sizeName];
@@ -146,7 +146,9 @@ async function reads() {
           section(`memory: RSS of the app process (pid ${served.pid}), ${size.memoryRequests.toLocaleString('en')} requests twice`);
           result.memory = await measureMemory(agent, served.rssMb, ticketIds, size.memoryRequests);
           const m = result.memory;
-          console.log(`  idle ${m.idleMb.toFixed(0)} MB, after first run ${m.afterFirstMb.toFixed(0)} MB, after second ${m.afterSecondMb.toFixed(0)} MB, growth ${m.growthMb.toFixed(1)} MB`);
+          console.log(
+            `  idle ${m.idleMb.toFixed(0)} MB, after ${m.requests.toLocaleString('en')} requests ${m.afterFirstMb.toFixed(0)} MB, after ${(2 * m.requests).toLocaleString('en')} ${m.afterSecondMb.toFixed(0)} MB, growth between the equal runs ${m.growthMb.toFixed(1)} MB (${m.requestsPerSecond.toFixed(0)} req/s)`,
+          );
         } finally {
           await served.stop();
         }
@@ -234,7 +236,7 @@ function rows(w: Awaited<ReturnType<typeof writes>>, r: Awaited<ReturnType<typeo
   });
   const m = r.memory;
   out.push({
-    scenario: `memory: RSS idle → after ${m.requests.toLocaleString('en')} requests → after ${m.requests.toLocaleString('en')} more`,
+    scenario: `memory: RSS idle → after ${m.requests.toLocaleString('en')} requests → after ${(2 * m.requests).toLocaleString('en')}`,
     ours: `${m.idleMb.toFixed(0)} → ${m.afterFirstMb.toFixed(0)} → ${m.afterSecondMb.toFixed(0)} MB (growth ${m.growthMb.toFixed(1)} MB)`,
     reference: '',
     ratio: '',
