@@ -16,7 +16,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        // A page waits on a loaded machine: expect.poll gets 10 s here instead of vitest's 1 s.
+        test: { name: 'browser', include: ['e2e/**/*.test.ts'], sequence: { groupOrder: 1 }, expect: { poll: { timeout: 10_000 } } },
       },
     ],
   },

@@ -88,12 +88,12 @@ export async function waitForPath(page: Page, path: RegExp) {
 }
 
 /**
- * Opens a queue row and waits for the ticket page. A live update can re-render the row between the
- * press and the release of a click, which then goes nowhere: the click is repeated until the path changes.
+ * Clicks until the app's path changes. A live update or a card appearing above (the admin's
+ * checklist) can re-render what was clicked between press and release, and the click goes nowhere.
  */
-export async function openQueueRow(page: Page, row: Locator, path: RegExp) {
+export async function clickUntilPath(page: Page, click: () => Promise<void>, path: RegExp) {
   for (let attempt = 1; ; attempt++) {
-    await row.click();
+    await click();
     try {
       await expect.poll(() => new URL(page.url()).pathname, { timeout: attempt < 3 ? 5_000 : 15_000 }).toMatch(path);
       return;
@@ -101,6 +101,11 @@ export async function openQueueRow(page: Page, row: Locator, path: RegExp) {
       if (attempt >= 3) throw error;
     }
   }
+}
+
+/** Opens a queue row and waits for the ticket page (see clickUntilPath). */
+export async function openQueueRow(page: Page, row: Locator, path: RegExp) {
+  await clickUntilPath(page, () => row.click(), path);
 }
 
 /** The timeline entries of the open ticket, optionally of one kind. */

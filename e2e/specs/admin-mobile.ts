@@ -118,12 +118,15 @@ export function adminMobileSpec(app: () => E2eApp) {
       await actorFilter.locator('input').fill('郑工程师');
       await chooseOption(page, actorFilter, '郑工程师');
       await expect.poll(() => new URL(page.url()).searchParams.get('actor')).toBe(engineer.id);
+      // The list is fetched again for the kind filter: wait for that answer, not the person-only one.
+      const listed = page.waitForResponse((r) => r.url().includes('/api/audit') && r.url().includes('entity=ticket'));
       await chooseOption(page, page.getByTestId('audit-entity-filter'), '工单');
+      await listed;
       await expect.poll(() => new URL(page.url()).searchParams.get('entity')).toBe('ticket');
       // Assigning a new ticket also moved it to 已指派: the field change is the row that names the assignee.
       const row = page.getByTestId('audit-row').filter({ hasText: ticket.number }).filter({ hasText: '处理人' });
       await row.first().waitFor();
-      expect(await page.getByTestId('audit-row').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
       for (const text of await page.getByTestId('audit-row').allTextContents()) expect(text).toContain('郑工程师');
       const link = row.first().getByTestId('audit-entity-link');
       expect(await link.textContent()).toBe(ticket.number);

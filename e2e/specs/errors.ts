@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, snap, waitForPath, type E2eApp } from '../support';
+import { clickUntilPath, login, snap, waitForPath, type E2eApp } from '../support';
 
 /** English sentences the server sends for these errors; people must never see them. */
 const ENGLISH = ['Wrong username or password', 'The current password is wrong', 'wrong password', 'not found', 'Please log in', 'Invalid request'];
@@ -69,9 +69,14 @@ export function errorsSpec(app: () => E2eApp) {
         if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
       });
       await login(page, admin.username);
-      await page.getByTestId('user-menu').click();
-      await page.locator('.ant-dropdown').getByRole('menuitem', { name: 'API 令牌' }).click();
-      await waitForPath(page, /^\/settings\/tokens$/);
+      await clickUntilPath(
+        page,
+        async () => {
+          await page.getByTestId('user-menu').click();
+          await page.locator('.ant-dropdown').getByRole('menuitem', { name: 'API 令牌' }).click();
+        },
+        /^\/settings\/tokens$/,
+      );
       await page.getByRole('button', { name: '新建令牌' }).click();
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('名称').fill('监控脚本');

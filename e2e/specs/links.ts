@@ -36,7 +36,7 @@ export function linksSpec(app: () => E2eApp) {
       await page.goto(`/tickets/${duplicate.id}`);
       const panel = page.getByTestId('links-panel');
       await panel.waitFor();
-      expect(await panel.textContent()).toContain('暂无关联工单');
+      await expect.poll(() => panel.textContent()).toContain('暂无关联工单');
 
       await page.getByTestId('link-add').click();
       await searchAndChoose(page, page.getByTestId('link-ticket-search'), survivor.number);

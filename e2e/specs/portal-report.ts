@@ -16,7 +16,7 @@ export function portalReportSpec(app: () => E2eApp) {
 
     beforeAll(async () => {
       const { factory, services } = app().t;
-      const customer = await factory.customer({ name: '招商银行深圳分行' });
+      const customer = await factory.customer({ name: '平安银行深圳分行' });
       const staff = await factory.actor();
       await services.customers.addContact(staff, customer.id, { name: '林柜员', email: 'lin.guiyuan@bank.example', phones: [] });
       await services.customers.addContact(staff, customer.id, { name: '周主任', phones: [] });
