@@ -35,7 +35,8 @@ export function bellSpec(app: () => E2eApp) {
       const before = Number(await count.getAttribute('title'));
 
       await page.getByTestId('bell').click();
-      const item = page.getByTestId('bell-item').filter({ hasText: `【升级 L1】${ticket.number}` });
+      // The ticket leads the entry (number and title); what happened follows.
+      const item = page.getByTestId('bell-item').filter({ hasText: ticket.number }).filter({ hasText: '【升级 L1】' });
       await item.waitFor();
       expect(await item.getAttribute('data-kind')).toBe('escalation');
       expect(await item.getAttribute('data-read')).toBe('false');

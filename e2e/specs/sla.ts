@@ -57,7 +57,7 @@ export function slaSpec(app: () => E2eApp) {
       const { page } = await app().newPage();
       await login(page, dispatcher.username);
       await page.getByTestId('queue-search').fill('SLA ');
-      const badge = (title: string) => page.getByTestId('ticket-row').filter({ hasText: title }).getByTestId('sla-badge');
+      const badge = (title: string) => page.getByTestId('ticket-row').filter({ hasText: `SLA ${title}` }).getByTestId('sla-badge');
 
       await expect.poll(() => badge('核心交易系统宕机').getAttribute('data-tone')).toBe('ok');
       expect(await badge('核心交易系统宕机').textContent()).toMatch(/^响应 剩 \d+ 分$/);
@@ -71,7 +71,7 @@ export function slaSpec(app: () => E2eApp) {
       await page.locator('.ant-tooltip').getByText(/「响应」截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
 
       await page.mouse.move(0, 0); // let the tooltip go
-      await openQueueRow(page, page.getByTestId('ticket-row').filter({ hasText: '核心交易系统宕机' }), new RegExp(`^/tickets/${green.id}$`));
+      await openQueueRow(page, page.getByTestId('ticket-row').filter({ hasText: 'SLA 核心交易系统宕机' }), new RegExp(`^/tickets/${green.id}$`));
       const panel = page.getByTestId('sla-panel');
       await panel.waitFor();
       expect(await panel.getByTestId('sla-policy-name').textContent()).toBe('标准');
