@@ -6,7 +6,7 @@
  * the policy comes from; moves the ticket to another policy and back; and reads it all in English.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseOption, login, openQueueRow, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
+import { chooseOption, login, openQueueRow, snap, timelineEvents, type E2eApp } from '../support';
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
