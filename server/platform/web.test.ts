@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveWebApp } from './web';
@@ -31,6 +32,21 @@ describe('serving the web app', () => {
     const res = await app.inject('/assets/app-abc123.js');
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it('sends the build\'s pre-compressed file when the browser accepts it, long-cached, else the plain one', async () => {
+    const source = `console.log(${'"x",'.repeat(500)})`;
+    fs.writeFileSync(path.join(dir, 'assets', 'big-777aaa.js'), source);
+    fs.writeFileSync(path.join(dir, 'assets', 'big-777aaa.js.br'), zlib.brotliCompressSync(source));
+    const br = await app.inject({ url: '/assets/big-777aaa.js', headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toContain('javascript');
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe(source);
+    const plain = await app.inject({ url: '/assets/big-777aaa.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(source);
   });
 
   it('serves files added after start (a rebuild) and 404s missing files instead of index.html', async () => {

@@ -2,7 +2,7 @@
  * Serves the built single-page app: hashed assets cached for a year, index.html never cached, and
  * every other GET path that names no file answers index.html so deep links work. A path that names
  * a file that does not exist is a real 404 (never index.html, which a browser would try to run as
- * a script). Files are looked up at request time, so a rebuild is served without a restart.
+ * a script). Assets come pre-compressed (brotli 11 / gzip 9) from the build. Files are looked up at request time, so a rebuild is served without a restart.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,9 @@ export async function serveWebApp(app: FastifyInstance, webDir: string) {
     root: webDir,
     wildcard: true,
     index: false,
+    // The build writes .br/.gz next to each hashed asset (web/vite.config.ts); sent as they are
+    // when the browser accepts them (@fastify/compress leaves an encoded reply alone).
+    preCompressed: true,
     setHeaders(reply, filePath) {
       const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
       reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -14,7 +14,7 @@ export function LanguageSwitch() {
         aria-label={t('language.label')}
         data-testid="language-switch"
         value={i18n.language === 'en' ? 'en' : 'zh-CN'}
-        onChange={(value) => setLanguage(value)}
+        onChange={(value) => void setLanguage(value)}
         options={[
           { value: 'zh-CN', label: t('language.zh') },
           { value: 'en', label: t('language.en') },

@@ -1,9 +1,7 @@
 /** Loading, not-found and error states shared by the pages. */
-import { Button, Result, Skeleton, Spin } from 'antd';
-import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Skeleton, Spin } from 'antd';
+import { lazy, Suspense } from 'react';
 import { isNotFound } from '../api/client';
-import { errorText } from './feedback';
 
 export function PageSpin() {
   return (
@@ -34,31 +32,28 @@ export function PageSkeleton() {
   );
 }
 
-export function NotFoundPage({ title, text, backTo, backLabel }: { title?: string; text?: string; backTo?: string; backLabel?: string }) {
-  const { t } = useTranslation();
+type NotFoundProps = { title?: string; text?: string; backTo?: string; backLabel?: string };
+type LoadErrorProps = { error: unknown; onRetry?: () => void };
+
+// antd's Result (with its 404/500 illustrations) is only needed when something is missing or failed:
+// a chunk of its own, kept out of every page's first load.
+const results = () => import('./result-states');
+const LazyNotFound = lazy(() => results().then((m) => ({ default: m.NotFoundResult })));
+const LazyLoadError = lazy(() => results().then((m) => ({ default: m.LoadErrorResult })));
+
+export function NotFoundPage(props: NotFoundProps) {
   return (
-    <Result
-      status="404"
-      title={title ?? t('errors.notFoundTitle')}
-      subTitle={text ?? t('errors.notFoundText')}
-      data-testid="not-found"
-      extra={
-        <Link to={backTo ?? '/'}>
-          <Button type="primary">{backLabel ?? t('errors.goHome')}</Button>
-        </Link>
-      }
-    />
+    <Suspense fallback={<PageSpin />}>
+      <LazyNotFound {...props} />
+    </Suspense>
   );
 }
 
-export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useTranslation();
+export function LoadError(props: LoadErrorProps) {
   return (
-    <Result
-      status="warning"
-      title={t('errors.loadFailed', { message: errorText(error) })}
-      extra={onRetry ? <Button onClick={onRetry}>{t('common.retry')}</Button> : undefined}
-    />
+    <Suspense fallback={<PageSpin />}>
+      <LazyLoadError {...props} />
+    </Suspense>
   );
 }
 

@@ -1,14 +1,15 @@
 /**
  * i18next set-up: Chinese first, English as the alternative. The choice is kept in localStorage;
- * dayjs follows it here, antd's ConfigProvider follows it in the app shell.
+ * dayjs follows it here, antd's ConfigProvider follows it in the app shell. Chinese is in the first
+ * load (it is also the fallback); English is a chunk of its own, fetched before the first render
+ * when it is the stored choice (main.tsx awaits `i18nReady`) or when the user switches to it.
  */
 import dayjs from 'dayjs';
 import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
 import relativeTime from 'dayjs/plugin/relativeTime';
-import i18next from 'i18next';
+import i18next, { type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -38,25 +39,34 @@ function applyLanguage(language: Language) {
   document.documentElement.lang = language;
 }
 
+const loadEnglish = () => import('./en').then((m) => m.en);
+
 const initial = storedLanguage();
 applyLanguage(initial);
 
-void i18next.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: initial,
-  fallbackLng: 'zh-CN',
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
+/** Resolves when the stored language's texts are loaded and i18next is initialised. */
+export const i18nReady: Promise<unknown> = (async () => {
+  const resources: Resource = { 'zh-CN': { translation: zhCN } };
+  if (initial === 'en') resources.en = { translation: await loadEnglish() };
+  return i18next.use(initReactI18next).init({
+    resources,
+    partialBundledLanguages: true,
+    lng: initial,
+    fallbackLng: 'zh-CN',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+})();
 
-export function setLanguage(language: Language) {
+export async function setLanguage(language: Language) {
   try {
     localStorage.setItem(STORAGE_KEY, language);
   } catch {
     // Private mode: the choice lasts for this page only.
   }
+  if (language === 'en' && !i18next.hasResourceBundle('en', 'translation')) i18next.addResourceBundle('en', 'translation', await loadEnglish());
   applyLanguage(language);
-  void i18next.changeLanguage(language);
+  await i18next.changeLanguage(language);
 }
 
 export const currentLanguage = (): Language => (i18next.language === 'en' ? 'en' : 'zh-CN');

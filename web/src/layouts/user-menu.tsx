@@ -86,7 +86,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
             if (key === 'password') setPasswordOpen(true);
             if (key === 'notifications') navigate('/settings/notifications');
             if (key === 'tokens') navigate('/settings/tokens');
-            if (key === 'lang:zh-CN' || key === 'lang:en') setLanguage(key === 'lang:en' ? 'en' : 'zh-CN');
+            if (key === 'lang:zh-CN' || key === 'lang:en') void setLanguage(key === 'lang:en' ? 'en' : 'zh-CN');
             if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
           },
         }}
