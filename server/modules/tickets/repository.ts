@@ -2,8 +2,7 @@
  * Ticket queries: who may see which ticket, the ticket as the API shows it, and the queue with
  * keyset pagination. All SQL for tickets lives here.
  */
-import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, type AnyColumn, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { SLA_STATES, TicketListQuery, TicketSummary } from '../../../common/api';
 
@@ -11,8 +10,9 @@ import { SEVERITIES } from '../../../common/domain';
 
 type SlaState = (typeof SLA_STATES)[number];
 import type { Db } from '../../db/client';
-import { contacts, customers, serviceCenters, sites, tickets, users } from '../../db/schema';
+import { tickets } from '../../db/schema';
 import { containsPattern } from '../../db/text';
+import { ticketNumberInSearch } from '../../domain/ticket-number';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
 import { isCustomer, seesAllCenters, type Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -35,11 +35,14 @@ export function visibleTo(actor: Actor): SQL | undefined {
   );
 }
 
-const assignee = alias(users, 'assignee');
-const creator = alias(users, 'creator');
-
-const ref = (id: SQL, name: SQL) =>
-  sql<{ id: string; name: string } | null>`case when ${id} is null then null else json_build_object('id', ${id}, 'name', ${name}) end`;
+/**
+ * `{id, name}` of the row of `table` whose id is `id`, or null: a scalar subquery per column rather
+ * than a join. With five lookups joined, PostgreSQL spent 3-8 ms (warm) planning the 7-table join
+ * for a 50-row page that ran in under 1 ms; one table plus subqueries plans in ~0.2 ms, and each
+ * subquery is one primary-key probe per row of the page (issue 9).
+ */
+const ref = (table: 'contacts' | 'sites' | 'users' | 'service_centers', id: SQL | AnyColumn) =>
+  sql<{ id: string; name: string } | null>`(select json_build_object('id', r.id, 'name', r.name) from ${sql.identifier(table)} r where r.id = ${id})`;
 
 const summaryColumns = {
   id: tickets.id,
@@ -57,13 +60,14 @@ const summaryColumns = {
   updatedAt: tickets.updatedAt,
   resolvedAt: tickets.resolvedAt,
   closedAt: tickets.closedAt,
-  customerId: customers.id,
-  customerName: customers.name,
-  contact: ref(sql`${contacts.id}`, sql`${contacts.name}`),
-  site: ref(sql`${sites.id}`, sql`${sites.name}`),
-  assignee: ref(sql`${assignee.id}`, sql`${assignee.name}`),
-  center: ref(sql`${serviceCenters.id}`, sql`${serviceCenters.name}`),
-  createdBy: ref(sql`${creator.id}`, sql`${creator.name}`),
+  customerId: tickets.customerId,
+  // customer_id is not null and a foreign key: the subquery always finds the customer.
+  customerName: sql<string>`(select c.name from customers c where c.id = ${tickets.customerId})`,
+  contact: ref('contacts', tickets.contactId),
+  site: ref('sites', tickets.siteId),
+  assignee: ref('users', tickets.assigneeId),
+  center: ref('service_centers', tickets.centerId),
+  createdBy: ref('users', tickets.createdById),
   escalationLevel: tickets.escalationLevel,
   slaMilestone: tickets.slaMilestone,
   slaMilestoneName: tickets.slaMilestoneName,
@@ -78,17 +82,9 @@ const SEARCHABLE = /[a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/i;
 /** The queue order "due soonest": breached and running clocks first, tickets without a clock last. */
 const dueOrder = sql`coalesce(${tickets.slaDueAt}, 'infinity'::timestamptz)`;
 
-/** The joined ticket query; the description (up to 20k characters) only when one ticket is shown. */
+/** The ticket query with its lookups; the description (up to 20k characters) only when one ticket is shown. */
 function selectSummaries(db: Db, withDescription: boolean) {
-  return db
-    .select({ ...summaryColumns, description: withDescription ? tickets.description : sql<string>`''` })
-    .from(tickets)
-    .innerJoin(customers, eq(customers.id, tickets.customerId))
-    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
-    .leftJoin(sites, eq(sites.id, tickets.siteId))
-    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
-    .leftJoin(serviceCenters, eq(serviceCenters.id, tickets.centerId))
-    .leftJoin(creator, eq(creator.id, tickets.createdById));
+  return db.select({ ...summaryColumns, description: withDescription ? tickets.description : sql<string>`''` }).from(tickets);
 }
 type SummaryRow = Awaited<ReturnType<typeof selectSummaries>>[number];
 
@@ -187,7 +183,8 @@ function decodeCursor(raw: string, sort: TicketListQuery['sort']): Cursor {
   });
 }
 
-export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) {
+/** The queue query as the database receives it (no execution): listTickets runs it; tests EXPLAIN it. */
+export function ticketListQuery(db: Db, actor: Actor, query: TicketListQuery) {
   const conditions: (SQL | undefined)[] = [visibleTo(actor)];
   if (query.status?.length) conditions.push(inArray(tickets.status, query.status));
   if (query.open === 'true') conditions.push(inArray(tickets.status, [...OPEN_STATUSES]));
@@ -197,7 +194,13 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
   if (query.assigneeId === 'me') conditions.push(eq(tickets.assigneeId, actor.id));
   else if (query.assigneeId === 'none') conditions.push(isNull(tickets.assigneeId));
   else if (query.assigneeId) conditions.push(eq(tickets.assigneeId, query.assigneeId));
-  if (query.q) {
+  const number = query.q ? ticketNumberInSearch(query.q) : null;
+  if (number) {
+    // A whole ticket number: one equality on the unique index (tickets_number_key). The text index
+    // would match the prefixes "fw" and "2026" on nearly every ticket. Scoping and the other
+    // filters still apply, so a number outside the reader's scope finds nothing.
+    conditions.push(eq(tickets.number, number));
+  } else if (query.q) {
     // The GIN index on `search` narrows a million tickets to a few candidates; ILIKE keeps the
     // exact "contains" meaning. Text with nothing searchable (only punctuation) falls back to ILIKE.
     if (SEARCHABLE.test(query.q)) conditions.push(sql`${tickets.search} @@ fw_search_query(${query.q})`);
@@ -230,10 +233,14 @@ export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) 
       break;
   }
 
-  const rows = await selectSummaries(db, false)
+  return selectSummaries(db, false)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(query.limit + 1);
+}
+
+export async function listTickets(db: Db, actor: Actor, query: TicketListQuery) {
+  const rows = await ticketListQuery(db, actor, query);
   const page = rows.slice(0, query.limit).map(toSummary);
   const last = page[page.length - 1];
   const nextCursor =
