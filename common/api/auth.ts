@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENGINEER_LEVELS, ROLES } from '../domain';
+import { PASSWORD_MIN_LENGTH } from '../password';
 import { Id } from './shared';
 
 export const LoginRequest = z.object({
@@ -8,11 +9,8 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
-/**
- * The part of the password policy a form can check by itself; the server also refuses the most
- * common passwords and ones containing the username or name (server/modules/auth/password-policy.ts).
- */
-export const PASSWORD_MIN_LENGTH = 10;
+/** The part of the password policy a form can check by itself (common/password.ts). */
+export { PASSWORD_MIN_LENGTH };
 export const NewPassword = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `the password needs at least ${PASSWORD_MIN_LENGTH} characters`)

@@ -5,7 +5,7 @@
 import { LockOutlined } from '@ant-design/icons';
 import { Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { PASSWORD_MIN_LENGTH } from '../../../../common/api/auth';
+import { PASSWORD_MIN_LENGTH } from '../../../../common/password';
 
 export function NewPasswordFields({ icons = false }: { icons?: boolean }) {
   const { t } = useTranslation();
