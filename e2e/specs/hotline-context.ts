@@ -120,6 +120,8 @@ export function hotlineContextSpec(app: () => E2eApp) {
 
       // On a phone: the card is readable, its links are finger-sized, nothing scrolls sideways.
       await page.setViewportSize({ width: 390, height: 844 });
+      // The phone layout comes with the next render after the resize.
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await card.evaluate((el) => el.scrollIntoView({ block: 'center' }));
       const box = (await card.getByTestId('caller-number').locator('a').boundingBox())!;
       expect(box.height).toBeGreaterThanOrEqual(40);
