@@ -76,6 +76,8 @@ export type DuePreviewQuery = z.infer<typeof DuePreviewQuery>;
 const LocalizedName = z.object({ zh: z.string(), en: z.string() });
 
 export const DuePreview = z.object({
+  /** The severity these times belong to (the form may already show another one while this loads). */
+  severity: z.enum(SEVERITIES),
   policy: z.object({ id: Id, name: z.string(), nameEn: z.string().nullable(), source: z.enum(['customer', 'default']) }).nullable(),
   reportedAt: Instant,
   milestones: z.array(

@@ -24,7 +24,7 @@ export function createDuePreview(deps: { db: Db; clock: Clock; registry: TimeRul
     if (!customer) throw notFound('customer.not_found', 'Customer');
     const rules = await registry.get(db);
     const { policy, source } = await customerPolicy(db, rules, customer.id);
-    if (!policy) return { policy: null, reportedAt: new Date(reportedAt).toISOString(), milestones: [] };
+    if (!policy) return { severity: query.severity, policy: null, reportedAt: new Date(reportedAt).toISOString(), milestones: [] };
     const states = computeMilestones(
       policy.definition,
       { reportedAt, severity: query.severity, statusHistory: [{ at: reportedAt, status: 'new' }], stamps: {}, stoppedAt: null },
@@ -33,6 +33,7 @@ export function createDuePreview(deps: { db: Db; clock: Clock; registry: TimeRul
     );
     const targets = policy.definition.severities[query.severity] ?? [];
     return {
+      severity: query.severity,
       policy: { id: policy.id, name: policy.name, nameEn: policy.nameEn, source },
       reportedAt: new Date(reportedAt).toISOString(),
       milestones: states.map((s) => ({

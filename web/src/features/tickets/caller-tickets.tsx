@@ -136,8 +136,9 @@ export function DuePreviewHint({ customerId, severity, reportedAt }: { customerI
   if (!preview.data) return <span className="muted">{t('common.loading')}</span>;
   const policy = preview.data.policy;
   return (
-    <span className="due-preview" data-testid="due-preview">
-      <strong>{t('hotline.previewLabel', { severity })}</strong> <DueLine preview={preview.data} />
+    // While the chosen severity's times load, the previous ones stay, dimmed, under their own label.
+    <span className={`due-preview${preview.isPlaceholderData ? ' is-stale' : ''}`} data-testid="due-preview" aria-busy={preview.isPlaceholderData}>
+      <strong>{t('hotline.previewLabel', { severity: preview.data.severity })}</strong> <DueLine preview={preview.data} />
       {policy && <span className="muted due-preview-policy">{(labels.lang === 'en' && policy.nameEn) || policy.name}</span>}
     </span>
   );
