@@ -260,6 +260,7 @@ describe('due-time preview', () => {
         const query = new URLSearchParams({ customerId, severity, ...(reportedAt ? { reportedAt } : {}) });
         const preview = await dispatcher.get(`/api/hotline/due-preview?${query}`);
         expect(preview.status).toBe(200);
+        expect(preview.body.severity).toBe(severity);
         expect(preview.body.policy.source).toBe(source);
         expect(preview.body.milestones.length).toBeGreaterThan(0);
         const created = (await dispatcher.post('/api/tickets', ticket(customerId, { severity, reportedAt }))).body;
