@@ -31,6 +31,8 @@ export function liveSpec(app: () => E2eApp) {
       await Promise.all([login(a.page, engineer.username), login(b.page, dispatcher.username)]);
       await Promise.all([a.page.goto(`/tickets/${ticket.id}`), b.page.goto(`/tickets/${ticket.id}`)]);
       await Promise.all([a.page.getByTestId('comment-input').waitFor(), b.page.getByTestId('ticket-title').waitFor()]);
+      // 李调度's page hears live events before 王工 types (the first keystroke is announced once, then every 15 s).
+      await b.page.locator('html[data-live=ready]').waitFor();
       let reloads = 0;
       b.page.on('load', () => reloads++);
 

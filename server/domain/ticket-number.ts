@@ -1,7 +1,8 @@
 /**
  * Ticket numbers: `FW-<year>-<6 digits>`, a sequence per calendar year in the service desk's
- * time zone. The counter itself lives in the database (one row per year, incremented inside the
- * creating transaction), so numbers are gap-free and unique under concurrency.
+ * time zone. The counter itself lives in the database (one row per year, incremented in its own
+ * statement just before the creating transaction), so numbers are unique and increasing under
+ * concurrency; a create that fails after taking its number leaves a gap.
  */
 
 export function formatTicketNumber(year: number, sequence: number): string {

@@ -61,9 +61,10 @@ async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, even
  * then re-derive the ticket's clocks (without firing: that is the sweep's).
  */
 export function createSlaSubscriber(engine: SlaEngine): TicketSubscriber {
-  return async (tx, ticketId, events, { actor, now }) => {
+  return async (tx, ticketId, events, { actor, now, ticket }) => {
     await autoStamp(tx, ticketId, now, actor, events);
-    await engine.evaluate(tx, ticketId, now, { fire: false });
+    // Stamps are read with the other clock inputs; the row itself is as the write left it.
+    await engine.evaluate(tx, ticket, now, { fire: false });
   };
 }
 

@@ -42,7 +42,8 @@ export type TicketSubscriber = (
   tx: Db,
   ticketId: string,
   events: readonly NewDomainEvent[],
-  context: { actor: Actor; now: Date },
+  /** `ticket` is the row as this write left it (updatedAt bumped), so a subscriber need not read it again. */
+  context: { actor: Actor; now: Date; ticket: TicketRow },
 ) => Promise<void>;
 
 /**
@@ -91,7 +92,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       occurredAt: now,
     }));
     await recordEvents(tx, events);
-    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now });
+    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh! });
   }
 
   return {

@@ -54,10 +54,15 @@ export function createTicketService(deps: {
   const { db, clock, audit } = deps;
   const commands = deps.commands ?? createTicketCommands({ db, clock });
 
-  async function nextNumber(tx: Db, now: Date): Promise<string> {
+  /**
+   * Takes the next number of the year in its own statement, before the creating transaction: the
+   * counter row is locked only for that statement, not for the whole create (which made concurrent
+   * creators queue behind each other). A create that fails after this leaves a gap in the year's
+   * numbers, as sequence-allocated ids do; numbers stay unique and increasing.
+   */
+  async function nextNumber(now: Date): Promise<string> {
     const year = yearIn(now, deps.timeZone);
-    // The row lock taken by the upsert serialises concurrent creators for the rest of their transaction.
-    const [row] = await tx
+    const [row] = await db
       .insert(ticketCounters)
       .values({ year, lastValue: 1 })
       .onConflictDoUpdate({ target: ticketCounters.year, set: { lastValue: sql`${ticketCounters.lastValue} + 1` } })
@@ -310,6 +315,7 @@ export function createTicketService(deps: {
       }
       if (reportedAt > now) reportedAt = now;
 
+      const number = await nextNumber(now);
       const id = await db.transaction(async (tx) => {
         const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
         if (!customer) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
@@ -320,7 +326,7 @@ export function createTicketService(deps: {
         const [row] = await tx
           .insert(tickets)
           .values({
-            number: await nextNumber(tx, now),
+            number,
             title: input.title,
             description: input.description,
             type: input.type,

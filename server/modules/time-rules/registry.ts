@@ -95,14 +95,20 @@ async function load(db: Db, version: number): Promise<TimeRules> {
   };
 }
 
+/** The version of the time rules as of `db`'s view; 0 before anything was saved. */
+export async function currentTimeRulesVersion(db: Db): Promise<number> {
+  const [row] = await db.select({ version: configVersions.version }).from(configVersions).where(eq(configVersions.name, TIME_RULES_VERSION));
+  return row?.version ?? 0;
+}
+
 export function createTimeRulesRegistry() {
   let cached: TimeRules | undefined;
   let loading: Promise<TimeRules> | undefined;
   return {
     /** The rules as of `db`'s view (pass the open transaction when inside one). */
-    async get(db: Db): Promise<TimeRules> {
-      const [row] = await db.select({ version: configVersions.version }).from(configVersions).where(eq(configVersions.name, TIME_RULES_VERSION));
-      const version = row?.version ?? 0;
+    async get(db: Db, knownVersion?: number): Promise<TimeRules> {
+      // A caller that read the version along with its own facts (the SLA engine does) saves a round trip.
+      const version = knownVersion ?? (await currentTimeRulesVersion(db));
       if (cached && cached.version === version) return cached;
       // Concurrent requests share one reload instead of compiling the same rules several times.
       if (!loading) {

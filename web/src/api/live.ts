@@ -30,16 +30,26 @@ function dispatch(type: string, event: MessageEvent) {
   } catch {
     return;
   }
-  if (type === 'ready') retryMs = 2_000;
+  if (type === 'ready') {
+    retryMs = 2_000;
+    markLive('ready');
+  }
   for (const handler of [...(handlers.get(type) ?? [])]) handler(data);
 }
 
+/** The stream's state on <html data-live>: 'ready' once the server has said so (tests wait for it). */
+function markLive(state: 'connecting' | 'ready' | 'closed') {
+  document.documentElement.dataset.live = state;
+}
+
 function open() {
+  markLive('connecting');
   const url = lastEventId ? `/api/stream?lastEventId=${encodeURIComponent(lastEventId)}` : '/api/stream';
   const es = new EventSource(url);
   source = es;
   for (const type of PUSH_EVENTS) es.addEventListener(type, (e) => dispatch(type, e as MessageEvent));
   es.onerror = () => {
+    if (source === es) markLive('connecting');
     // CONNECTING: the browser is already retrying. CLOSED: it gave up; we try again later.
     if (es.readyState !== EventSource.CLOSED || source !== es) return;
     source = null;
@@ -60,6 +70,7 @@ function close() {
   source?.close();
   source = null;
   lastEventId = null;
+  markLive('closed');
 }
 
 /** Listens to one event type; returns the function that stops listening. */
