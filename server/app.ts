@@ -36,6 +36,8 @@ import { createMacroService } from './modules/macros/service';
 import { macroRoutes } from './modules/macros/routes';
 import { createAssigneeService } from './modules/assignees/service';
 import { assigneeRoutes } from './modules/assignees/routes';
+import { createTicketOverview } from './modules/ticket-overview/service';
+import { ticketOverviewRoutes } from './modules/ticket-overview/routes';
 import { createAutoClose } from './modules/tickets/auto-close';
 import { createSeverityConfirmation, severityConfirmationRoutes } from './modules/tickets/impact';
 import { createTicketLinkService } from './modules/ticket-links/service';
@@ -115,7 +117,7 @@ export function createServices(deps: AppDeps) {
   consumers.register(createNotificationConsumer({ emailEnabled: Boolean(config.smtpUrl), publicUrl: config.publicUrl }));
   consumers.register(createTicketPushConsumer());
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
-  return {
+  const services = {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
     db,
@@ -153,6 +155,8 @@ export function createServices(deps: AppDeps) {
     views: createViewService({ db, clock, audit }),
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
   };
+  // The ticket page's opening read composes the reads above (each part through its own service).
+  return { ...services, ticketOverview: createTicketOverview(services) };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -246,6 +250,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   assigneeRoutes(app, services);
   severityConfirmationRoutes(app, services);
   ticketLinkRoutes(app, services);
+  ticketOverviewRoutes(app, services);
   hotlineRoutes(app, services);
   bulkRoutes(app, { bulk: createBulkService({ db: services.db, tickets: services.tickets }) });
   viewRoutes(app, services);

@@ -15,3 +15,4 @@ export * from './push';
 export * from './jobs';
 export * from './setup';
 export * from './macros';
+export * from './ticket-overview';

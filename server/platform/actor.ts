@@ -17,6 +17,8 @@ export interface Actor {
   ip?: string;
   /** Set when the request came with an API token (acting as this user). */
   tokenId?: string;
+  /** That token's scopes: a response that bundles several routes' reads checks each route's scope. */
+  tokenScopes?: readonly string[];
 }
 
 export const isCustomer = (actor: Actor) => isCustomerRole(actor.role);

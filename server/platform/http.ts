@@ -32,6 +32,15 @@ export function actorOf(request: FastifyRequest): Actor {
   return { ...request.actor, ip: request.ip };
 }
 
+/**
+ * Whether the actor could call a route declared `{ auth: permission, token: rule }` itself: for a
+ * response that bundles what several routes answer, each part for exactly those who may ask for it.
+ */
+export function mayCall(actor: Actor, permission: Permission, rule: TokenRule): boolean {
+  if (!can(actor.role, permission)) return false;
+  return actor.tokenId === undefined || tokenSatisfies(actor.tokenScopes ?? [], rule);
+}
+
 /** The actor behind an API token, with the token's id and scopes. */
 export interface TokenActor {
   actor: Actor;
@@ -91,7 +100,7 @@ export function installAuthorization(app: FastifyInstance, options: AuthHookOpti
         throw new AppError('token.route_not_allowed', 'API tokens cannot be used for this request; log in instead');
       }
       const resolved = await options.authenticateToken(bearer, request.ip);
-      request.actor = { ...resolved.actor, tokenId: resolved.tokenId };
+      request.actor = { ...resolved.actor, tokenId: resolved.tokenId, tokenScopes: resolved.scopes };
       const context = currentRequestContext();
       if (context) context.tokenId = resolved.tokenId;
       if (!tokenSatisfies(resolved.scopes, tokenRule)) {

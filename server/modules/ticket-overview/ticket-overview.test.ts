@@ -1,0 +1,177 @@
+/**
+ * GET /api/tickets/:id/overview on the real app and database: every part equals what its own route
+ * answers the same reader — staff, and a customer user (no internal notes or files, no relations
+ * but mergedInto, no escalations, assignees, canned replies or calendars) — and a ticket the
+ * reader may not see is 404 as on GET /api/tickets/:id. Optional parts follow the token's scopes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketFirings } from '../../db/schema';
+import { createTestApp, FakeClock, type Client, type TestApp } from '../../test/harness';
+
+// The SLA view depends on the moment: a clock that stands still makes every read the same.
+const clock = new FakeClock('2026-03-02T10:00:00+08:00');
+let t: TestApp;
+let dispatcher: Client;
+let customerUser: Client;
+let otherCustomerUser: Client;
+let outsider: Client;
+let ticketId: string;
+let otherId: string;
+
+// A real 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+beforeAll(async () => {
+  t = await createTestApp({ clock });
+  const centerA = (await t.factory.center()).id;
+  const centerB = (await t.factory.center()).id;
+  const customer = await t.factory.customer({ name: '招商银行深圳分行', centerId: centerA });
+  const contact = await t.factory.contact(customer.id, { name: '王经理', phones: ['13800138000'] });
+  dispatcher = await t.as('dispatcher', { centerId: centerA });
+  customerUser = await t.as('customer_user', { customerId: customer.id });
+  otherCustomerUser = await t.as('customer_user');
+  outsider = await t.as('dispatcher', { centerId: centerB });
+  await t.factory.user({ role: 'engineer', name: '张三', centerId: centerA });
+
+  const created = await dispatcher.post('/api/tickets', {
+    title: 'ATM 吞卡',
+    description: '福田网点 2 号机',
+    severity: 'P2',
+    channel: 'phone',
+    customerId: customer.id,
+    contactId: contact.id,
+  });
+  expect(created.status).toBe(201);
+  ticketId = created.body.id;
+  otherId = (await t.factory.ticket({ customerId: customer.id, title: '同网点 3 号机' })).id;
+
+  expect((await dispatcher.post(`/api/tickets/${ticketId}/comments`, { body: '已通知工程师', public: true })).status).toBe(201);
+  expect((await dispatcher.post(`/api/tickets/${ticketId}/comments`, { body: '内部：备件库存不足', public: false })).status).toBe(201);
+  expect((await customerUser.post(`/api/tickets/${ticketId}/comments`, { body: '请尽快处理', public: true })).status).toBe(201);
+  expect((await dispatcher.upload(`/api/tickets/${ticketId}/attachments`, { name: '内部日志.png', content: PNG, type: 'image/png' })).status).toBe(201);
+  expect((await customerUser.upload(`/api/tickets/${ticketId}/attachments`, { name: '现场照片.png', content: PNG, type: 'image/png' })).status).toBe(201);
+  expect((await dispatcher.post(`/api/tickets/${ticketId}/links`, { kind: 'related', ticket: otherId })).status).toBe(201);
+  expect((await dispatcher.post('/api/macros', { name: '已派单', body: '{{engineer}} 已接单' })).status).toBe(201);
+  await t.services.db.insert(ticketFirings).values({
+    ticketId,
+    key: 'esc:overview-test',
+    kind: 'escalation',
+    dueAt: clock.now(),
+    firedAt: clock.now(),
+    data: { level: 1, afterMinutes: 30, recipients: [] },
+  });
+});
+afterAll(() => t?.close());
+
+const overview = (client: Client, id = ticketId) => client.get(`/api/tickets/${id}/overview`);
+
+/** What the page asked for before the overview: one request per part. */
+async function separately(client: Client, id = ticketId) {
+  const body = async (url: string) => {
+    const res = await client.get(url);
+    return res.status === 200 ? res.body : { status: res.status };
+  };
+  return {
+    ticket: await body(`/api/tickets/${id}`),
+    events: await body(`/api/tickets/${id}/events`),
+    attachments: await body(`/api/tickets/${id}/attachments`),
+    relations: await body(`/api/tickets/${id}/links`),
+    escalations: await body(`/api/tickets/${id}/escalations`),
+    assignees: await body(`/api/tickets/${id}/assignees?limit=30`),
+    macros: await body('/api/macros'),
+    calendars: await body('/api/calendars'),
+  };
+}
+
+describe('ticket overview', () => {
+  it('gives staff every part exactly as its own route does', async () => {
+    const res = await overview(dispatcher);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(await separately(dispatcher));
+    // Not vacuous: each part holds what the ticket has.
+    const { body } = res;
+    expect(body.ticket).toMatchObject({ id: ticketId, title: 'ATM 吞卡', contact: expect.objectContaining({ name: '王经理' }) });
+    expect(body.events.map((e: { body: string | null }) => e.body)).toContain('内部：备件库存不足');
+    expect(body.attachments.map((a: { filename: string }) => a.filename).sort()).toEqual(['内部日志.png', '现场照片.png'].sort());
+    expect(body.relations.links).toEqual([expect.objectContaining({ kind: 'related', ticket: expect.objectContaining({ id: otherId }) })]);
+    expect(body.escalations).toEqual([expect.objectContaining({ key: 'esc:overview-test', level: 1 })]);
+    expect(body.assignees.items.map((c: { name: string }) => c.name)).toContain('张三');
+    expect(body.macros.map((m: { name: string }) => m.name)).toEqual(['已派单']);
+    expect(body.calendars.length).toBeGreaterThan(0);
+  });
+
+  it('gives a customer user what their own routes give: public entries only, and no staff parts', async () => {
+    const res = await overview(customerUser);
+    expect(res.status).toBe(200);
+    const apart = await separately(customerUser);
+    // The staff parts are refused on their own routes, and absent here.
+    for (const part of ['escalations', 'assignees', 'macros', 'calendars'] as const) {
+      expect(apart[part]).toEqual({ status: 403 });
+      expect(res.body[part]).toBeNull();
+    }
+    const { escalations: _e, assignees: _a, macros: _m, calendars: _c, ...shared } = apart;
+    expect({ ...res.body, escalations: undefined, assignees: undefined, macros: undefined, calendars: undefined }).toEqual({
+      ...shared,
+      escalations: undefined,
+      assignees: undefined,
+      macros: undefined,
+      calendars: undefined,
+    });
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain('备件库存不足');
+    expect(text).not.toContain('内部日志.png');
+    expect(res.body.events.map((e: { body: string | null }) => e.body)).toEqual(expect.arrayContaining(['已通知工程师', '请尽快处理']));
+    expect(res.body.attachments.map((a: { filename: string }) => a.filename)).toEqual(['现场照片.png']);
+    expect(res.body.relations).toEqual({ links: [], parent: null, children: [], mergedInto: null });
+  });
+
+  it('answers 404 for a ticket the reader may not see, as GET /api/tickets/:id does', async () => {
+    for (const [client, id] of [
+      [otherCustomerUser, ticketId],
+      [outsider, ticketId],
+      [dispatcher, '00000000-0000-4000-8000-000000000000'],
+    ] as const) {
+      const res = await overview(client, id);
+      expect(res.status).toBe(404);
+      expect(res.body.error.key).toBe('ticket.not_found');
+      expect((await client.get(`/api/tickets/${id}`)).status).toBe(404);
+    }
+  });
+
+  it('offers no assignee candidates on a closed ticket', async () => {
+    const closed = await t.factory.ticket({ title: '已关闭的工单' });
+    await t.services.tickets.transition(await t.factory.actor(), closed.id, { to: 'cancelled', note: '重复报修' });
+    const res = await overview(dispatcher, closed.id);
+    expect(res.status).toBe(200);
+    expect(res.body.ticket.status).toBe('cancelled');
+    expect(res.body.assignees).toBeNull();
+    expect(res.body.macros).not.toBeNull();
+  });
+
+  it('through an API token, carries a part only when the token may call its route', async () => {
+    const token = async (scopes: string[]) => {
+      const res = await dispatcher.post('/api/tokens', { name: `overview ${scopes.join(' ')}`, scopes });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.secret as string;
+    };
+    const read = async (secret: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/tickets/${ticketId}/overview`, headers: { authorization: `Bearer ${secret}` } });
+      return { status: res.statusCode, body: JSON.parse(res.body) };
+    };
+    const ticketsOnly = await read(await token(['tickets:read']));
+    expect(ticketsOnly.status).toBe(200);
+    expect(ticketsOnly.body.calendars).toBeNull();
+    expect(ticketsOnly.body.escalations).not.toBeNull();
+    const withRules = await read(await token(['tickets:read', 'time_rules:read']));
+    expect(withRules.body.calendars).toEqual((await dispatcher.get('/api/calendars')).body);
+    expect((await read(await token(['time_rules:read']))).status).toBe(403);
+  });
+
+  it('is described in the OpenAPI document with every part', async () => {
+    const doc = (await t.anonymous().get('/api/openapi.json')).body;
+    const op = doc.paths['/api/tickets/{id}/overview'].get;
+    expect(op.tags).toEqual(['tickets']);
+    const json = JSON.stringify(op.responses['200']);
+    for (const part of ['ticket', 'events', 'attachments', 'relations', 'escalations', 'assignees', 'macros', 'calendars']) expect(json).toContain(`"${part}"`);
+  });
+});
