@@ -22,6 +22,7 @@ import { portalSpec } from './specs/portal';
 import { portalReportSpec } from './specs/portal-report';
 import { queueViewsSpec } from './specs/queue-views';
 import { slaSpec } from './specs/sla';
+import { ticketOpeningSpec } from './specs/ticket-opening';
 import { describeBrowser, startE2eApp, type E2eApp } from './support';
 
 const specs: Record<string, (app: () => E2eApp) => void> = {
@@ -45,6 +46,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   'admin-mobile': adminMobileSpec,
   links: linksSpec,
   'queue-views': queueViewsSpec,
+  'ticket-opening': ticketOpeningSpec,
 };
 
 describeBrowser('browser', () => {

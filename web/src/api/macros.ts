@@ -49,10 +49,17 @@ export function useApplyMacro(ticketId: string) {
   });
 }
 
+/** Under `tickets`, so ticket mutations and live push refresh the picker too. */
+export const assigneeKeys = { list: (ticketId: string, q: string) => ['tickets', 'assignees', ticketId, q] as const };
+
+/** As many as the ticket overview carries (OVERVIEW_ASSIGNEE_LIMIT), so its first screen is seeded from there. */
+const ASSIGNEE_LIMIT = 30;
+
 export function useAssignees(ticketId: string, q: string, enabled: boolean) {
   return useQuery({
-    queryKey: ['tickets', 'assignees', ticketId, q] as const,
-    queryFn: ({ signal }) => api.get<AssigneeList>(`/api/tickets/${encodeURIComponent(ticketId)}/assignees${qs({ q: q || undefined, limit: 30 })}`, { signal }),
+    queryKey: assigneeKeys.list(ticketId, q),
+    queryFn: ({ signal }) =>
+      api.get<AssigneeList>(`/api/tickets/${encodeURIComponent(ticketId)}/assignees${qs({ q: q || undefined, limit: ASSIGNEE_LIMIT })}`, { signal }),
     enabled,
     placeholderData: keepPreviousData,
     staleTime: 10_000,

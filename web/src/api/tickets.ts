@@ -34,11 +34,13 @@ export function useTicketList(params: TicketListParams) {
   });
 }
 
-export function useTicket(id: string) {
+/** `enabled`: the ticket page waits for its opening read (ticket-overview.ts), which fills this cache. */
+export function useTicket(id: string, enabled = true) {
   return useQuery({
     queryKey: ticketKeys.detail(id),
     queryFn: ({ signal }) => api.get<Ticket>(`/api/tickets/${encodeURIComponent(id)}`, { signal }),
     retry: false,
+    enabled,
   });
 }
 

@@ -1,13 +1,15 @@
 /**
  * /tickets/:id — header with status actions, description, timeline with the comment box, and a
  * side column with the SLA panel, the details, assignment and attachments. Staff and portal share the page;
- * permissions decide what is offered (the API already filters what a customer may see).
+ * permissions decide what is offered (the API already filters what a customer may see). Opening
+ * it is one request, GET /api/tickets/:id/overview, which fills every panel's query cache.
  */
 import { ArrowLeftOutlined, EditOutlined, StarFilled, StarOutlined, WarningOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { useTicketOverview } from '../../api/ticket-overview';
 import { useFollowTicket, usePatchTicket, useTicket, useTicketEvents } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
@@ -103,7 +105,9 @@ export function TicketPage() {
   const me = useMe();
   const can = useCan();
   const portal = isPortalUser(me);
-  const ticket = useTicket(id);
+  // One request on opening: it fills the caches of the ticket and of every panel's query below.
+  const opening = useTicketOverview(id);
+  const ticket = useTicket(id, opening.isSuccess);
   const events = useTicketEvents(id, ticket.isSuccess);
   const [dialog, setDialog] = useState<'edit' | 'severity' | null>(null);
   const announceDraft = usePresenceAnnouncer(id);
@@ -116,12 +120,11 @@ export function TicketPage() {
   );
   useDocumentTitle(ticket.data ? `${ticket.data.number} ${ticket.data.title}` : null);
 
-  if (ticket.isPending) return <PageSkeleton />;
-  if (ticket.isError) {
+  if (opening.isError || ticket.isError) {
     return (
       <RecordLoadError
-        error={ticket.error}
-        onRetry={() => void ticket.refetch()}
+        error={opening.error ?? ticket.error}
+        onRetry={() => void (opening.isError ? opening.refetch() : ticket.refetch())}
         title={t('ticket.notFoundTitle')}
         text={t('ticket.notFoundText')}
         backTo="/tickets"
@@ -129,6 +132,9 @@ export function TicketPage() {
       />
     );
   }
+  // Even with this ticket still cached from an earlier visit: panels mounted before the opening read
+  // has landed would each ask for their part.
+  if (opening.isPending || ticket.isPending) return <PageSkeleton />;
   const tk = ticket.data;
   const editable = can('tickets.update') && tk.status !== 'closed' && tk.status !== 'cancelled';
 
