@@ -1,12 +1,14 @@
 /**
  * Recording domain events: in the writer's transaction, so an event exists exactly when its change
  * does. Payloads are checked against their schema in common/api/events.ts (a wrong payload is our
- * bug, caught at the write), and one NOTIFY per transaction wakes the consumers of every process.
+ * bug, caught at the write). The insert itself wakes the consumers of every process: a trigger
+ * (migration 0009) sends one NOTIFY on EVENTS_CHANNEL, delivered at commit.
  */
 import { DOMAIN_EVENT_PAYLOADS, DOMAIN_EVENT_VERSION, type DomainEventKind, type DomainEventPayload } from '../../../common/api/events';
-import { notify, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { domainEvents } from '../../db/schema';
 
+/** Named again in migration 0009's trigger. */
 export const EVENTS_CHANNEL = 'fuwutai_events';
 
 export interface NewDomainEvent<K extends DomainEventKind = DomainEventKind> {
@@ -36,6 +38,5 @@ export async function recordEvents(tx: Db, events: readonly NewDomainEvent[]): P
       })),
     )
     .returning({ id: domainEvents.id });
-  await notify(tx, EVENTS_CHANNEL);
   return rows.map((r) => r.id);
 }

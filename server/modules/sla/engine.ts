@@ -55,8 +55,8 @@ interface ClockInputs {
   customerPolicyId: string | null;
   /** `[at ms, from, to]` of each status change, oldest first. */
   history: Array<[number, TicketStatus, TicketStatus]>;
-  /** `[milestone, met at ms, met by]`. */
-  stamps: Array<[string, number, string | null]>;
+  /** `[milestone, met at ms, met by, their name]`. */
+  stamps: Array<[string, number, string | null, string | null]>;
   fired: string[];
 }
 
@@ -70,8 +70,8 @@ async function loadClockInputs(tx: Db, ticket: TicketRow): Promise<ClockInputs> 
       (select sla_policy_id from customers where id = ${ticket.customerId}) as customer_policy_id,
       coalesce((select json_agg(json_build_array(${ms(sql`e.created_at`)}, e.data->>'from', e.data->>'to') order by e.id)
         from ticket_events e where e.ticket_id = ${ticket.id} and e.kind = 'status_changed'), '[]'::json) as history,
-      coalesce((select json_agg(json_build_array(m.milestone, ${ms(sql`m.met_at`)}, m.met_by_id))
-        from ticket_milestones m where m.ticket_id = ${ticket.id}), '[]'::json) as stamps,
+      coalesce((select json_agg(json_build_array(m.milestone, ${ms(sql`m.met_at`)}, m.met_by_id, u.name))
+        from ticket_milestones m left join users u on u.id = m.met_by_id where m.ticket_id = ${ticket.id}), '[]'::json) as stamps,
       coalesce((select json_agg(f.key) from ticket_firings f where f.ticket_id = ${ticket.id}), '[]'::json) as fired`,
   );
   return {
@@ -123,6 +123,8 @@ export interface Derived {
   milestones: MilestoneState[];
   /** The escalation and SLA keys already fired. */
   fired: Set<string>;
+  /** Who met the stamped milestones, by id. */
+  stampedBy: Map<string, string>;
 }
 
 /**
@@ -137,7 +139,8 @@ export async function deriveClocks(tx: Db, registry: TimeRulesRegistry, ticketOr
   const { policy, source } = policyIn(rules, ticket.slaPolicyId, inputs.customerPolicyId);
   const facts = clockFacts(ticket, inputs);
   const milestones = policy ? computeMilestones(policy.definition, facts, rules.calendar, now.getTime()) : [];
-  return { ticket, rules, policy, source, facts, milestones, fired: new Set(inputs.fired) };
+  const stampedBy = new Map(inputs.stamps.flatMap(([, , by, name]) => (by && name !== null ? [[by, name] as const] : [])));
+  return { ticket, rules, policy, source, facts, milestones, fired: new Set(inputs.fired), stampedBy };
 }
 
 /** The policy in force: the ticket's own, else its customer's service level, else the default. */

@@ -3,10 +3,10 @@
  * hook), reading its milestones for the API, stamping milestones met by an explicit action
  * (plan submitted, arrived on site, service restored, custom ones), and listing fired escalations.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { EscalationFiring, MilestoneStamp, SlaMilestone } from '../../../common/api';
 import type { Db } from '../../db/client';
-import { ticketFirings, ticketMilestones, tickets, users } from '../../db/schema';
+import { ticketFirings, ticketMilestones, tickets } from '../../db/schema';
 import { BUILT_IN_MILESTONE_NAMES, isBuiltInMilestone } from '../../domain/sla';
 import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
@@ -81,14 +81,13 @@ export function createSlaService(deps: {
   async function milestoneStates(db_: Db, ticketId: string, now: Date) {
     const derived = await deriveClocks(db_, registry, ticketId, now);
     const targets = derived?.policy?.definition.severities[derived.ticket.severity] ?? [];
-    return { policy: derived?.policy, source: derived?.source ?? 'default', states: derived?.milestones ?? [], targets };
+    return { policy: derived?.policy, source: derived?.source ?? 'default', states: derived?.milestones ?? [], targets, stampedBy: derived?.stampedBy };
   }
 
   const view: SlaView = {
     async view(db_, ticketId, now) {
-      const { policy, source, states, targets } = await milestoneStates(db_, ticketId, now);
-      const metByIds = [...new Set(states.map((s) => s.metBy).filter((x): x is string => Boolean(x)))];
-      const people = metByIds.length ? await db_.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, metByIds)) : [];
+      const { policy, source, states, targets, stampedBy } = await milestoneStates(db_, ticketId, now);
+      const person = (id: string | null) => (id && stampedBy?.has(id) ? { id, name: stampedBy.get(id)! } : null);
       const milestones: SlaMilestone[] = states.map((s) => ({
         milestone: s.milestone,
         name: s.name ?? (isBuiltInMilestone(s.milestone) ? BUILT_IN_MILESTONE_NAMES[s.milestone] : { zh: s.milestone, en: s.milestone }),
@@ -100,7 +99,7 @@ export function createSlaService(deps: {
         dueAt: iso(s.dueAt),
         amberAt: iso(s.amberAt),
         metAt: iso(s.metAt),
-        metBy: people.find((p) => p.id === s.metBy) ?? null,
+        metBy: person(s.metBy),
         breachedAt: iso(s.breachedAt),
         pausedMinutes: Math.round(s.pausedMinutes * 100) / 100,
       }));

@@ -77,10 +77,17 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   const { db, clock } = deps;
   const subscribers = deps.subscribers ?? [];
 
-  /** Ends a write whose row is already locked or new: updatedAt, events, subscribers. */
-  async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[]) {
+  /**
+   * Ends a write whose row is already locked or new: updatedAt, events, subscribers. `current` is
+   * the row as it stands with updatedAt already `now` (a create that just inserted it): then it is
+   * not written and read back again.
+   */
+  async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[], current?: TicketRow) {
     if (pending.length === 0) return;
-    const [fresh] = await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).returning();
+    const fresh =
+      current && current.updatedAt.getTime() === now.getTime()
+        ? current
+        : (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).returning())[0];
     const ref = ticketRef(fresh!);
     const events: NewDomainEvent[] = pending.map((p) => ({
       kind: p.kind,

@@ -127,11 +127,15 @@ export function createTicketService(deps: {
   async function present(actor: Actor, id: string): Promise<Ticket> {
     const found = await findVisibleTicket(db, actor, id);
     if (!found) throw notFound('ticket.not_found', 'Ticket');
-    const [follow] = await db
-      .select({ userId: ticketFollowers.userId })
-      .from(ticketFollowers)
-      .where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id)));
-    const sla = deps.sla ? await deps.sla.view(db, id, clock.now()) : { policy: null, milestones: [] };
+    // Independent reads: side by side on a pool (PGlite runs them one after another).
+    const [[follow], sla, card] = await Promise.all([
+      db
+        .select({ userId: ticketFollowers.userId })
+        .from(ticketFollowers)
+        .where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id))),
+      deps.sla ? deps.sla.view(db, id, clock.now()) : { policy: null, milestones: [] },
+      loadContactCard(db, actor, id),
+    ]);
     return {
       ...found,
       allowedTransitions: can(actor.role, 'tickets.transition')
@@ -140,7 +144,7 @@ export function createTicketService(deps: {
       following: Boolean(follow),
       slaPolicy: sla.policy,
       sla: sla.milestones,
-      ...(await loadContactCard(db, actor, id)),
+      ...card,
     };
   }
 
@@ -374,7 +378,8 @@ export function createTicketService(deps: {
           },
           ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
           ...asChild,
-        ]);
+          // Born a child, the row changed after the insert; otherwise it is as inserted.
+        ], input.parentId ? undefined : ticket);
         return ticket.id;
       });
       return present(actor, id);
