@@ -60,27 +60,50 @@ interface ClockInputs {
   fired: string[];
 }
 
-async function loadClockInputs(tx: Db, ticket: TicketRow): Promise<ClockInputs> {
+interface RawClockInputs {
+  v: number | null;
+  p: string | null;
+  h: ClockInputs['history'] | null;
+  s: ClockInputs['stamps'] | null;
+  f: string[] | null;
+}
+
+/**
+ * The clock inputs of the ticket `ticketId` (of customer `customerId`) as one json value: a
+ * column of its own, or one more column of a select of the ticket row itself.
+ */
+function clockInputsSql(ticketId: SQL | string, customerId: SQL | string): SQL<RawClockInputs> {
   // Instants as whole epoch milliseconds (what a Date holds), so they compare equal to JS times.
   const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
-  const [row] = await rows<{ rules_version: number | null; customer_policy_id: string | null; history: ClockInputs['history']; stamps: ClockInputs['stamps']; fired: string[] }>(
-    tx,
-    sql`select
-      (select version from config_versions where name = ${TIME_RULES_VERSION}) as rules_version,
-      (select sla_policy_id from customers where id = ${ticket.customerId}) as customer_policy_id,
-      coalesce((select json_agg(json_build_array(${ms(sql`e.created_at`)}, e.data->>'from', e.data->>'to') order by e.id)
-        from ticket_events e where e.ticket_id = ${ticket.id} and e.kind = 'status_changed'), '[]'::json) as history,
-      coalesce((select json_agg(json_build_array(m.milestone, ${ms(sql`m.met_at`)}, m.met_by_id, u.name))
-        from ticket_milestones m left join users u on u.id = m.met_by_id where m.ticket_id = ${ticket.id}), '[]'::json) as stamps,
-      coalesce((select json_agg(f.key) from ticket_firings f where f.ticket_id = ${ticket.id}), '[]'::json) as fired`,
-  );
-  return {
-    rulesVersion: Number(row?.rules_version ?? 0),
-    customerPolicyId: row?.customer_policy_id ?? null,
-    history: row?.history ?? [],
-    stamps: row?.stamps ?? [],
-    fired: row?.fired ?? [],
-  };
+  return sql<RawClockInputs>`json_build_object(
+    'v', (select version from config_versions where name = ${TIME_RULES_VERSION}),
+    'p', (select sla_policy_id from customers where id = ${customerId}),
+    'h', (select json_agg(json_build_array(${ms(sql`e.created_at`)}, e.data->>'from', e.data->>'to') order by e.id)
+      from ticket_events e where e.ticket_id = ${ticketId} and e.kind = 'status_changed'),
+    's', (select json_agg(json_build_array(m.milestone, ${ms(sql`m.met_at`)}, m.met_by_id, u.name))
+      from ticket_milestones m left join users u on u.id = m.met_by_id where m.ticket_id = ${ticketId}),
+    'f', (select json_agg(f.key) from ticket_firings f where f.ticket_id = ${ticketId}))`;
+}
+
+const toClockInputs = (raw: RawClockInputs | undefined): ClockInputs => ({
+  rulesVersion: Number(raw?.v ?? 0),
+  customerPolicyId: raw?.p ?? null,
+  history: raw?.h ?? [],
+  stamps: raw?.s ?? [],
+  fired: raw?.f ?? [],
+});
+
+/** The ticket row and its clock inputs: given the row, one select of the inputs; given an id, one select of both. */
+async function loadTicketAndInputs(tx: Db, ticketOrId: string | TicketRow): Promise<{ ticket: TicketRow; inputs: ClockInputs } | null> {
+  if (typeof ticketOrId !== 'string') {
+    const [row] = await rows<{ inputs: RawClockInputs }>(tx, sql`select ${clockInputsSql(ticketOrId.id, ticketOrId.customerId)} as inputs`);
+    return { ticket: ticketOrId, inputs: toClockInputs(row?.inputs) };
+  }
+  const [row] = await tx
+    .select({ ticket: tickets, inputs: clockInputsSql(sql`${tickets.id}`, sql`${tickets.customerId}`) })
+    .from(tickets)
+    .where(eq(tickets.id, ticketOrId));
+  return row ? { ticket: row.ticket, inputs: toClockInputs(row.inputs) } : null;
 }
 
 /** Status history from the timeline; the ticket was `new` (or what its first change came from) from the moment it was reported. */
@@ -132,9 +155,9 @@ export interface Derived {
  * them. Pass the row when the caller holds it current (a write that just updated it).
  */
 export async function deriveClocks(tx: Db, registry: TimeRulesRegistry, ticketOrId: string | TicketRow, now: Date): Promise<Derived | null> {
-  const ticket = typeof ticketOrId === 'string' ? (await tx.select().from(tickets).where(eq(tickets.id, ticketOrId)))[0] : ticketOrId;
-  if (!ticket) return null;
-  const inputs = await loadClockInputs(tx, ticket);
+  const loaded = await loadTicketAndInputs(tx, ticketOrId);
+  if (!loaded) return null;
+  const { ticket, inputs } = loaded;
   const rules = await registry.get(tx, inputs.rulesVersion);
   const { policy, source } = policyIn(rules, ticket.slaPolicyId, inputs.customerPolicyId);
   const facts = clockFacts(ticket, inputs);
