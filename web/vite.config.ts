@@ -51,6 +51,11 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      // antd's component libraries (@rc-component/*, @ant-design/*) are side-effect free but do not
+      // say so in their package.json: without this, importing one export of a package index (antd's
+      // Input takes FormProvider from @rc-component/form) keeps the whole package (the form engine
+      // and its validator) in the first load.
+      treeshake: { moduleSideEffects: (id: string) => !/node_modules[\\/]@(rc-component|ant-design)[\\/](?!cssinjs)/.test(id) || /\.css$/.test(id) },
       output: {
         // Framework code changes rarely; a separate chunk stays cached across releases.
         codeSplitting: {

@@ -17,13 +17,13 @@ import { loadConfig } from '../../server/platform/config';
 export type BenchApp = Awaited<ReturnType<typeof startBenchApp>>;
 export type Role = 'admin' | 'dispatcher' | 'engineer' | 'manager' | 'customer_user';
 
-/** Starts the app on `database` (migrating it); `close()` stops it and closes the database. */
-export async function startBenchApp(database: Database, options: { dataDir?: string } = {}) {
+/** Starts the app on `database` (migrating it); `close()` stops it and closes the database. `webDir`: another build of the web to serve than web/dist. */
+export async function startBenchApp(database: Database, options: { dataDir?: string; webDir?: string } = {}) {
   await database.migrate();
   const ownDir = options.dataDir ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'fuwutai-bench-'));
   const dataDir = options.dataDir ?? ownDir!;
   const config = { ...loadConfig({}), dataDir, logLevel: 'silent', apiRateLimitPerMinute: 0 };
-  const deps = { config, database, clock: systemClock, hasher: createPasswordHasher('test'), logger: false as const };
+  const deps = { config, database, clock: systemClock, hasher: createPasswordHasher('test'), logger: false as const, webDir: options.webDir };
   const services = createServices(deps);
   // As in production: the shipped calendars, SLA policies and escalation matrix are in force.
   await ensureTimeRuleDefaults(services.db, new Date());

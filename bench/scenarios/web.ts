@@ -12,6 +12,8 @@ export interface WebResult {
   queueUsableMs: number;
   queueJsBytes: number;
   queueJsFiles: number;
+  /** Each script of the first load: its path and bytes over the wire. */
+  queueJsList: Array<{ path: string; bytes: number }>;
   ticketPageApiRequests: number;
   ticketPageApiPaths: string[];
 }
@@ -56,7 +58,15 @@ export async function measureWeb(agent: Client): Promise<WebResult> {
     await page.waitForLoadState('networkidle');
     page.off('request', onRequest);
     const opened = [...api];
-    return { queueUsableMs, queueJsBytes: sizes.reduce((a, b) => a + b, 0), queueJsFiles: firstLoad.length, ticketPageApiRequests: opened.length, ticketPageApiPaths: opened };
+    const queueJsList = firstLoad.map((request, i) => ({ path: new URL(request.url()).pathname, bytes: sizes[i]! }));
+    return {
+      queueUsableMs,
+      queueJsBytes: sizes.reduce((a, b) => a + b, 0),
+      queueJsFiles: firstLoad.length,
+      queueJsList,
+      ticketPageApiRequests: opened.length,
+      ticketPageApiPaths: opened,
+    };
   } finally {
     await browser.close();
   }

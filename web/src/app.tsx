@@ -3,9 +3,8 @@
  * the routes — staff layout or customer portal, chosen by the logged-in user's role.
  */
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+import { ConfigProvider } from 'antd';
+import useToken from 'antd/es/theme/useToken';
 import i18next from 'i18next';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,13 +13,19 @@ import { meKey, useMeQuery } from './api/auth';
 import { ApiError, onUnauthenticated } from './api/client';
 import { FeedbackBridge, showError, showInfo } from './components/feedback';
 import { FullPageSpin, LoadError, NotFoundPage } from './components/states';
-import { FirstPasswordPage } from './features/auth/first-password-page';
-import { LoginPage } from './features/auth/login-page';
 import { isPortalUser, MeContext } from './features/auth/session';
+import { antdLocale } from './i18n';
 import { PortalLayout } from './layouts/portal-layout';
 import { StaffLayout } from './layouts/staff-layout';
 
-const QueuePage = lazy(() => import('./features/tickets/queue-page').then((m) => ({ default: m.QueuePage })));
+const loadQueuePage = () => import('./features/tickets/queue-page');
+// The queue is where staff land: when the page opens on it, its chunk loads alongside the session
+// check instead of after it (and after the layout has rendered).
+if (window.location.pathname === '/tickets' || window.location.pathname === '/') void loadQueuePage();
+
+const QueuePage = lazy(() => loadQueuePage().then((m) => ({ default: m.QueuePage })));
+const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
+const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
 const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
 const NewTicketPage = lazy(() => import('./features/tickets/new-ticket-page').then((m) => ({ default: m.NewTicketPage })));
 const CustomersPage = lazy(() => import('./features/customers/customers-page').then((m) => ({ default: m.CustomersPage })));
@@ -138,14 +143,22 @@ function Session() {
   if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) {
     return (
-      <Routes>
-        <Route path="/login" element={<LoginPage />} />
-        <Route path="*" element={<RedirectToLogin />} />
-      </Routes>
+      <Suspense fallback={<FullPageSpin />}>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="*" element={<RedirectToLogin />} />
+        </Routes>
+      </Suspense>
     );
   }
   // A password someone else chose: nothing else until it is replaced (the server refuses the rest too).
-  if (me.data.mustChangePassword) return <FirstPasswordPage me={me.data} />;
+  if (me.data.mustChangePassword) {
+    return (
+      <Suspense fallback={<FullPageSpin />}>
+        <FirstPasswordPage me={me.data} />
+      </Suspense>
+    );
+  }
   return (
     <MeContext.Provider value={me.data}>
       <Suspense fallback={<FullPageSpin />}>{isPortalUser(me.data) ? <PortalRoutes /> : <StaffRoutes />}</Suspense>
@@ -153,21 +166,31 @@ function Session() {
   );
 }
 
+/** What antd's <App> wrapper gives (text colour, size and font from the theme), without its Modal. */
+function AppFrame({ children }: { children: React.ReactNode }) {
+  const [, token] = useToken();
+  return (
+    <div className="ant-app" style={{ color: token.colorText, fontSize: token.fontSize, lineHeight: token.lineHeight, fontFamily: token.fontFamily }}>
+      {children}
+    </div>
+  );
+}
+
 function Providers({ children }: { children: React.ReactNode }) {
   const { i18n } = useTranslation();
   return (
     <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
+      locale={antdLocale(i18n.language)}
       button={{ autoInsertSpace: false }}
       theme={{
         token: { colorPrimary: '#1f6feb', borderRadius: 6, colorBgLayout: '#f5f6f8' },
         components: { Layout: { headerHeight: 52, headerPadding: '0 20px', siderBg: '#ffffff', headerBg: '#ffffff' } },
       }}
     >
-      <AntApp>
+      <AppFrame>
         <FeedbackBridge />
         {children}
-      </AntApp>
+      </AppFrame>
     </ConfigProvider>
   );
 }

@@ -1,24 +1,38 @@
 /**
  * Error and success toasts reachable from outside React (query caches, event handlers). The bridge
- * captures antd's App-context message API so toasts follow the theme and locale.
+ * renders antd's message and notification holders inside the ConfigProvider, so toasts follow the
+ * theme and locale. (Not antd's <App>, which would also bring the whole Modal into the first load.)
  */
-import { App } from 'antd';
+import type { MessageInstance } from 'antd/es/message/interface';
+import useMessage from 'antd/es/message/useMessage';
+import type { ArgsProps, NotificationInstance } from 'antd/es/notification/interface';
+import useNotification from 'antd/es/notification/useNotification';
 import i18next from 'i18next';
 import { useEffect } from 'react';
 import { ApiError, type FieldError } from '../api/client';
 import { ROLE_LABELS, type Role } from '../../../common/domain';
 
-type AppApi = ReturnType<typeof App.useApp>;
-let messageApi: AppApi['message'] | null = null;
-let notificationApi: AppApi['notification'] | null = null;
+let messageApi: MessageInstance | null = null;
+let notificationApi: NotificationInstance | null = null;
 
 export function FeedbackBridge() {
-  const { message, notification } = App.useApp();
+  const [message, messageHolder] = useMessage();
+  const [notification, notificationHolder] = useNotification();
   useEffect(() => {
     messageApi = message;
     notificationApi = notification;
   }, [message, notification]);
-  return null;
+  return (
+    <>
+      {messageHolder}
+      {notificationHolder}
+    </>
+  );
+}
+
+/** An information toast in the top right (the bell's live notifications). */
+export function showNotification(config: ArgsProps) {
+  notificationApi?.info(config);
 }
 
 /** Params as people read them: status and role codes in the UI language. */

@@ -1,15 +1,15 @@
-/** Selects backed by the API: customers (searched on the server), assignees, service centers, SLA policies. */
-import { Select, TreeSelect } from 'antd';
+/** Selects backed by the API: customers (searched on the server), assignees, SLA policies; the center tree (center-select.tsx takes it). */
+import { Select } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAssignableUsers, useCenters } from '../api/admin';
+import { useAssignableUsers } from '../api/admin';
 import { useCustomer, useCustomerList } from '../api/customers';
 import { usePolicies } from '../api/time-rules';
 import type { Center } from '../api/types';
 import { useLabels } from '../i18n/labels';
 import { useDebounced } from './use-debounced';
 
-interface ValueProps<T> {
+export interface ValueProps<T> {
   value?: T;
   onChange?: (value: T) => void;
   id?: string;
@@ -24,7 +24,7 @@ interface ValueProps<T> {
  * What every select here hands on to antd from its form field: a cleared select reports `cleared`,
  * and the caller's placeholder wins over the select's own.
  */
-function fieldProps<T>({ id, value, onChange, placeholder, allowClear, style, disabled, 'data-testid': testId }: ValueProps<T>, cleared: T, ownPlaceholder: string) {
+export function fieldProps<T>({ id, value, onChange, placeholder, allowClear, style, disabled, 'data-testid': testId }: ValueProps<T>, cleared: T, ownPlaceholder: string) {
   return {
     id,
     'data-testid': testId,
@@ -114,21 +114,6 @@ export function centerTree(centers: Center[], label: (c: Center) => string = (c)
         return { key: c.id, value: c.id, title: label(c), center: c, ...(children.length ? { children } : {}) };
       });
   return build(null);
-}
-
-export function CenterSelect({ allowClear = true, exclude, ...props }: ValueProps<string | null | undefined> & { exclude?: string }) {
-  const { t } = useTranslation();
-  const centers = useCenters();
-  const tree = useMemo(() => centerTree((centers.data ?? []).filter((c) => c.id !== exclude)), [centers.data, exclude]);
-  return (
-    <TreeSelect
-      {...fieldProps({ ...props, allowClear }, null, t('users.center'))}
-      treeData={tree}
-      treeDefaultExpandAll
-      showSearch={{ treeNodeFilterProp: 'title' }}
-      loading={centers.isLoading}
-    />
-  );
 }
 
 /** An SLA policy; cleared means "the default policy" (named in the placeholder). */

@@ -1,9 +1,11 @@
 /**
  * i18next set-up: Chinese first, English as the alternative. The choice is kept in localStorage;
  * dayjs follows it here, antd's ConfigProvider follows it in the app shell. Chinese is in the first
- * load (it is also the fallback); English is a chunk of its own, fetched before the first render
+ * load (it is also the fallback, with antd's zh_CN locale); English (with antd's en_US) is a chunk of its own, fetched before the first render
  * when it is the stored choice (main.tsx awaits `i18nReady`) or when the user switches to it.
  */
+import type { Locale } from 'antd/es/locale';
+import zhCNAntd from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
@@ -39,7 +41,16 @@ function applyLanguage(language: Language) {
   document.documentElement.lang = language;
 }
 
-const loadEnglish = () => import('./en').then((m) => m.en);
+let enAntd: Locale | undefined;
+/** English texts and antd's English locale: one chunk, loaded on demand. */
+const loadEnglish = async () => {
+  const [texts, antd] = await Promise.all([import('./en'), import('antd/es/locale/en_US')]);
+  enAntd = antd.default;
+  return texts.en;
+};
+
+/** antd's locale for `language` (English once its chunk is loaded, which happens before i18next switches). */
+export const antdLocale = (language: string): Locale => (language === 'en' && enAntd) || zhCNAntd;
 
 const initial = storedLanguage();
 applyLanguage(initial);

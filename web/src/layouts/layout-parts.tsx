@@ -3,8 +3,8 @@
  * opened by a header button) and the routed page below.
  */
 import { MenuOutlined } from '@ant-design/icons';
-import { Button, Drawer, Layout } from 'antd';
-import { type ReactNode, Suspense, useEffect, useState } from 'react';
+import { Button, Layout } from 'antd';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch';
@@ -34,13 +34,17 @@ export function RoutedContent({ className }: { className: string }) {
   );
 }
 
+const MenuDrawerPanel = lazy(() => import('./menu-drawer-panel'));
+
 /**
  * The menu on a phone: a header button that opens it in a drawer from the left. Navigating closes
- * the drawer. `children` is the menu, `title` the drawer's heading (the brand).
+ * the drawer. `children` is the menu, `title` the drawer's heading (the brand). The drawer's code
+ * loads when it is first opened (menu-drawer-panel.tsx).
  */
 export function MenuDrawer({ title, children }: { title: ReactNode; children: ReactNode }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const [opened, setOpened] = useState(false);
   const { pathname } = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the drawer
   useEffect(() => setOpen(false), [pathname]);
@@ -53,21 +57,18 @@ export function MenuDrawer({ title, children }: { title: ReactNode; children: Re
         aria-expanded={open}
         data-testid="menu-button"
         className="menu-button"
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          setOpened(true);
+          setOpen(true);
+        }}
       />
-      <Drawer
-        open={open}
-        onClose={() => setOpen(false)}
-        placement="left"
-        size={264}
-        title={title}
-        className="menu-drawer"
-        styles={{ body: { padding: 0 } }}
-      >
-        <nav aria-label={t('responsive.menu')} data-testid="menu-drawer">
-          {children}
-        </nav>
-      </Drawer>
+      {opened && (
+        <Suspense fallback={null}>
+          <MenuDrawerPanel open={open} onClose={() => setOpen(false)} title={title}>
+            {children}
+          </MenuDrawerPanel>
+        </Suspense>
+      )}
     </>
   );
 }

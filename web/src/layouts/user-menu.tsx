@@ -1,51 +1,16 @@
 /** The header's user menu: who I am, change my password, log out. */
 import { ApiOutlined, BellOutlined, CheckOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown, Form, Input } from 'antd';
-import { useState } from 'react';
+import { Avatar, Button, Dropdown } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { useChangePassword, useLogout } from '../api/auth';
-import { showSuccess } from '../components/feedback';
-import { FormModal } from '../components/form-modal';
-import { NewPasswordFields } from '../features/auth/new-password-fields';
+import { useLogout } from '../api/auth';
 import { useMe } from '../features/auth/session';
 import { setLanguage } from '../i18n';
 import { useLabels } from '../i18n/labels';
 
-interface PasswordValues {
-  currentPassword: string;
-  newPassword: string;
-  confirm: string;
-}
-
-function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm<PasswordValues>();
-  const change = useChangePassword();
-  const submit = async (values: PasswordValues) => {
-    await change.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
-    showSuccess(t('auth.passwordChanged'));
-    form.resetFields();
-  };
-  return (
-    <FormModal
-      form={form}
-      open={open}
-      title={t('auth.changePassword')}
-      onClose={onClose}
-      onSubmit={submit}
-      pending={change.isPending}
-      destroyOnHidden
-      requiredMark
-      submitOnEnter
-    >
-      <Form.Item name="currentPassword" label={t('auth.currentPassword')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
-        <Input.Password autoComplete="current-password" autoFocus />
-      </Form.Item>
-      <NewPasswordFields />
-    </FormModal>
-  );
-}
+// The change-password dialog (a form) loads when first asked for.
+const ChangePasswordModal = lazy(() => import('./change-password-modal'));
 
 /** `compact` (phones): the avatar alone, and the language choice moves into the menu. */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
@@ -55,6 +20,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
   const logout = useLogout();
   const navigate = useNavigate();
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const [passwordLoaded, setPasswordLoaded] = useState(false);
   const subtitle = [labels.role(me.role), me.customerName ?? me.centerName].filter(Boolean).join(' · ');
   const current = i18n.language === 'en' ? 'en' : 'zh-CN';
   const languageItems = compact
@@ -83,7 +49,10 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
             { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
           ],
           onClick: ({ key }) => {
-            if (key === 'password') setPasswordOpen(true);
+            if (key === 'password') {
+              setPasswordLoaded(true);
+              setPasswordOpen(true);
+            }
             if (key === 'notifications') navigate('/settings/notifications');
             if (key === 'tokens') navigate('/settings/tokens');
             if (key === 'lang:zh-CN' || key === 'lang:en') void setLanguage(key === 'lang:en' ? 'en' : 'zh-CN');
@@ -97,7 +66,11 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
           {!compact && <DownOutlined style={{ fontSize: 10 }} />}
         </Button>
       </Dropdown>
-      <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+      {passwordLoaded && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+        </Suspense>
+      )}
     </>
   );
 }

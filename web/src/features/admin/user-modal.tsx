@@ -13,7 +13,8 @@ import { changedFields } from '../../components/changed-fields';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { TagsInput } from '../../components/tags-input';
-import { CenterSelect, CustomerSelect } from '../../components/selects';
+import { CenterSelect } from '../../components/center-select';
+import { CustomerSelect } from '../../components/selects';
 import { useLabels } from '../../i18n/labels';
 
 interface UserValues {

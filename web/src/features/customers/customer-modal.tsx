@@ -6,7 +6,8 @@ import { useSaveCustomer } from '../../api/customers';
 import type { Customer } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
-import { CenterSelect, PolicySelect } from '../../components/selects';
+import { CenterSelect } from '../../components/center-select';
+import { PolicySelect } from '../../components/selects';
 import { useMe } from '../auth/session';
 
 interface CustomerValues {

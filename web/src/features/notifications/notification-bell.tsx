@@ -15,7 +15,7 @@ import {
   UserSwitchOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { App, Badge, Button, Empty, Popover, Spin, Tooltip } from 'antd';
+import { Badge, Button, Empty, Popover, Spin, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -23,6 +23,7 @@ import { useLiveCacheSync } from '../../api/live';
 import { useMarkAllNotificationsRead, useMarkNotificationRead, useNotifications } from '../../api/notifications';
 import type { Notification } from '../../api/types';
 import { RelativeTime } from '../../components/time';
+import { showNotification } from '../../components/feedback';
 import { notificationLines, notificationText } from './notification-text';
 
 const KIND_ICONS: Record<string, React.ReactNode> = {
@@ -87,9 +88,8 @@ export function NotificationBell() {
   const markRead = useMarkNotificationRead();
   const markAll = useMarkAllNotificationsRead();
   const unread = notifications.data?.unreadCount ?? 0;
-  const { notification: toast } = App.useApp();
   useLiveCacheSync((n) =>
-    toast.info({
+    showNotification({
       key: `notification-${n.id}`,
       title: notificationText(n, t),
       placement: 'topRight',

@@ -5,17 +5,16 @@
  * filters in the URL (with `view=<id>`), and its columns, when it has any, become the layout.
  */
 import { DeleteOutlined, SaveOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Form, Input, Popconfirm, Select, Space, Tag, Tooltip } from 'antd';
-import { useMemo, useState } from 'react';
+import { Button, Popconfirm, Select, Space, Tag, Tooltip } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { newIdempotencyKey } from '../../api/client';
-import { useCreateView, useDeleteView, useSavedViews, useUpdateView, type SavedView, type ViewColumn } from '../../api/views';
+import { useDeleteView, useSavedViews, useUpdateView, type SavedView, type ViewColumn } from '../../api/views';
 import { showError, showSuccess } from '../../components/feedback';
-import { FormModal } from '../../components/form-modal';
 import { useNarrow } from '../../components/use-narrow';
-import { useCan } from '../auth/session';
 import { sameLayout } from './queue-columns';
 import { filtersOfView, sameFilters, viewQueryOf, type QueueFilters } from './queue-state';
+
+const SaveViewModal = lazy(() => import('./queue-view-save'));
 
 type BuiltIn = 'mine' | 'open' | 'all';
 const BUILT_IN: Record<BuiltIn, QueueFilters> = {
@@ -38,14 +37,13 @@ export interface QueueViewBarProps {
 
 export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen, end }: QueueViewBarProps) {
   const { t } = useTranslation();
-  const can = useCan();
   const narrow = useNarrow();
   const views = useSavedViews();
-  const create = useCreateView();
   const update = useUpdateView();
   const remove = useDeleteView();
   const [saveAsOpen, setSaveAsOpen] = useState(false);
-  const [form] = Form.useForm<{ name: string; shared: boolean }>();
+  // The dialog's code loads on the first "save as" and stays mounted after.
+  const [saveAsLoaded, setSaveAsLoaded] = useState(false);
 
   const list = views.data ?? [];
   const current = filters.view ? list.find((v) => v.id === filters.view) : undefined;
@@ -116,7 +114,7 @@ export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen
   };
 
   const openSaveAs = () => {
-    form.setFieldsValue({ name: '', shared: false });
+    setSaveAsLoaded(true);
     setSaveAsOpen(true);
   };
 
@@ -156,31 +154,17 @@ export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen
         )}
       </Space>
       {end && <span className="queue-views-end">{end}</span>}
-      <FormModal
-        form={form}
-        open={saveAsOpen}
-        onClose={() => setSaveAsOpen(false)}
-        title={t('queueViews.saveAsTitle')}
-        pending={create.isPending}
-        submitOnEnter
-        onSubmit={async (values) => {
-          const created = await create.mutateAsync({
-            body: { name: values.name, shared: Boolean(values.shared), query: viewQueryOf(filters), columns: layout },
-            idempotencyKey: newIdempotencyKey(),
-          });
-          showFilters({ ...filters, view: created.id });
-          showSuccess(t('queueViews.saved', { name: created.name }));
-        }}
-      >
-        <Form.Item name="name" label={t('queueViews.name')} rules={[{ required: true, whitespace: true, message: t('errors.field.required') }, { max: 60 }]}>
-          <Input placeholder={t('queueViews.namePlaceholder')} maxLength={60} autoFocus data-testid="view-name" />
-        </Form.Item>
-        {can('views.share') && (
-          <Form.Item name="shared" valuePropName="checked" extra={t('queueViews.shareHint')}>
-            <Checkbox data-testid="view-shared">{t('queueViews.shareWithAll')}</Checkbox>
-          </Form.Item>
-        )}
-      </FormModal>
+      {saveAsLoaded && (
+        <Suspense fallback={null}>
+          <SaveViewModal
+            open={saveAsOpen}
+            onClose={() => setSaveAsOpen(false)}
+            filters={filters}
+            layout={layout}
+            onSaved={(created) => showFilters({ ...filters, view: created.id })}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

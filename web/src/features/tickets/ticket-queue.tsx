@@ -7,7 +7,7 @@
  */
 import { CheckSquareOutlined, ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Empty, Input, Select, Space, Switch, Table, Tooltip, Typography, type InputRef, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { SEVERITIES, TICKET_STATUSES, type Severity, type TicketStatus } from '../../../../common/domain';
@@ -22,13 +22,15 @@ import { useNarrow } from '../../components/use-narrow';
 import { useLabels } from '../../i18n/labels';
 import { useCan, useMe } from '../auth/session';
 import type { QueueColumn } from '../../../../common/api/views';
-import { BulkBar } from './bulk-actions';
 import { QueueCards } from './queue-cards';
 import { ColumnChooser, ResizableHeaderCell, TITLE_MIN_WIDTH, defaultLayout, useColumnLayout, widthOf, type ResizableCellProps } from './queue-columns';
 import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
 import { QueueViewBar } from './queue-views';
 import { useRecentlyChangedTickets } from './ticket-live';
 import { useQueueKeyboard } from './use-queue-keyboard';
+
+// The bulk bar and its dialogs load with the first selection (the queue opens with none).
+const BulkBar = lazy(() => import('./bulk-actions').then((m) => ({ default: m.BulkBar })));
 
 export interface TicketQueueProps {
   variant: 'staff' | 'portal';
@@ -74,6 +76,9 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
 
   // Tickets chosen for a bulk action (ids of the rows on this page).
   const [checked, setChecked] = useState<string[]>([]);
+  // Mounted from the first selection on (BulkBar shows nothing without one, and keeps its dialog state).
+  const [bulkLoaded, setBulkLoaded] = useState(false);
+  if (checked.length > 0 && !bulkLoaded) setBulkLoaded(true);
   const [selectMode, setSelectMode] = useState(false);
   const bulk = views && (can('tickets.update') || can('tickets.transition') || can('tickets.comment'));
   useEffect(() => {
@@ -349,14 +354,16 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
           </Button>
         )}
       </div>
-      {bulk && (
-        <BulkBar
-          selected={checked}
-          rows={rows}
-          onClear={() => setChecked([])}
-          onSelectPage={() => setChecked(rows.map((r) => r.id))}
-          onFinished={setChecked}
-        />
+      {bulk && bulkLoaded && (
+        <Suspense fallback={null}>
+          <BulkBar
+            selected={checked}
+            rows={rows}
+            onClear={() => setChecked([])}
+            onSelectPage={() => setChecked(rows.map((r) => r.id))}
+            onFinished={setChecked}
+          />
+        </Suspense>
       )}
       {narrow ? (
         <QueueCards
