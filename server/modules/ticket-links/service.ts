@@ -163,7 +163,7 @@ export async function attachNewChild(
   if (!visible) throw fieldError('parentId', 'field.invalid_value', 'no such ticket');
   await deps.commands.within(tx, actor, parentId, now, async (parent) => {
     await checkParent(tx, child.ticket, parent.ticket);
-    await tx.update(tickets).set({ parentId }).where(eq(tickets.id, child.ticket.id));
+    await child.update({ parentId });
     await recordParent(deps.audit, child, parent, 'added');
   });
 }
@@ -341,7 +341,7 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
           .values({ ticketId: dup.id, otherTicketId: surv.id, kind: 'duplicate_of', createdById: actor.id, createdAt: now })
           .onConflictDoNothing();
         // Closed straight away from any open or resolved status: a merge is its own way out of the machine.
-        await tx.update(tickets).set({ status: 'closed', closedAt: now, mergedIntoId: surv.id }).where(eq(tickets.id, dup.id));
+        await dupWrite!.update({ status: 'closed', closedAt: now, mergedIntoId: surv.id });
         await addEvent(tx, dup.id, actor.id, now, { kind: 'status_changed', public: true, body: null, data: { from: dup.status, to: 'closed', mergedInto: other(surv) } });
         dupWrite!.emit('ticket.status_changed', { from: dup.status, to: 'closed', note: null });
         await addEvent(tx, dup.id, actor.id, now, { kind: 'merge', public: true, body: reason, data: { side: 'duplicate', other: other(surv), ...counts } });
@@ -379,7 +379,7 @@ export function createTicketLinkService(deps: { db: Db; audit: Audit; commands: 
         // Read again under the lock: someone may have moved it meanwhile.
         const previous = child.ticket.parentId ? writes.find((w) => w.ticket.id === child.ticket.parentId) : undefined;
         if (next) await checkParent(tx, child.ticket, next.ticket);
-        await tx.update(tickets).set({ parentId: next?.ticket.id ?? null }).where(eq(tickets.id, id));
+        await child.update({ parentId: next?.ticket.id ?? null });
         if (previous) await recordParent(audit, child, previous, 'removed');
         if (next) await recordParent(audit, child, next, 'added');
       }, { lockOrder });

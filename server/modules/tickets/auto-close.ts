@@ -25,7 +25,7 @@ import { eq, sql } from 'drizzle-orm';
 import { autoCloseOf } from '../../../common/api/sla-definition';
 import { CUSTOMER_ROLES, isCustomerRole } from '../../../common/domain';
 import { rows, type Db } from '../../db/client';
-import { contacts, slaPolicies, tickets, users } from '../../db/schema';
+import { contacts, slaPolicies, users } from '../../db/schema';
 import type { Audit } from '../audit';
 import { enqueue, type Recipient, type UndeliverableReason } from '../sla/notify';
 import type { TimeRulesRegistry } from '../time-rules/registry';
@@ -165,7 +165,7 @@ export function createAutoClose(deps: {
     ].join('\n');
     const recipients = await reporters(tx, write);
     const { undeliverable } = await enqueue(tx, ticket, recipients, { kind: 'auto_close_warning', subject, body }, now, { emailEnabled: deps.emailEnabled });
-    await tx.update(tickets).set({ autoCloseWarnedAt: now }).where(eq(tickets.id, ticket.id));
+    await write.update({ autoCloseWarnedAt: now });
     const unreached = undeliverable.length ? `；无法送达：${undeliverable.map((u) => `${u.name}（${UNDELIVERABLE_ZH[u.reason]}）`).join('、')}` : '';
     await addEvent(tx, ticket.id, null, now, {
       kind: 'auto_close_warned',
@@ -186,7 +186,7 @@ export function createAutoClose(deps: {
   async function close(write: TicketWrite, row: DueRow) {
     const { tx, ticket, now } = write;
     const note = `已自动关闭（解决后 ${row.days} 天无客户回复）`;
-    await tx.update(tickets).set({ status: 'closed', closedAt: now }).where(eq(tickets.id, ticket.id));
+    await write.update({ status: 'closed', closedAt: now });
     await addEvent(tx, ticket.id, null, now, { kind: 'status_changed', public: true, body: note, data: { from: 'resolved', to: 'closed', auto: true, days: row.days } });
     await deps.audit.record(tx, { actorId: null }, 'ticket', ticket.id, 'status_changed', { status: 'resolved' }, { status: 'closed', note, auto: true });
     write.emit('ticket.status_changed', { from: 'resolved', to: 'closed', note });

@@ -35,6 +35,12 @@ export interface TicketWrite {
   now: Date;
   actor: Actor;
   emit<K extends TicketDomainEventKind>(kind: K, detail: TicketEventDetail<K>): void;
+  /**
+   * Writes fields of this ticket's row, `updatedAt` with them. The only way a use case changes the
+   * row: the write then ends on the row this returned instead of writing and reading it once more.
+   * `ticket` is left as it was, so the use case can still say what a field changed from.
+   */
+  update(fields: Partial<Omit<TicketRow, 'id' | 'updatedAt' | 'search'>>): Promise<void>;
 }
 
 /** Runs inside the writing transaction after the events are recorded. */
@@ -77,10 +83,28 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   const { db, clock } = deps;
   const subscribers = deps.subscribers ?? [];
 
+  /** One ticket's write: its pending events, and the row as its last `update` left it. */
+  function openWrite(tx: Db, ticket: TicketRow, now: Date, actor: Actor) {
+    const pending: PendingTicketEvent[] = [];
+    const state: { latest?: TicketRow } = {};
+    const write: TicketWrite = {
+      tx,
+      ticket,
+      now,
+      actor,
+      emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent),
+      async update(fields) {
+        const [row] = await tx.update(tickets).set({ ...fields, updatedAt: now }).where(eq(tickets.id, ticket.id)).returning();
+        state.latest = row;
+      },
+    };
+    return { write, pending, state };
+  }
+
   /**
    * Ends a write whose row is already locked or new: updatedAt, events, subscribers. `current` is
-   * the row as it stands with updatedAt already `now` (a create that just inserted it): then it is
-   * not written and read back again.
+   * the row as the database holds it with updatedAt already `now` (a create that just inserted it,
+   * a write whose last step was `update`): then it is not written and read back again.
    */
   async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[], current?: TicketRow) {
     if (pending.length === 0) return;
@@ -105,6 +129,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   return {
     finish,
 
+    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest)`. */
+    open: openWrite,
+
     /**
      * Locks a ticket the actor may see (404 otherwise), runs `work`, then finishes the write if
      * the work emitted anything. A write that emits nothing changed nothing.
@@ -113,16 +140,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       return db.transaction(async (tx) => {
         const ticket = await lockVisibleTicket(tx, actor, id);
         if (!ticket) throw notFound('ticket.not_found', 'Ticket');
-        const now = clock.now();
-        const pending: PendingTicketEvent[] = [];
-        const result = await work({
-          tx,
-          ticket,
-          now,
-          actor,
-          emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent),
-        });
-        await finish(tx, id, actor, now, pending);
+        const { write, pending, state } = openWrite(tx, ticket, clock.now(), actor);
+        const result = await work(write);
+        await finish(tx, id, actor, write.now, pending, state.latest);
         return result;
       });
     },
@@ -135,9 +155,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
     async within<T>(tx: Db, actor: Actor, id: string, now: Date, work: (write: TicketWrite) => Promise<T>): Promise<T> {
       const ticket = await lockVisibleTicket(tx, actor, id);
       if (!ticket) throw notFound('ticket.not_found', 'Ticket');
-      const pending: PendingTicketEvent[] = [];
-      const result = await work({ tx, ticket, now, actor, emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent) });
-      await finish(tx, id, actor, now, pending);
+      const { write, pending, state } = openWrite(tx, ticket, now, actor);
+      const result = await work(write);
+      await finish(tx, id, actor, now, pending, state.latest);
       return result;
     },
 
@@ -161,18 +181,12 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
           rows.set(id, ticket);
         }
         const now = clock.now();
-        const pending = new Map<string, PendingTicketEvent[]>([...rows.keys()].map((id) => [id, []]));
-        const writes = ids.map(
-          (id): TicketWrite => ({
-            tx,
-            ticket: rows.get(id)!,
-            now,
-            actor,
-            emit: (kind, detail) => pending.get(id)!.push({ kind, detail } as PendingTicketEvent),
-          }),
+        const opened = new Map([...rows].map(([id, ticket]) => [id, openWrite(tx, ticket, now, actor)]));
+        const result = await work(
+          ids.map((id) => opened.get(id)!.write),
+          tx,
         );
-        const result = await work(writes, tx);
-        for (const [id, events] of pending) await finish(tx, id, actor, now, events);
+        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest);
         return result;
       });
     },

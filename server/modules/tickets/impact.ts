@@ -12,7 +12,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { IdParams, Ticket } from '../../../common/api';
 import { IMPACT_SEVERITY, IMPACTS, type Impact, type Severity } from '../../../common/domain';
 import type { Db } from '../../db/client';
-import { contactPhones, contacts, tickets, users } from '../../db/schema';
+import { contactPhones, contacts, users } from '../../db/schema';
 import { normalizePhone } from '../../domain/phone';
 import { requirePermission, type Actor } from '../../platform/actor';
 import { AppError, fieldError } from '../../platform/errors';
@@ -91,7 +91,7 @@ export function createSeverityConfirmation(deps: { commands: TicketCommands; aud
         if (!ticket.severityPending) {
           throw new AppError('ticket.severity_not_pending', `Severity ${ticket.severity} is not waiting for confirmation`, { severity: ticket.severity });
         }
-        await tx.update(tickets).set({ severityPending: false }).where(eq(tickets.id, id));
+        await write.update({ severityPending: false });
         await addEvent(tx, id, actor.id, now, {
           kind: 'severity_confirmed',
           public: true,

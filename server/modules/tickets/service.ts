@@ -17,7 +17,7 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import type { ChildResolution } from '../../../common/api/ticket-links';
 import { attachNewChild, resolveChildren } from '../ticket-links/service';
-import { createTicketCommands, type PendingTicketEvent, type TicketCommands, type TicketWrite } from './command';
+import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
 import { loadContactCard } from './hotline-context';
 import { dropForeignFollowers, namedRefs, rescopePatch } from './rescope';
@@ -157,7 +157,7 @@ export function createTicketService(deps: {
     // A new resolution gets its own "closes by itself soon" mail (auto-close.ts).
     if (to === 'resolved' || isReopen(ticket.status, to)) fields.autoCloseWarnedAt = null;
     if (isReopen(ticket.status, to)) fields.resolvedAt = null;
-    await tx.update(tickets).set(fields).where(eq(tickets.id, ticket.id));
+    await write.update(fields);
     await addEvent(tx, ticket.id, actor.id, now, {
       kind: 'status_changed',
       public: true,
@@ -190,11 +190,8 @@ export function createTicketService(deps: {
         assigneeId: (changes.assigneeId ? changes.assigneeId.to : ticket.assigneeId) as string | null,
       });
     }
-    await tx
-      .update(tickets)
-      // Changing the severity (with its reason) also settles a customer's proposed one.
-      .set({ ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(changes.severity ? { severityPending: false } : {}) })
-      .where(eq(tickets.id, id));
+    // Changing the severity (with its reason) also settles a customer's proposed one.
+    await write.update({ ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(changes.severity ? { severityPending: false } : {}) });
     write.emit('ticket.updated', { fields: Object.keys(changes) });
 
     if (changes.severity) {
@@ -242,7 +239,7 @@ export function createTicketService(deps: {
     // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
     if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(write, 'assigned');
     if (changes.assigneeId && !assignee && ticket.status === 'assigned') {
-      await tx.update(tickets).set({ status: 'new' }).where(eq(tickets.id, id));
+      await write.update({ status: 'new' });
       await addEvent(tx, id, actor.id, now, { kind: 'status_changed', public: true, data: { from: 'assigned', to: 'new' } });
       write.emit('ticket.status_changed', { from: 'assigned', to: 'new', note: null });
     }
@@ -279,7 +276,7 @@ export function createTicketService(deps: {
           allowed: nextStatuses(ticket.status, actor.role, context),
         });
       }
-      await tx.update(tickets).set({ assigneeId: actor.id }).where(eq(tickets.id, id));
+      await write.update({ assigneeId: actor.id });
       const to = { id: actor.id, name: actor.name };
       await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to } });
       write.emit('ticket.assigned', { from: null, to });
@@ -367,10 +364,8 @@ export function createTicketService(deps: {
         const { search: _search, ...created } = ticket;
         await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
         // Born as a child of a multi-site outage: the parent is checked and told in this transaction.
-        const asChild: PendingTicketEvent[] = [];
-        if (input.parentId) {
-          await attachNewChild({ commands, audit }, { tx, ticket, now, actor, emit: (kind, detail) => asChild.push({ kind, detail } as PendingTicketEvent) }, input.parentId);
-        }
+        const { write: asChildWrite, pending: asChild, state: asChildState } = commands.open(tx, ticket, now, actor);
+        if (input.parentId) await attachNewChild({ commands, audit }, asChildWrite, input.parentId);
         await commands.finish(tx, ticket.id, actor, now, [
           {
             kind: 'ticket.created',
@@ -378,8 +373,8 @@ export function createTicketService(deps: {
           },
           ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
           ...asChild,
-          // Born a child, the row changed after the insert; otherwise it is as inserted.
-        ], input.parentId ? undefined : ticket);
+          // The row as inserted, or as being born a child left it.
+        ], asChildState.latest ?? ticket);
         return ticket.id;
       });
       return present(actor, id);
