@@ -6,7 +6,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { ConfigProvider } from 'antd';
 import useToken from 'antd/es/theme/useToken';
 import i18next from 'i18next';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { meKey, useMeQuery } from './api/auth';
@@ -18,12 +18,25 @@ import { antdLocale } from './i18n';
 import { PortalLayout } from './layouts/portal-layout';
 import { StaffLayout } from './layouts/staff-layout';
 
-const loadQueuePage = () => import('./features/tickets/queue-page');
+let queueModule: typeof import('./features/tickets/queue-page') | undefined;
+const loadQueuePage = () =>
+  import('./features/tickets/queue-page').then((m) => {
+    queueModule = m;
+    return m;
+  });
 // The queue is where staff land: when the page opens on it, its chunk loads alongside the session
 // check instead of after it (and after the layout has rendered).
 if (window.location.pathname === '/tickets' || window.location.pathname === '/') void loadQueuePage();
+const LazyQueuePage = lazy(() => loadQueuePage().then((m) => ({ default: m.QueuePage })));
 
-const QueuePage = lazy(() => loadQueuePage().then((m) => ({ default: m.QueuePage })));
+/**
+ * The queue: rendered at once when its chunk is already here — a lazy component suspends on its
+ * first render even then, and React holds a fallback it has shown for a while before the page.
+ */
+function QueuePage() {
+  const [Page] = useState(() => queueModule?.QueuePage ?? LazyQueuePage);
+  return <Page />;
+}
 const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
 const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
 const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
