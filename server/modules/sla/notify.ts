@@ -36,10 +36,15 @@ async function usersWithRole(tx: Db, role: Role, ticket: TicketRow): Promise<Rec
   // but rows written before that check may still name one.
   const active = and(eq(users.role, role), eq(users.active, true), isCustomerRole(role) ? eq(users.customerId, ticket.customerId) : undefined);
   let rows: Array<{ id: string; email: string | null; name: string }> = [];
-  if (ticket.centerId) {
+  const columns = { id: users.id, email: users.email, name: users.name };
+  if (!ticket.centerId) {
+    // A ticket of no center is the desk's as a whole: its desk-wide people (no center of their own),
+    // not every center's — on a busy desk that told each manager of every breach anywhere.
+    rows = await tx.select(columns).from(users).where(and(active, isNull(users.centerId)));
+  } else {
     // Ancestors-or-self of the ticket's center: their path is a prefix of the ticket center's path.
     rows = await tx
-      .select({ id: users.id, email: users.email, name: users.name })
+      .select(columns)
       .from(users)
       .where(
         and(
@@ -54,7 +59,8 @@ async function usersWithRole(tx: Db, role: Role, ticket: TicketRow): Promise<Rec
         ),
       );
   }
-  if (rows.length === 0) rows = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(active);
+  // Nobody in that line: everyone with the role rather than no one.
+  if (rows.length === 0) rows = await tx.select(columns).from(users).where(active);
   return rows.map((u) => ({ userId: u.id, email: u.email, name: u.name }));
 }
 

@@ -165,4 +165,18 @@ describe('SLA clocks', () => {
     expect(bell.items.some((n: { title: string }) => n.title.includes('即将超时'))).toBe(true);
     clock.advance(-(3 * 60 + 13 + 50));
   });
+
+  it('tells the desk-wide managers of a breach on a ticket of no center, not every center\'s', async () => {
+    const center = await t.factory.center();
+    const centerManager = await t.as('manager', { centerId: center.id });
+    const customerId = (await t.factory.customer()).id;
+    const ticket = (await dispatcher.post('/api/tickets', { title: '无中心工单', severity: 'P4', channel: 'phone', customerId })).body;
+    expect(ticket.center).toBeNull();
+    clock.advance(4 * 60 + 1);
+    await sweep();
+    const breach = (await t.services.db.select().from(outbox).where(eq(outbox.ticketId, ticket.id))).filter((m) => m.kind === 'sla_breach').map((m) => m.userId);
+    expect(breach).toContain(manager.user.id);
+    expect(breach).not.toContain(centerManager.user.id);
+    clock.advance(-(4 * 60 + 1));
+  });
 });
