@@ -11,14 +11,20 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { domainEvents } from '../../server/db/schema';
 import type { EventConsumer } from '../../server/modules/events';
-import { login, snap, waitForPath, type E2eApp } from '../support';
+import { clickUntilPath, login, snap, type E2eApp } from '../support';
 
 const PHONE = { width: 390, height: 844 };
 
 async function openNotificationSettings(page: Page) {
-  await page.getByTestId('user-menu').click();
-  await page.getByRole('menuitem', { name: '通知设置' }).click();
-  await waitForPath(page, /^\/settings\/notifications$/);
+  // Opened again if a click was lost while the page was still settling after the login (seen on a busy CI machine).
+  await clickUntilPath(
+    page,
+    async () => {
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: '通知设置' }).click();
+    },
+    /^\/settings\/notifications$/,
+  );
   await page.getByTestId('pref-table').waitFor();
   await page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').waitFor({ state: 'detached' });
 }

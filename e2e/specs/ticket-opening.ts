@@ -36,7 +36,7 @@ export function ticketOpeningSpec(app: () => E2eApp) {
       const customer = await factory.customer({ name: '中信银行杭州分行' });
       dispatcher = await factory.user({ role: 'dispatcher', name: '周调度' });
       customerUser = await factory.user({ role: 'customer_user', customerId: customer.id, name: '中信用户' });
-      await factory.user({ role: 'engineer', name: '吴工程师' });
+      await factory.user({ role: 'engineer', name: '甄工程师' });
       ticket = await factory.ticket({ customerId: customer.id, title: '西湖支行叫号机死机', severity: 'P2' });
       other = await factory.ticket({ customerId: customer.id, title: '西湖支行打印机卡纸' });
       const staff = await factory.actor();
@@ -63,7 +63,7 @@ export function ticketOpeningSpec(app: () => E2eApp) {
 
       // The picker and the `/` menu are there already, without asking.
       await page.getByTestId('assignee-select').click();
-      await page.getByTestId('assignee-option').filter({ hasText: '吴工程师' }).waitFor();
+      await page.getByTestId('assignee-option').filter({ hasText: '甄工程师' }).waitFor();
       await page.keyboard.press('Escape');
       await page.getByTestId('comment-input').fill('/上门');
       await page.getByTestId('macro-option').filter({ hasText: '上门安排' }).waitFor();
