@@ -119,7 +119,13 @@ export const timelineEvents = (page: Page, kind?: string): Locator =>
  */
 export async function chooseOption(page: Page, select: Locator, label: string | RegExp) {
   const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).first();
-  const took = async () => (await option.count()) === 0 || ((await option.getAttribute('class')) ?? '').includes('ant-select-item-option-selected');
+  // The dropdown may close between counting and reading (that is the single select taking the
+  // choice): a read that finds no element any more counts as taken rather than waiting 15 s.
+  const took = async () => {
+    if ((await option.count()) === 0) return true;
+    const classes = await option.getAttribute('class', { timeout: 250 }).catch(() => null);
+    return classes === null || classes.includes('ant-select-item-option-selected');
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
     if ((await option.count()) === 0) await select.click();
     await option.click();

@@ -117,7 +117,12 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
   const onType = useCallback((value: string) => {
     setText(value);
     window.clearTimeout(typing.current);
-    typing.current = window.setTimeout(() => applyTextRef.current(value), 350);
+    // Opening a ticket within the pause: the browser is already on the ticket's URL while the page
+    // loads (a router transition keeps the queue mounted), and applying the text would navigate back.
+    const at = window.location.pathname;
+    typing.current = window.setTimeout(() => {
+      if (window.location.pathname === at) applyTextRef.current(value);
+    }, 350);
   }, []);
 
   const [selected, setSelected] = useState(-1);
