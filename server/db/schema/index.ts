@@ -7,3 +7,4 @@ export * from './organisation';
 export * from './tickets';
 export * from './time-rules';
 export * from './platform';
+export * from './mail';

@@ -82,9 +82,18 @@ export const contacts = pgTable(
     title: text('title'),
     email: text('email'),
     isLeader: boolean('is_leader').notNull().default(false),
+    /** Set when mail to `email` bounced (issue 10): staff see it; cleared when the address changes. */
+    emailFailingAt: instant('email_failing_at'),
+    emailFailingReason: text('email_failing_reason'),
     createdAt: createdAt(),
   },
-  (t) => [index('contacts_customer_idx').on(t.customerId)],
+  (t) => [
+    index('contacts_customer_idx').on(t.customerId),
+    // Inbound mail finds its sender by address, whatever case it was typed in.
+    index('contacts_email_idx')
+      .on(sql`lower(btrim(${t.email}))`)
+      .where(sql`${t.email} is not null`),
+  ],
 );
 
 export const contactPhones = pgTable(
