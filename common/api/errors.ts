@@ -223,6 +223,18 @@ export const ERROR_KEYS = {
   'idempotency.in_progress': 'conflict',
   /** The key was already used for another request (another route, URL or body). */
   'idempotency.key_reused': 'validation',
+  // Secrets at rest (platform/secrets.ts).
+  /** {minLength} — FUWUTAI_SECRET is unset or too short: passwords cannot be stored */
+  'secrets.key_missing': 'conflict',
+  /** A stored password does not open: another FUWUTAI_SECRET, or a damaged value */
+  'secrets.undecryptable': 'conflict',
+  // Connecting to a mailbox (modules/mail/imap.ts): what a person must fix in the settings.
+  'mail.auth_failed': 'validation',
+  'mail.tls_failed': 'validation',
+  'mail.host_unreachable': 'validation',
+  'mail.timeout': 'validation',
+  /** {folder} */
+  'mail.folder_missing': 'validation',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 

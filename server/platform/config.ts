@@ -45,6 +45,12 @@ export interface Config {
    * left-most forwarded address is whatever the client wrote.
    */
   trustProxy: false | number | string[];
+  /**
+   * FUWUTAI_SECRET: the key material for secrets stored in the database (mailbox and SMTP
+   * passwords, platform/secrets.ts). Unset or shorter than 32 characters: storing a secret is
+   * refused. Never log it.
+   */
+  secret: string | undefined;
 }
 
 /**
@@ -115,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: env.FUWUTAI_TIME_ZONE || 'Asia/Shanghai',
     apiRateLimitPerMinute: intFromEnv(env, 'FUWUTAI_API_RATE_LIMIT', 1200),
     trustProxy: parseTrustProxy(env.FUWUTAI_TRUST_PROXY),
+    secret: env.FUWUTAI_SECRET || undefined,
   };
 }

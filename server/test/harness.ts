@@ -93,6 +93,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir,
     databaseUrl: scratch?.url,
     logLevel: 'silent',
+    secret: 'test-secret-for-stored-passwords-0123456789', // a fixed FUWUTAI_SECRET (platform/secrets.ts)
     ...options.config,
   };
   const clock = options.clock ?? systemClock;

@@ -1475,6 +1475,20 @@ export const en: Messages<typeof zhCN> = {
         in_progress: 'The same submission is still being processed; check again in a moment',
         key_reused: 'This idempotency key was already used for a different submission; please submit again',
       },
+      secrets: {
+        key_missing:
+          'Passwords cannot be saved yet: the server has no encryption key. Ask the administrator to set FUWUTAI_SECRET (at least {{minLength}} random characters) and restart the server',
+        undecryptable:
+          'A saved password can no longer be read (the server key FUWUTAI_SECRET has changed, or the stored value is damaged). Enter the password again and save',
+      },
+      mail: {
+        auth_failed: 'The mail server refused the user name or password. Check both (some providers need an app password or authorisation code instead of the login password)',
+        tls_failed:
+          'The secure connection failed: the server certificate is not trusted (self-signed, expired or for another host name) or the server does not speak the chosen security mode. Check the host name, port and security setting',
+        host_unreachable: 'The mail server cannot be reached. Check the host name and port, and that this server may connect to it (firewall)',
+        timeout: 'The mail server did not answer in time. Check the port and security setting, or try again later',
+        folder_missing: 'The folder “{{folder}}” does not exist in this mailbox. Check its name (case and path, e.g. INBOX)',
+      },
       internal: { error: 'Something went wrong on the server; it has been logged' },
       validation: { field: 'Some fields are not right; please check the marked fields' },
       user: {
