@@ -62,6 +62,7 @@ import { slaRoutes } from './modules/sla/routes';
 import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService, createSlaSubscriber } from './modules/sla/service';
 import { createTicketCommands } from './modules/tickets/command';
+import type { IngestDeps } from './modules/mail/ingest';
 import { createCalendarService } from './modules/time-rules/calendars';
 import { createEscalationService } from './modules/time-rules/escalation-rules';
 import { createPolicyService } from './modules/time-rules/policies';
@@ -154,6 +155,8 @@ export function createServices(deps: AppDeps) {
     duePreview: createDuePreview({ db, clock, registry }),
     views: createViewService({ db, clock, audit }),
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
+    /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */
+    mailIngest: { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes } satisfies IngestDeps,
   };
   // The ticket page's opening read composes the reads above (each part through its own service).
   return { ...services, ticketOverview: createTicketOverview(services) };
