@@ -60,7 +60,8 @@ interface ClockInputs {
   fired: string[];
 }
 
-interface RawClockInputs {
+/** The clock inputs as a select returns them (clockInputsSql); the SLA module reads them, nobody else looks inside. */
+export interface RawClockInputs {
   v: number | null;
   p: string | null;
   h: ClockInputs['history'] | null;
@@ -72,7 +73,7 @@ interface RawClockInputs {
  * The clock inputs of the ticket `ticketId` (of customer `customerId`) as one json value: a
  * column of its own, or one more column of a select of the ticket row itself.
  */
-function clockInputsSql(ticketId: SQL | string, customerId: SQL | string): SQL<RawClockInputs> {
+export function clockInputsSql(ticketId: SQL | string, customerId: SQL | string): SQL<RawClockInputs> {
   // Instants as whole epoch milliseconds (what a Date holds), so they compare equal to JS times.
   const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
   return sql<RawClockInputs>`json_build_object(
@@ -157,7 +158,18 @@ export interface Derived {
 export async function deriveClocks(tx: Db, registry: TimeRulesRegistry, ticketOrId: string | TicketRow, now: Date): Promise<Derived | null> {
   const loaded = await loadTicketAndInputs(tx, ticketOrId);
   if (!loaded) return null;
-  const { ticket, inputs } = loaded;
+  return deriveFrom(tx, registry, loaded.ticket, loaded.inputs, now);
+}
+
+/**
+ * The clocks of a ticket whose inputs the caller already selected beside its row (a page that
+ * reads everything in one statement: clockInputsSql as one more column).
+ */
+export function deriveClocksFrom(tx: Db, registry: TimeRulesRegistry, ticket: TicketRow, raw: RawClockInputs | null, now: Date): Promise<Derived> {
+  return deriveFrom(tx, registry, ticket, toClockInputs(raw ?? undefined), now);
+}
+
+async function deriveFrom(tx: Db, registry: TimeRulesRegistry, ticket: TicketRow, inputs: ClockInputs, now: Date): Promise<Derived> {
   const rules = await registry.get(tx, inputs.rulesVersion);
   const { policy, source } = policyIn(rules, ticket.slaPolicyId, inputs.customerPolicyId);
   const facts = clockFacts(ticket, inputs);

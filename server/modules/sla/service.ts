@@ -18,7 +18,7 @@ import { addEvent } from '../tickets/events';
 import { visibleTo } from '../tickets/repository';
 import type { SlaView } from '../tickets/service';
 import type { TimeRulesRegistry } from '../time-rules/registry';
-import { deriveClocks, type SlaEngine } from './engine';
+import { clockInputsSql, deriveClocks, deriveClocksFrom, type RawClockInputs, type SlaEngine } from './engine';
 
 /** Met automatically: respond by the first staff reply or status change out of new; resolve by resolving. */
 const AUTOMATIC = new Set(['respond', 'resolve']);
@@ -78,15 +78,12 @@ export function createSlaService(deps: {
 }) {
   const { db, audit, registry, commands } = deps;
 
-  async function milestoneStates(db_: Db, ticketId: string, now: Date) {
-    const derived = await deriveClocks(db_, registry, ticketId, now);
-    const targets = derived?.policy?.definition.severities[derived.ticket.severity] ?? [];
-    return { policy: derived?.policy, source: derived?.source ?? 'default', states: derived?.milestones ?? [], targets, stampedBy: derived?.stampedBy };
-  }
-
   const view: SlaView = {
-    async view(db_, ticketId, now) {
-      const { policy, source, states, targets, stampedBy } = await milestoneStates(db_, ticketId, now);
+    inputs: (ticketId, customerId) => clockInputsSql(ticketId, customerId),
+    async view(db_, ticket, inputs, now) {
+      const derived = await deriveClocksFrom(db_, registry, ticket, inputs as RawClockInputs | null, now);
+      const { policy, source, milestones: states, stampedBy } = derived;
+      const targets = policy?.definition.severities[ticket.severity] ?? [];
       const person = (id: string | null) => (id && stampedBy?.has(id) ? { id, name: stampedBy.get(id)! } : null);
       const milestones: SlaMilestone[] = states.map((s) => ({
         milestone: s.milestone,
@@ -122,8 +119,9 @@ export function createSlaService(deps: {
         if (!['new', 'assigned', 'in_progress', 'pending_customer'].includes(ticket.status)) {
           throw new AppError('milestone.ticket_closed', `The ticket is ${ticket.status}; milestones can only be recorded while it is open`, { status: ticket.status });
         }
-        const { policy, states } = await milestoneStates(tx, ticketId, now);
-        const known = states.map((s) => s.milestone);
+        const derived = await deriveClocks(tx, registry, ticket, now);
+        const policy = derived?.policy;
+        const known = (derived?.milestones ?? []).map((s) => s.milestone);
         if (!known.includes(input.milestone)) {
           throw new AppError('milestone.not_in_policy', `The ticket's SLA policy (${policy?.name ?? 'none'}) has no milestone "${input.milestone}" for ${ticket.severity}; it has: ${known.join(', ') || 'none'}`, {
             milestone: input.milestone,

@@ -11,12 +11,12 @@
 import { and, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { HotlineTicket, HotlineTickets, HotlineTicketsQuery, TicketContactCard } from '../../../common/api';
 import { rows, type Db } from '../../db/client';
-import { contactPhones, contacts, sites, tickets } from '../../db/schema';
+import { contacts, sites, tickets } from '../../db/schema';
 import { normalizePhone } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
 import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
-import { visibleTo } from './repository';
+import { visibleTo, type TicketRow } from './repository';
 
 const DAY_MS = 24 * 3600_000;
 /** How far back "recent" reaches. */
@@ -43,38 +43,25 @@ export function titlesAlike(typed: ReadonlySet<string>, other: ReadonlySet<strin
   return shared >= 2 && shared / Math.min(typed.size, other.size) >= 0.5;
 }
 
-/** The ticket's contact (with phones and e-mail) and site (with address); what the page's card shows. */
-export async function loadContactCard(db: Db, actor: Actor, ticketId: string): Promise<{ callerNumber: string | null; contactCard: TicketContactCard }> {
-  const [row] = await db
-    .select({
-      callerNumber: tickets.callerNumber,
-      contactId: contacts.id,
-      contactName: contacts.name,
-      contactTitle: contacts.title,
-      contactEmail: contacts.email,
-      siteId: sites.id,
-      siteName: sites.name,
-      siteAddress: sites.address,
-      siteRegion: sites.region,
-    })
-    .from(tickets)
-    .leftJoin(contacts, eq(contacts.id, tickets.contactId))
-    .leftJoin(sites, eq(sites.id, tickets.siteId))
-    .where(eq(tickets.id, ticketId));
-  if (!row) return { callerNumber: null, contactCard: { contact: null, site: null } };
-  const phones = row.contactId
-    ? (await db.select({ number: contactPhones.number }).from(contactPhones).where(eq(contactPhones.contactId, row.contactId)).orderBy(contactPhones.number)).map(
-        (p) => p.number,
-      )
-    : [];
-  return {
-    // The hotline's intake record is the desk's; a customer's user sees their own contact card only.
-    callerNumber: isCustomer(actor) ? null : row.callerNumber,
-    contactCard: {
-      contact: row.contactId ? { id: row.contactId, name: row.contactName!, title: row.contactTitle, phones, email: row.contactEmail } : null,
-      site: row.siteId ? { id: row.siteId, name: row.siteName!, address: row.siteAddress, region: row.siteRegion } : null,
-    },
-  };
+/**
+ * The ticket's contact (with phones and e-mail) and site (with address), what the page's card
+ * shows: two json columns of the ticket page's one select (findVisibleTicketPage).
+ */
+export const contactCardColumns = {
+  contactCard: sql<TicketContactCard['contact']>`(select json_build_object('id', c.id, 'name', c.name, 'title', c.title, 'email', c.email,
+      'phones', coalesce((select json_agg(p.number order by p.number) from contact_phones p where p.contact_id = c.id), '[]'::json))
+    from contacts c where c.id = ${tickets.contactId})`,
+  siteCard: sql<TicketContactCard['site']>`(select json_build_object('id', s.id, 'name', s.name, 'address', s.address, 'region', s.region)
+    from sites s where s.id = ${tickets.siteId})`,
+};
+
+/** The card from those columns; the hotline's intake record (the number rung from) is the desk's, not the customer's. */
+export function toContactCard(
+  actor: Actor,
+  row: TicketRow,
+  columns: { contactCard: TicketContactCard['contact']; siteCard: TicketContactCard['site'] },
+): { callerNumber: string | null; contactCard: TicketContactCard } {
+  return { callerNumber: isCustomer(actor) ? null : row.callerNumber, contactCard: { contact: columns.contactCard, site: columns.siteCard } };
 }
 
 export function createHotlineContext(deps: { db: Db; clock: Clock }) {

@@ -3,7 +3,7 @@
  * the status machine, comment, follow. Each writes the ticket, its timeline, the audit log and its
  * domain events in one transaction, through the ticket command helper (command.ts).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import { can } from '../../../common/permissions';
@@ -19,10 +19,10 @@ import type { ChildResolution } from '../../../common/api/ticket-links';
 import { attachNewChild, resolveChildren } from '../ticket-links/service';
 import { createTicketCommands, type TicketCommands, type TicketWrite } from './command';
 import { addEvent, listEvents } from './events';
-import { loadContactCard } from './hotline-context';
+import { contactCardColumns, toContactCard } from './hotline-context';
 import { dropForeignFollowers, namedRefs, rescopePatch } from './rescope';
 import { classifyReport, contactOfCustomerUser } from './impact';
-import { findVisibleTicket, listTickets, type TicketRow } from './repository';
+import { findVisibleTicket, findVisibleTicketPage, listTickets, type TicketRow } from './repository';
 
 /** How far ahead of our clock a client's "reported at" may be before it is refused (clock skew). */
 const FUTURE_TOLERANCE_MS = 60_000;
@@ -39,7 +39,10 @@ const excerpt = (body: string) => {
 
 /** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
 export interface SlaView {
-  view(db: Db, ticketId: string, now: Date): Promise<{ policy: Ticket['slaPolicy']; milestones: SlaMilestone[] }>;
+  /** The clock inputs of a ticket as one more column of a select of its row. */
+  inputs(ticketId: SQL, customerId: SQL): SQL<unknown>;
+  /** The ticket's milestones from its row and what that column held. */
+  view(db: Db, ticket: TicketRow, inputs: unknown, now: Date): Promise<{ policy: Ticket['slaPolicy']; milestones: SlaMilestone[] }>;
 }
 
 export function createTicketService(deps: {
@@ -125,26 +128,24 @@ export function createTicketService(deps: {
   }
 
   async function present(actor: Actor, id: string): Promise<Ticket> {
-    const found = await findVisibleTicket(db, actor, id);
+    // One statement: the row with its lookups, the SLA clock inputs, the contact card, following.
+    const found = await findVisibleTicketPage(db, actor, id, {
+      ...contactCardColumns,
+      following: sql<boolean>`exists (select 1 from ticket_followers f where f.ticket_id = ${tickets.id} and f.user_id = ${actor.id})`,
+      slaInputs: deps.sla ? deps.sla.inputs(sql`${tickets.id}`, sql`${tickets.customerId}`) : sql<null>`null`,
+    });
     if (!found) throw notFound('ticket.not_found', 'Ticket');
-    // Independent reads: side by side on a pool (PGlite runs them one after another).
-    const [[follow], sla, card] = await Promise.all([
-      db
-        .select({ userId: ticketFollowers.userId })
-        .from(ticketFollowers)
-        .where(and(eq(ticketFollowers.ticketId, id), eq(ticketFollowers.userId, actor.id))),
-      deps.sla ? deps.sla.view(db, id, clock.now()) : { policy: null, milestones: [] },
-      loadContactCard(db, actor, id),
-    ]);
+    const { row, ticket, extra } = found;
+    const sla = deps.sla ? await deps.sla.view(db, row, extra.slaInputs, clock.now()) : { policy: null, milestones: [] };
     return {
-      ...found,
+      ...ticket,
       allowedTransitions: can(actor.role, 'tickets.transition')
-        ? nextStatuses(found.status, actor.role, { reporter: found.createdBy?.id === actor.id })
+        ? nextStatuses(ticket.status, actor.role, { reporter: ticket.createdBy?.id === actor.id })
         : [],
-      following: Boolean(follow),
+      following: extra.following,
       slaPolicy: sla.policy,
       sla: sla.milestones,
-      ...card,
+      ...toContactCard(actor, row, extra),
     };
   }
 
