@@ -51,6 +51,10 @@ export const PERMISSIONS = {
   'macros.use': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa'],
   /** Create, edit and delete the shared canned replies of the whole desk (supervisors and administrators). */
   'macros.share': ['admin', 'manager'],
+  /** Mailboxes of the email channel: IMAP settings, connection test (issue 10). */
+  'mail.manage': ['admin'],
+  /** Messages held in the mail quarantine: list, retry, turn into a ticket, dismiss. */
+  'mail.quarantine': ['admin'],
   /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
   'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -63,6 +63,9 @@ import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService, createSlaSubscriber } from './modules/sla/service';
 import { createTicketCommands } from './modules/tickets/command';
 import type { IngestDeps } from './modules/mail/ingest';
+import { createMailboxService } from './modules/mail/mailboxes';
+import { createQuarantineService } from './modules/mail/quarantine';
+import { mailRoutes } from './modules/mail/routes';
 import { createCalendarService } from './modules/time-rules/calendars';
 import { createEscalationService } from './modules/time-rules/escalation-rules';
 import { createPolicyService } from './modules/time-rules/policies';
@@ -118,6 +121,7 @@ export function createServices(deps: AppDeps) {
   consumers.register(createNotificationConsumer({ emailEnabled: Boolean(config.smtpUrl), publicUrl: config.publicUrl }));
   consumers.register(createTicketPushConsumer());
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
+  const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
   const services = {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
@@ -156,7 +160,9 @@ export function createServices(deps: AppDeps) {
     views: createViewService({ db, clock, audit }),
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
     /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */
-    mailIngest: { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes } satisfies IngestDeps,
+    mailIngest,
+    mailboxes: createMailboxService({ db, clock, audit, secret: config.secret }),
+    mailQuarantine: createQuarantineService({ ingest: mailIngest, dataDir: config.dataDir, tickets: ticketService }),
   };
   // The ticket page's opening read composes the reads above (each part through its own service).
   return { ...services, ticketOverview: createTicketOverview(services) };
@@ -259,6 +265,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   viewRoutes(app, services);
   auditRoutes(app, services);
   setupRoutes(app, services);
+  mailRoutes(app, { ...services, connectionTests: false });
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
   notificationRoutes(app, services);

@@ -235,6 +235,14 @@ export const ERROR_KEYS = {
   'mail.timeout': 'validation',
   /** {folder} */
   'mail.folder_missing': 'validation',
+  /** {detail} — anything else the connection failed with */
+  'mail.connection_failed': 'validation',
+  // Mailboxes and the quarantine (modules/mail/mailboxes.ts, quarantine.ts).
+  'mail.mailbox_not_found': 'not_found',
+  'mail.quarantine_not_found': 'not_found',
+  /** {state} — retried, converted or dismissed already */
+  'mail.quarantine_resolved': 'conflict',
+  'mail.raw_missing': 'conflict',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 

@@ -16,3 +16,4 @@ export * from './jobs';
 export * from './setup';
 export * from './macros';
 export * from './ticket-overview';
+export * from './mail';

@@ -20,7 +20,7 @@ const updateSchemas = (Object.entries(api) as Array<[string, unknown]>).filter(
 
 describe('update schemas', () => {
   it('are found by name', () => {
-    expect(updateSchemas.map(([name]) => name)).toEqual(expect.arrayContaining(['CalendarUpdate', 'ContactUpdate', 'SlaPolicyUpdate', 'TicketPatch', 'UserUpdate']));
+    expect(updateSchemas.map(([name]) => name)).toEqual(expect.arrayContaining(['CalendarUpdate', 'ContactUpdate', 'MailboxUpdate', 'SlaPolicyUpdate', 'TicketPatch', 'UserUpdate']));
   });
 
   it.each(updateSchemas)('%s: an empty patch changes nothing', (_name, schema) => {

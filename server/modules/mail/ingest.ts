@@ -135,6 +135,19 @@ export async function ingestMail(deps: IngestDeps, mailbox: MailboxRow, parsed: 
   }
 }
 
+/** The unassigned-mail customer, made on first use (tickets need a customer; staff move them on). */
+export async function unassignedCustomerId(tx: Db): Promise<string> {
+  const find = () => tx.select({ id: customers.id }).from(customers).where(sql`lower(${customers.code}) = lower(${UNASSIGNED_CUSTOMER_CODE})`);
+  const [found] = await find();
+  if (found) return found.id;
+  await tx
+    .insert(customers)
+    .values({ name: '未识别的邮件发件人 (Unassigned mail)', code: UNASSIGNED_CUSTOMER_CODE, notes: 'Tickets from mail senders no contact matches; move each to its customer.' })
+    .onConflictDoNothing();
+  const [row] = await find();
+  return row!.id;
+}
+
 async function alreadyReceived(db: Db, messageId: string) {
   const [row] = await db
     .select({ id: mailMessages.id })
@@ -378,19 +391,7 @@ class Ingest {
       }
       // No single customer uses that domain: the unassigned queue, staff decide.
     }
-    return { customerId: await this.unassignedCustomer(), contactId: null, how: 'unassigned' };
-  }
-
-  private async unassignedCustomer(): Promise<string> {
-    const find = () => this.tx.select({ id: customers.id }).from(customers).where(sql`lower(${customers.code}) = lower(${UNASSIGNED_CUSTOMER_CODE})`);
-    const [found] = await find();
-    if (found) return found.id;
-    await this.tx
-      .insert(customers)
-      .values({ name: '未识别的邮件发件人 (Unassigned mail)', code: UNASSIGNED_CUSTOMER_CODE, notes: 'Tickets from mail senders no contact matches; move each to its customer.' })
-      .onConflictDoNothing();
-    const [row] = await find();
-    return row!.id;
+    return { customerId: await unassignedCustomerId(this.tx), contactId: null, how: 'unassigned' };
   }
 
   private async reject(): Promise<IngestResult> {
