@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originalMessageId, parseDeliveryStatus } from './bounce.js';
+import { originalMessageId, parseDeliveryStatus } from './bounce';
 
 const POSTFIX = `Reporting-MTA: dns; mx.fuwutai.example
 Arrival-Date: Tue,  1 Dec 2026 10:06:00 +0800 (CST)

@@ -3,8 +3,8 @@
  * which of our messages it was — so the contact's address can be marked failing and the note
  * shown on the ticket that message belonged to.
  */
-import { bareMessageId } from './threading.js';
-import type { BounceReport } from './types.js';
+import { bareMessageId } from './threading';
+import type { BounceReport } from './types';
 
 /** Header-style fields of one block, by lower-case name; continuation lines unfolded. */
 type Fields = Map<string, string>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMail, type MailHeaderMap } from './classify.js';
-import type { MailKind } from './types.js';
+import { classifyMail, type MailHeaderMap } from './classify';
+import type { MailKind } from './types';
 
 const person = { address: 'li.lei@customer.example', name: '李雷' };
 const OWN = ['desk@fuwutai.example', 'support@fuwutai.example'];

@@ -6,7 +6,7 @@
  * Order matters: a bounce often also says "Auto-Submitted: auto-replied", and it must still be
  * read as a bounce so the failing address gets marked; our own mail beats everything else.
  */
-import type { MailAddress, MailClassification } from './types.js';
+import type { MailAddress, MailClassification } from './types';
 
 /** Header values by lower-case name, in the order they appear, unfolded; Subject decoded. */
 export type MailHeaderMap = Record<string, string[]>;

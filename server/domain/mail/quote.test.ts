@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mailBody, stripQuotedText } from './quote.js';
+import { mailBody, stripQuotedText } from './quote';
 
 describe('stripQuotedText', () => {
   const cases: [string, string, string][] = [

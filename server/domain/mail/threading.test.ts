@@ -9,7 +9,7 @@ import {
   ticketNumberFromMessageId,
   ticketNumberFromSubject,
   ticketSubject,
-} from './threading.js';
+} from './threading';
 
 describe('ticketNumberFromSubject', () => {
   const cases: [string, string | null][] = [

@@ -5,7 +5,7 @@
  * In-Reply-To and References when it writes the headers.
  */
 import { randomBytes } from 'node:crypto';
-import { ticketNumberInSearch } from '../ticket-number.js';
+import { ticketNumberInSearch } from '../ticket-number';
 
 /**
  * `[FW-2026-000123]` in a subject. Tolerated: any case, full-width brackets and characters

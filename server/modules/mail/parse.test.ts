@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ParsedMail } from '../../domain/mail/types.js';
-import { parseMail } from './parse.js';
+import type { ParsedMail } from '../../domain/mail/types';
+import { parseMail } from './parse';
 
 const OPTS = { maxBytes: 25 * 1024 * 1024, ownAddresses: ['desk@fuwutai.example'], loopMark: 'fuwutai.example' };
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -109,7 +109,7 @@ describe('parseMail: Chinese mail clients', () => {
 describe('parseMail: quarantine', () => {
   it('over the size limit, without parsing', async () => {
     const outcome = await parseMail(fixture('outlook-gb2312-reply.eml'), { ...OPTS, maxBytes: 1000 });
-    expect(outcome).toEqual({ ok: false, quarantine: { reason: 'too_large', detail: 'The message is 0.0 MB; the limit is 0.0 MB.' } });
+    expect(outcome).toEqual({ ok: false, quarantine: { reason: 'too_large', detail: 'The message is 3 KB; the limit is 1 KB.' } });
     const big = Buffer.concat([fixture('no-message-id.eml'), Buffer.alloc(26 * 1024 * 1024, 'a')]);
     const huge = await parseMail(big, OPTS);
     expect(huge).toEqual({ ok: false, quarantine: { reason: 'too_large', detail: 'The message is 26.0 MB; the limit is 25.0 MB.' } });

@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { type AddressObject, type Attachment, parseAddressHeader, simpleParser } from 'mailparser';
-import { parseDeliveryStatus } from '../../domain/mail/bounce.js';
-import { classifyMail, type MailHeaderMap } from '../../domain/mail/classify.js';
-import { sanitiseMailHtml } from '../../domain/mail/html.js';
-import { mailBody } from '../../domain/mail/quote.js';
-import { bareMessageId, messageIdList } from '../../domain/mail/threading.js';
-import type { BounceReport, MailAddress, MailAttachment, MailClassification, ParseOutcome } from '../../domain/mail/types.js';
+import { parseDeliveryStatus } from '../../domain/mail/bounce';
+import { classifyMail, type MailHeaderMap } from '../../domain/mail/classify';
+import { sanitiseMailHtml } from '../../domain/mail/html';
+import { mailBody } from '../../domain/mail/quote';
+import { bareMessageId, messageIdList } from '../../domain/mail/threading';
+import type { BounceReport, MailAddress, MailAttachment, MailClassification, ParseOutcome } from '../../domain/mail/types';
 
 export interface ParseMailOptions {
   /** Messages larger than this are quarantined unparsed (a 25 MB attachment must not be read into a ticket). */
@@ -24,7 +24,7 @@ export interface ParseMailOptions {
 export async function parseMail(raw: Buffer, opts: ParseMailOptions): Promise<ParseOutcome> {
   // Before parsing: parsing a huge message is exactly the cost the limit is there to avoid.
   if (raw.length > opts.maxBytes) {
-    return quarantine('too_large', `The message is ${megabytes(raw.length)}; the limit is ${megabytes(opts.maxBytes)}.`);
+    return quarantine('too_large', `The message is ${size(raw.length)}; the limit is ${size(opts.maxBytes)}.`);
   }
   const headers = readTopHeaders(raw);
   const broken = structureProblem(raw, headers);
@@ -87,8 +87,8 @@ const quarantine = (reason: 'too_large' | 'unparseable' | 'no_sender', detail: s
   quarantine: { reason, detail },
 });
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** The top-level header block, unfolded, by lower-case name (values as raw text; encoded words not decoded). */
@@ -113,7 +113,8 @@ function headerEnd(raw: Buffer): number {
 
 /** What makes a message unreadable before mailparser sees it (mailparser itself accepts almost anything). */
 function structureProblem(raw: Buffer, headers: MailHeaderMap): string | null {
-  if (Object.keys(headers).length === 0 || !/^[!-9;-~]+:/.test(raw.subarray(0, 200).toString('latin1'))) {
+  // An mbox "From " separator line may precede the headers when a message comes from a file.
+  if (Object.keys(headers).length === 0 || !/^([!-9;-~]+:|From )/.test(raw.subarray(0, 200).toString('latin1'))) {
     return 'The data does not start with mail headers: it is not an email message.';
   }
   const contentType = headers['content-type']?.[0] ?? '';
