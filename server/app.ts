@@ -62,7 +62,7 @@ import { slaRoutes } from './modules/sla/routes';
 import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService, createSlaSubscriber } from './modules/sla/service';
 import { createTicketCommands } from './modules/tickets/command';
-import type { IngestDeps } from './modules/mail/ingest';
+import { createMailParser, type IngestDeps } from './modules/mail/ingest';
 import { createMailboxService } from './modules/mail/mailboxes';
 import { createQuarantineService } from './modules/mail/quarantine';
 import { mailRoutes } from './modules/mail/routes';
@@ -162,7 +162,12 @@ export function createServices(deps: AppDeps) {
     /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */
     mailIngest,
     mailboxes: createMailboxService({ db, clock, audit, secret: config.secret }),
-    mailQuarantine: createQuarantineService({ ingest: mailIngest, dataDir: config.dataDir, tickets: ticketService }),
+    mailQuarantine: createQuarantineService({
+      ingest: mailIngest,
+      dataDir: config.dataDir,
+      tickets: ticketService,
+      parse: createMailParser({ db, maxBytes: config.maxUploadBytes, loopMark: new URL(config.publicUrl).hostname }),
+    }),
   };
   // The ticket page's opening read composes the reads above (each part through its own service).
   return { ...services, ticketOverview: createTicketOverview(services) };

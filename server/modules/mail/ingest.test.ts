@@ -2,13 +2,15 @@
  * Inbound mail through ingestMail on a real database (PGlite, or PostgreSQL with DATABASE_URL):
  * tickets, threading, foreign senders, reopen, closed → linked, auto mail, bounces, unknown senders.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, contacts, mailboxes, mailMessages, outbox, ticketLinks, tickets, type MailboxRow } from '../../db/schema';
 import type { MailKind, ParsedMail } from '../../domain/mail/types';
 import { SYSTEM_ACTOR } from '../tickets/command';
 import { createTestApp, type TestApp } from '../../test/harness';
-import { ingestMail, type IngestDeps } from './ingest';
+import { createMailParser, ingestMail, type IngestDeps } from './ingest';
 
 let t: TestApp;
 let deps: IngestDeps;
@@ -237,5 +239,48 @@ describe('ingestMail', () => {
       expect(replies.length).toBe(3);
       expect(replies[0]!.body).toContain('registered customers');
     });
+  });
+});
+
+describe('raw .eml → parseMail → ingestMail', () => {
+  const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name));
+  const parse = (raw: Buffer) => createMailParser({ db: t.database.db, maxBytes: 25 * 1024 * 1024, loopMark: 'fuwutai.example' })(raw);
+
+  it('a GB18030 mail from a known contact becomes a ticket with the decoded subject; fetched twice, one ticket', async () => {
+    const box = await mailbox();
+    const { customer } = await customerWith('wang.fang@yanyan.example');
+    const raw = fixture('foxmail-gb18030.eml');
+    const parsed = await parse(raw);
+    if (!parsed.ok) throw new Error(parsed.quarantine.detail);
+    const result = await ingestMail(deps, box, parsed.mail, raw);
+    expect(result.outcome).toBe('ticket_created');
+    const ticket = await ticketOf(result.ticketId!);
+    expect(ticket).toMatchObject({ customerId: customer.id, channel: 'email', title: parsed.mail.subject });
+    expect(ticket.title).toContain('复印机');
+    const again = await parse(raw);
+    expect(again.ok && (await ingestMail(deps, box, again.mail, raw)).outcome).toBe('duplicate');
+  });
+
+  it('a real bounce report marks the contact failing and becomes no ticket', async () => {
+    const box = await mailbox();
+    const raw = fixture('postfix-bounce.eml');
+    const parsed = await parse(raw);
+    if (!parsed.ok) throw new Error(parsed.quarantine.detail);
+    expect(parsed.mail.classification.kind).toBe('bounce');
+    const failed = parsed.mail.bounce!.failedRecipients[0]!;
+    const { contact } = await customerWith(failed);
+    const before = (await t.database.db.select().from(tickets)).length;
+    expect((await ingestMail(deps, box, parsed.mail, raw)).outcome).toBe('bounce_recorded');
+    expect((await t.database.db.select().from(tickets)).length).toBe(before);
+    expect((await t.database.db.select().from(contacts).where(eq(contacts.id, contact.id)))[0]!.emailFailingAt).not.toBeNull();
+  });
+
+  it('broken MIME is quarantined by the parser, and the quarantine keeps it', async () => {
+    const raw = fixture('broken-mime.eml');
+    const parsed = await parse(raw);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const held = await t.services.mailQuarantine.store({ mailboxId: null, uid: 1, raw, reason: parsed.quarantine.reason, detail: parsed.quarantine.detail });
+    expect(held).toMatchObject({ state: 'held', reason: parsed.quarantine.reason, size: raw.length });
   });
 });

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
-import type { ParsedMail } from '../../domain/mail/types';
+import { attachments, contacts, customers, mailboxes, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
+import type { ParsedMail, ParseOutcome } from '../../domain/mail/types';
 import { checkTransition } from '../../domain/ticket-lifecycle';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import type { Actor } from '../../platform/actor';
@@ -26,6 +26,7 @@ import { SYSTEM_ACTOR, type TicketCommands, type TicketWrite } from '../tickets/
 import { addEvent } from '../tickets/events';
 import type { TicketRow } from '../tickets/repository';
 import { classifyUpload, sanitizeFilename } from '../tickets/upload-policy';
+import { parseMail } from './parse';
 
 export interface IngestDeps {
   db: Db;
@@ -146,6 +147,14 @@ export async function unassignedCustomerId(tx: Db): Promise<string> {
     .onConflictDoNothing();
   const [row] = await find();
   return row!.id;
+}
+
+/** parseMail with this desk's options: the size limit, our own mailbox addresses (loops), our X-Loop mark. */
+export function createMailParser(deps: { db: Db; maxBytes: number; loopMark: string }) {
+  return async (raw: Buffer): Promise<ParseOutcome> => {
+    const own = await deps.db.select({ address: mailboxes.address }).from(mailboxes);
+    return parseMail(raw, { maxBytes: deps.maxBytes, ownAddresses: own.map((o) => o.address), loopMark: deps.loopMark });
+  };
 }
 
 async function alreadyReceived(db: Db, messageId: string) {
