@@ -16,9 +16,12 @@
 /** Lines that start the quoted history on their own. */
 const SEPARATORS: RegExp[] = [
   // Outlook, NetEase, Foxmail: "-----Original Message-----", "-----原始邮件-----"; QQ: "------------------ 原始邮件 ------------------"
-  /^-{2,}\s*(original message|原始邮件|原始郵件|原邮件|回复的原邮件)\s*-{2,}\s*$/i,
-  // Gmail in English, possibly with the date on the same line ("On Tue, Dec 1, 2026 at 10:00 AM Li Lei <x@y> wrote:").
-  /^on\b.{0,200}\bwrote:\s*$/i,
+  // QQ Mail in English: "------------------ Original ------------------"; NetEase Master: "---- 回复的原邮件 ----"
+  /^-{2,}\s*(original message|original|原始邮件|原始郵件|原邮件|回复的原邮件)\s*-{2,}\s*$/i,
+  // Gmail and Apple Mail in English ("On Tue, Dec 1, 2026 at 10:00 AM Li Lei <x@y> wrote:"), 163 ("At 2026-12-01 10:00:00, "Desk" <x@y> wrote:"),
+  // and any attribution naming an address.
+  /^(on|at)\b.{0,200}\bwrote:\s*$/i,
+  /^.{0,200}<[^<>\s]+@[^<>\s]+>.{0,40}\bwrote:\s*$/i,
   // Gmail, Apple Mail and 163 in Chinese: "在 2026年12月1日周二 10:00，李雷 <x@y> 写道：", "2026-12-01 10:00 写道:"
   /^(在|於|于)?.{0,200}(写道|寫道)\s*[:：]\s*$/,
   // Outlook web's one-line header after conversion from HTML: "From: Li Lei Sent: Tuesday ..."

@@ -104,6 +104,17 @@ describe('parseMail: Chinese mail clients', () => {
     expect(mail.text).toBe('UPS 告警。\n');
     expect(mail.body).toBe('UPS 告警。');
   });
+
+  it('Message-ID and threading headers are trimmed of brackets, spaces and comments', async () => {
+    const raw = (headers: string) => Buffer.from(`From: a@x.example\r\n${headers}\r\nSubject: t\r\n\r\nhi\r\n`);
+    const outcome = await parseMail(
+      raw('Message-ID:  <Abc.123@Host.Example> (sent by a relay)\r\nIn-Reply-To: <p@x> (Li\'s message)\r\nReferences: <r1@x>\r\n\t<r2@x>'),
+      OPTS,
+    );
+    expect(outcome.ok && [outcome.mail.messageId, outcome.mail.inReplyTo, outcome.mail.references]).toEqual(['Abc.123@Host.Example', 'p@x', ['r1@x', 'r2@x']]);
+    const empty = await parseMail(raw('Message-ID: <>'), OPTS);
+    expect(empty.ok && empty.mail.messageIdSynthetic).toBe(true);
+  });
 });
 
 describe('parseMail: quarantine', () => {

@@ -55,7 +55,8 @@ export async function parseMail(raw: Buffer, opts: ParseMailOptions): Promise<Pa
   // Classification reads the top-level headers as written, with the subject decoded.
   const classification = classifyMail({ ...headers, subject: [subject] }, from, opts.ownAddresses, opts.loopMark, hasPart(mail.attachments, DSN_TYPES));
 
-  const messageId = bareMessageId(mail.messageId ?? '');
+  // The first id when the header holds junk around it (comments, several ids).
+  const messageId = messageIdList(mail.messageId)[0] ?? '';
   const html = typeof mail.html === 'string' ? mail.html : null;
   const text = textOf(mail.text ?? '', html !== null && !hasPlainTextPart(raw, headers));
   return {
