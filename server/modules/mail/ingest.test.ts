@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachments, contacts, mailboxes, mailMessages, outbox, ticketLinks, tickets, type MailboxRow } from '../../db/schema';
+import { attachments, contacts, mailboxes, mailMessages, outbox, ticketLinks, ticketMilestones, tickets, type MailboxRow } from '../../db/schema';
 import type { MailKind, ParsedMail } from '../../domain/mail/types';
 import { SYSTEM_ACTOR } from '../tickets/command';
 import { createTestApp, type TestApp } from '../../test/harness';
@@ -122,6 +122,8 @@ describe('ingestMail', () => {
     const number = (await ticketOf(created.ticketId!)).number;
     const token = mail({ from: 'THREAD@bank.example', subject: `回复：[${number}] 打印机`, body: '附上日志' });
     expect(await ingestMail(deps, box, token, RAW)).toMatchObject({ outcome: 'comment_added', ticketId: created.ticketId });
+    // The customer's mail is the customer speaking: it is not the desk's first response.
+    expect(await t.database.db.select().from(ticketMilestones).where(eq(ticketMilestones.ticketId, created.ticketId!))).toEqual([]);
     const comments = (await eventsOf(created.ticketId!)).filter((e) => e.kind === 'comment' && e.public);
     expect(comments.map((c) => c.body)).toEqual(['还是不行', '打印机无法打印', '附上日志']);
     expect(comments[0]!.data).toMatchObject({ mail: { from: 'thread@bank.example', messageId: reply.messageId } });
