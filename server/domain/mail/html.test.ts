@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitiseMailHtml } from './html.js';
+import { sanitiseMailHtml } from './html';
 
 describe('sanitiseMailHtml', () => {
   const dangerous: [string, string, RegExp][] = [
