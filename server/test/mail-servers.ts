@@ -78,7 +78,10 @@ function runAs(): { login: string; internal: string; mail: string; firstValidUid
   return { login: 'dovenull', internal: 'dovecot', mail: 'dovecot', firstValidUid: 1 };
 }
 
-function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }): string {
+/** What a server without IDLE (or MOVE) advertises, for the polling paths. */
+const CAPABILITIES_WITHOUT_IDLE = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS NAMESPACE CHILDREN UNSELECT';
+
+function dovecotConfig(dir: string, ports: { port: number; tlsPort: number }, options: ImapServerOptions): string {
   const users = runAs();
   return `# Temporary Dovecot for Fuwutai's tests (server/test/mail-servers.ts). No system config is read.
 base_dir = ${dir}/run
@@ -100,7 +103,7 @@ default_internal_user = ${users.internal}
 first_valid_uid = ${users.firstValidUid}
 mail_location = maildir:${dir}/mail/%u
 mail_fsync = never
-passdb {
+${options.withoutIdle ? `# Advertise no IDLE (and no MOVE): the polling fallback.\nimap_capability = ${CAPABILITIES_WITHOUT_IDLE}\n` : ''}passdb {
   driver = passwd-file
   args = scheme=PLAIN ${dir}/passwd
 }
@@ -133,7 +136,13 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startImapServer(options: { users: ImapTestUser[] }): Promise<ImapTestServer> {
+export interface ImapServerOptions {
+  users: ImapTestUser[];
+  /** Advertise neither IDLE nor MOVE, like some older servers. */
+  withoutIdle?: boolean;
+}
+
+export async function startImapServer(options: ImapServerOptions): Promise<ImapTestServer> {
   if (!fs.existsSync(DOVECOT)) {
     throw new Error(
       `The mail tests need a real IMAP server: ${DOVECOT} is missing. Install it with "apt-get install dovecot-imapd" (CI installs it; nothing needs to run, the tests start their own).`,
@@ -160,7 +169,7 @@ export async function startImapServer(options: { users: ImapTestUser[] }): Promi
     ports = { port: await freePort(), tlsPort: await freePort() };
     if (ports.port === ports.tlsPort) continue;
     const conf = path.join(dir, 'dovecot.conf');
-    fs.writeFileSync(conf, dovecotConfig(dir, ports));
+    fs.writeFileSync(conf, dovecotConfig(dir, ports, options));
     const started = spawn(DOVECOT, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     started.stderr?.on('data', (chunk) => {

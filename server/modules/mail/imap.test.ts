@@ -274,6 +274,37 @@ describe('openMailbox', () => {
     expect(last.messages.map((m) => m.uid)).toEqual([between.uid]);
   });
 
+  it('without IDLE on the server, waiting just times out (the caller polls), and moving still works', async () => {
+    const plain = await startImapServer({ users: [{ user: 'poll', password: 'pw-poll' }], withoutIdle: true });
+    try {
+      const session = await openMailbox(
+        { ...settings('poll', { port: plain.port, password: 'pw-poll' }), processedAction: 'move', processedFolder: 'Done' },
+        { timeoutMs: 10_000 },
+      );
+      try {
+        expect(session.idle).toBe(false);
+        const probe = await testImapConnection(settings('poll', { port: plain.port, password: 'pw-poll' }), { timeoutMs: 10_000 });
+        expect(probe).toMatchObject({ ok: true, idle: false });
+        const appended = await plain.append('poll', message('polled'));
+        expect(await session.waitForNew({ timeoutMs: 300 })).toBe('timeout');
+        const batch = await session.fetchNew({ uidValidity: null, lastUid: 0 }, { batch: 10, maxBytes: 1_000_000 });
+        expect(batch.messages.map((m) => m.uid)).toEqual([appended.uid]);
+        expect(await session.markProcessed(appended.uid)).toBe(true);
+        const check = await plain.connect('poll');
+        try {
+          expect(await check.status('INBOX', { messages: true })).toMatchObject({ messages: 0 });
+          expect(await check.status('Done', { messages: true })).toMatchObject({ messages: 1 });
+        } finally {
+          await check.logout();
+        }
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('hands a message over maxBytes without its body, with its headers', async () => {
     const body = `${'大'.repeat(2_000)}\r\n`;
     const small = await server.append('big', message('small'));
