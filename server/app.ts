@@ -63,7 +63,7 @@ import { createSlaEngine } from './modules/sla/engine';
 import { createSlaService, createSlaSubscriber } from './modules/sla/service';
 import { createTicketCommands } from './modules/tickets/command';
 import { createMailParser, type IngestDeps } from './modules/mail/ingest';
-import { createMailboxService } from './modules/mail/mailboxes';
+import { createMailboxService, imapConnectionTester } from './modules/mail/mailboxes';
 import { createQuarantineService } from './modules/mail/quarantine';
 import { mailRoutes } from './modules/mail/routes';
 import { createCalendarService } from './modules/time-rules/calendars';
@@ -161,7 +161,7 @@ export function createServices(deps: AppDeps) {
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
     /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */
     mailIngest,
-    mailboxes: createMailboxService({ db, clock, audit, secret: config.secret }),
+    mailboxes: createMailboxService({ db, clock, audit, secret: config.secret, tester: imapConnectionTester() }),
     mailQuarantine: createQuarantineService({
       ingest: mailIngest,
       dataDir: config.dataDir,
@@ -270,7 +270,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   viewRoutes(app, services);
   auditRoutes(app, services);
   setupRoutes(app, services);
-  mailRoutes(app, { ...services, connectionTests: false });
+  mailRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
   notificationRoutes(app, services);

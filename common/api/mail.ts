@@ -27,6 +27,8 @@ export const MailboxConnection = z.object({
   imapPort: z.number().int().min(1).max(65535),
   imapSecurity: z.enum(IMAP_SECURITY),
   imapUser: trimmed(200),
+  /** false: accept a certificate that does not verify (self-signed LAN servers). */
+  tlsVerify: z.boolean().default(true),
   /** Write-only. */
   password: z.string().min(1).max(500),
   folder: Folder.default('INBOX'),
@@ -41,6 +43,8 @@ export const MailboxCreate = z.object({
   imapPort: z.number().int().min(1).max(65535),
   imapSecurity: z.enum(IMAP_SECURITY),
   imapUser: trimmed(200),
+  /** false: accept a certificate that does not verify (self-signed LAN servers), the admin's explicit choice. */
+  tlsVerify: z.boolean().default(true),
   /** Write-only: stored encrypted (FUWUTAI_SECRET), never returned. */
   password: z.string().min(1).max(500).optional(),
   folder: Folder.default('INBOX'),
@@ -69,6 +73,7 @@ export const Mailbox = z.object({
   imapPort: z.number().int(),
   imapSecurity: z.enum(IMAP_SECURITY),
   imapUser: z.string(),
+  tlsVerify: z.boolean(),
   /** Whether a password is stored; the password itself never leaves the server. */
   passwordSet: z.boolean(),
   folder: z.string(),

@@ -28,6 +28,8 @@ export const mailboxes = pgTable(
     /** 'tls' (implicit, 993) or 'starttls' (143). */
     imapSecurity: text('imap_security').$type<'tls' | 'starttls'>().notNull(),
     imapUser: text('imap_user').notNull(),
+    /** false accepts a certificate that does not verify (a self-signed server on the LAN): the admin's explicit choice. */
+    tlsVerify: boolean('tls_verify').notNull().default(true),
     /** platform/secrets.ts format (FUWUTAI_SECRET); never leaves the server. */
     passwordEnc: text('password_enc'),
     folder: text('folder').notNull().default('INBOX'),

@@ -14,9 +14,24 @@ import type { Clock } from '../../platform/clock';
 import { fieldError, notFound } from '../../platform/errors';
 import { decryptSecret, encryptSecret, requireSecretKey } from '../../platform/secrets';
 import type { Audit } from '../audit';
+import { testImapConnection } from './imap';
 
-/** Connects with the given settings and says in a key what went wrong (modules/mail/imap.ts). */
-export type ConnectionTester = (settings: Required<Omit<MailboxConnection, 'folder'>> & { folder: string }) => Promise<MailboxTestResult>;
+type ConnectionSettings = Required<MailboxConnection>;
+/** Connects with the given settings and says in a key what went wrong. */
+export type ConnectionTester = (settings: ConnectionSettings) => Promise<MailboxTestResult>;
+
+/** The IMAP connection test of modules/mail/imap.ts, answered in the API's shape. */
+export const imapConnectionTester =
+  (options: { timeoutMs?: number } = {}): ConnectionTester =>
+  async (s) => {
+    const result = await testImapConnection(
+      { host: s.imapHost, port: s.imapPort, security: s.imapSecurity, user: s.imapUser, password: s.password, folder: s.folder, processedAction: 'seen', rejectUnauthorized: s.tlsVerify },
+      options,
+    );
+    return result.ok
+      ? { ok: true, key: null, detail: null, idle: result.idle, folders: result.folders }
+      : { ok: false, key: result.key, detail: result.detail, idle: false, folders: [] };
+  };
 
 const passwordContext = (id: string) => `mailbox:${id}`;
 
@@ -28,6 +43,7 @@ export const toMailbox = (row: MailboxRow): Mailbox => ({
   imapPort: row.imapPort,
   imapSecurity: row.imapSecurity,
   imapUser: row.imapUser,
+  tlsVerify: row.tlsVerify,
   passwordSet: row.passwordEnc !== null,
   folder: row.folder,
   processedAction: row.processedAction,
@@ -53,7 +69,7 @@ const audited = (row: MailboxRow) => {
   return { ...rest, passwordSet: passwordEnc !== null };
 };
 
-export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit; secret: string | undefined; tester?: ConnectionTester }) {
+export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit; secret: string | undefined; tester: ConnectionTester }) {
   const { db, clock, audit } = deps;
   const ctx = (actor: Actor) => ({ actorId: actor.id, ip: actor.ip });
 
@@ -73,9 +89,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
     if (action === 'move' && !folder) throw fieldError('processedFolder', 'field.required', 'is required when processed mail is moved');
   }
 
-  async function test(settings: Parameters<ConnectionTester>[0]): Promise<MailboxTestResult> {
-    // The routes are registered only with a tester; reaching this without one is a wiring bug.
-    if (!deps.tester) throw new Error('no IMAP connection tester wired');
+  async function test(settings: ConnectionSettings): Promise<MailboxTestResult> {
     return deps.tester(settings);
   }
 
@@ -141,7 +155,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
       if (!row.passwordEnc) throw fieldError('password', 'field.required', 'no password is stored for this mailbox');
       requireSecretKey(deps.secret);
       const password = decryptSecret(deps.secret, row.passwordEnc, passwordContext(id));
-      return test({ imapHost: row.imapHost, imapPort: row.imapPort, imapSecurity: row.imapSecurity, imapUser: row.imapUser, password, folder: row.folder });
+      return test({ imapHost: row.imapHost, imapPort: row.imapPort, imapSecurity: row.imapSecurity, imapUser: row.imapUser, tlsVerify: row.tlsVerify, password, folder: row.folder });
     },
 
     /** Tests settings not saved yet (the form's button before the first save). */

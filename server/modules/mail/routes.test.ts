@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachments, mailboxes, tickets } from '../../db/schema';
 import type { ParsedMail } from '../../domain/mail/types';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
+import { type ImapTestServer, startImapServer } from '../../test/mail-servers';
 import { createQuarantineService } from './quarantine';
 
 let t: TestApp;
@@ -161,5 +162,37 @@ describe('quarantine', () => {
     expect(second.outcome).toBe('ticket_created');
     expect(second.item).toMatchObject({ state: 'retried', ticketId: second.ticketId });
     expect((await t.database.db.select().from(tickets).where(eq(tickets.id, second.ticketId!)))[0]).toMatchObject({ title: '重试的邮件', channel: 'email' });
+  });
+});
+
+describe('connection test against a real IMAP server (Dovecot)', () => {
+  let server: ImapTestServer;
+  const user = { user: 'desk', password: 'pw-desk-秘密' };
+  beforeAll(async () => {
+    server = await startImapServer({ users: [user] });
+  }, 60_000);
+  afterAll(() => server?.close());
+
+  const unsaved = () => ({ imapHost: server.host, imapPort: server.port, imapSecurity: 'starttls', imapUser: user.user, password: user.password, tlsVerify: false });
+
+  it('answers ok with IDLE and the folders; wrong password, untrusted certificate and a missing folder in keys', async () => {
+    const ok = await admin.post('/api/mailboxes/test', unsaved());
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, key: null, idle: true });
+    expect(ok.body.folders).toContain('INBOX');
+    expect((await admin.post('/api/mailboxes/test', { ...unsaved(), password: 'wrong' })).body).toMatchObject({ ok: false, key: 'mail.auth_failed' });
+    expect((await admin.post('/api/mailboxes/test', { ...unsaved(), tlsVerify: true })).body).toMatchObject({ ok: false, key: 'mail.tls_failed' });
+    expect((await admin.post('/api/mailboxes/test', { ...unsaved(), folder: 'Tickets' })).body).toMatchObject({ ok: false, key: 'mail.folder_missing' });
+    expect((await (await t.as('engineer')).post('/api/mailboxes/test', unsaved())).status).toBe(403);
+  });
+
+  it('tests a saved mailbox with its stored password; without one it says the password is required', async () => {
+    const saved = await admin.post('/api/mailboxes', { ...unsaved(), name: 'Dovecot', address: 'dovecot@desk.example' });
+    expect(saved.status).toBe(201);
+    expect((await admin.post(`/api/mailboxes/${saved.body.id}/test`)).body).toMatchObject({ ok: true, idle: true });
+    await admin.patch(`/api/mailboxes/${saved.body.id}`, { password: null });
+    const none = await admin.post(`/api/mailboxes/${saved.body.id}/test`);
+    expect(none.status).toBe(400);
+    expect(none.body.error.details.fields[0]).toMatchObject({ path: 'password' });
   });
 });

@@ -18,7 +18,7 @@ import { actorOf } from '../../platform/http';
 import type { MailboxService } from './mailboxes';
 import type { QuarantineService } from './quarantine';
 
-export function mailRoutes(app: FastifyInstance, deps: { mailboxes: MailboxService; mailQuarantine: QuarantineService; connectionTests: boolean }) {
+export function mailRoutes(app: FastifyInstance, deps: { mailboxes: MailboxService; mailQuarantine: QuarantineService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['mail'];
   const manage = { auth: 'mail.manage', token: 'admin' } as const;
@@ -36,14 +36,13 @@ export function mailRoutes(app: FastifyInstance, deps: { mailboxes: MailboxServi
     await deps.mailboxes.remove(actorOf(request), request.params.id);
     return reply.status(204).send();
   });
-  if (deps.connectionTests) {
-    r.post('/api/mailboxes/test', { config: manage, schema: { tags, body: MailboxConnection, response: { 200: MailboxTestResult } } }, async (request) =>
-      deps.mailboxes.testUnsaved(request.body),
-    );
-    r.post('/api/mailboxes/:id/test', { config: manage, schema: { tags, params: IdParams, response: { 200: MailboxTestResult } } }, async (request) =>
-      deps.mailboxes.testSaved(request.params.id),
-    );
-  }
+  // A failed connection is an answer (ok: false with its key), not an error: the form shows it in words.
+  r.post('/api/mailboxes/test', { config: manage, schema: { tags, body: MailboxConnection, response: { 200: MailboxTestResult } } }, async (request) =>
+    deps.mailboxes.testUnsaved(request.body),
+  );
+  r.post('/api/mailboxes/:id/test', { config: manage, schema: { tags, params: IdParams, response: { 200: MailboxTestResult } } }, async (request) =>
+    deps.mailboxes.testSaved(request.params.id),
+  );
 
   r.get('/api/mail/quarantine', { config: quarantine, schema: { tags, querystring: QuarantineListQuery, response: { 200: z.array(QuarantinedMail) } } }, async (request) =>
     deps.mailQuarantine.list(request.query),

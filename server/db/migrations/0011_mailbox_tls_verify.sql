@@ -1,0 +1,1 @@
+ALTER TABLE "mailboxes" ADD COLUMN "tls_verify" boolean DEFAULT true NOT NULL;
