@@ -459,7 +459,9 @@ class Ingest {
         contactId: owner.contactId,
         centerId: mailbox.centerId ?? customer?.centerId ?? null,
         createdById: null,
-        reportedAt: mail.date && mail.date < now ? (mail.date.getTime() > now.getTime() - 7 * 86400_000 ? mail.date : now) : now,
+        // When the customer wrote (mail waits in the mailbox while the poller is down): the Date header,
+        // unless it is in the future or implausibly old (a wrong clock on their side).
+        reportedAt: mail.date && mail.date < now && mail.date.getTime() > now.getTime() - 7 * 86400_000 ? mail.date : now,
         createdAt: now,
         updatedAt: now,
       })
@@ -468,7 +470,7 @@ class Ingest {
     await addEvent(tx, row.id, null, now, {
       kind: 'created',
       public: true,
-      data: { number: row.number, severity: row.severity, channel: 'email', reportedAt: row.reportedAt.toISOString(), mail: { messageId: mail.messageId, from: this.sender, sender: owner.how } },
+      data: { number: row.number, severity: row.severity, channel: 'email', reportedAt: row.reportedAt.toISOString(), mail: { messageId: mail.messageId, from: this.sender, name: mail.from?.name ?? '', sender: owner.how, html: mail.html } },
     });
     const { search: _search, ...created } = row;
     await this.deps.audit.record(tx, { actorId: null }, 'ticket', row.id, 'created', null, created);

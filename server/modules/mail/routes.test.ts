@@ -122,6 +122,14 @@ describe('quarantine', () => {
     expect((await admin.post('/api/mail/quarantine/00000000-0000-4000-8000-000000000000/dismiss')).status).toBe(404);
   });
 
+  it('POST …/retry parses the raw message again: still broken stays held with the parser’s reason', async () => {
+    const held = await t.services.mailQuarantine.store({ mailboxId: null, uid: 3, raw: RAW, reason: 'ingest_failed', detail: 'database down' });
+    const retried = await admin.post(`/api/mail/quarantine/${held.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ outcome: 'quarantined', ticketId: null, item: { state: 'held', reason: 'unparseable' } });
+    expect((await (await t.as('engineer')).post(`/api/mail/quarantine/${held.id}/retry`)).status).toBe(403);
+  });
+
   it('retries: parsed again and ingested, the quarantine row resolved with the ticket it made; still unparseable stays held', async () => {
     const [box] = await t.database.db
       .insert(mailboxes)
