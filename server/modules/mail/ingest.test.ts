@@ -228,6 +228,11 @@ describe('ingestMail', () => {
       const [ta, tb] = [await ticketOf(a.ticketId!), await ticketOf(b.ticketId!)];
       expect(ta.customerId).toBe(tb.customerId);
       expect(ta).toMatchObject({ centerId: center.id, contactId: null, channel: 'email' });
+      // The unknown sender's own reply lands on the ticket they opened; another unknown address's does not.
+      const first = (await t.database.db.select().from(mailMessages).where(eq(mailMessages.ticketId, ta.id)))[0]!;
+      expect(await ingestMail(deps, box, mail({ from: 'who@random.example', inReplyTo: first.messageId }), RAW)).toMatchObject({ outcome: 'comment_added', ticketId: ta.id });
+      const other = await ingestMail(deps, box, mail({ from: 'who3@random.example', inReplyTo: first.messageId }), RAW);
+      expect(other).toMatchObject({ outcome: 'ticket_created', detail: 'foreign_sender' });
     });
 
     it('reject: recorded as rejected with a polite reply queued (capped per sender and hour), no ticket', async () => {

@@ -196,7 +196,9 @@ class Ingest {
     const contact = this.sender ? await this.findContact(this.sender) : null;
     const threaded = await this.findThread();
     if (threaded) {
-      if (!contact || contact.customerId !== threaded.customerId) {
+      // The ticket's customer's contact, or the address that opened it (an unknown sender's unassigned ticket).
+      const belongs = contact ? contact.customerId === threaded.customerId : await this.openedBySender(threaded.id);
+      if (!belongs) {
         const why = `来信地址 ${this.sender ?? '(无)'} 不属于工单 ${threaded.number} 的客户，另开新工单 / the sender does not belong to ${threaded.number}'s customer: a new ticket`;
         return this.newTicket(contact, { note: why, outcome: 'ticket_created', detail: 'foreign_sender', relatedTo: null });
       }
@@ -207,6 +209,16 @@ class Ingest {
       return this.comment(threaded, contact);
     }
     return this.newTicket(contact, { note: null, outcome: 'ticket_created', detail: null, relatedTo: null });
+  }
+
+  private async openedBySender(ticketId: string) {
+    if (!this.sender) return false;
+    const [row] = await this.tx
+      .select({ id: mailMessages.id })
+      .from(mailMessages)
+      .where(and(eq(mailMessages.ticketId, ticketId), eq(mailMessages.direction, 'in'), eq(mailMessages.fromAddress, this.sender), inArray(mailMessages.outcome, ['ticket_created', 'new_linked_ticket'])))
+      .limit(1);
+    return Boolean(row);
   }
 
   private async findContact(address: string) {
@@ -354,7 +366,7 @@ class Ingest {
   }
 
   /** The customer's reply on their open or resolved ticket: a public comment; a resolution is reopened, a wait for them ends. */
-  private async comment(ticket: TicketRow, contact: { id: string; name: string }): Promise<IngestResult> {
+  private async comment(ticket: TicketRow, contact: { id: string; name: string } | null): Promise<IngestResult> {
     const mail = this.mail;
     const reopen = ticket.status === 'resolved';
     return this.deps.commands.within(this.tx, customerSide(ticket.customerId), ticket.id, this.now, async (write) => {
@@ -369,12 +381,12 @@ class Ingest {
         kind: 'comment',
         public: true,
         body,
-        data: { mail: { messageId: mail.messageId, from: this.sender, name: mail.from?.name ?? '', contactId: contact.id, contactName: contact.name, html: mail.html } },
+        data: { mail: { messageId: mail.messageId, from: this.sender, name: mail.from?.name ?? '', contactId: contact?.id ?? null, contactName: contact?.name ?? null, html: mail.html } },
       });
       write.emit('ticket.commented', { eventId, public: true, byCustomer: true, excerpt: excerpt(body) });
       await this.deps.audit.record(write.tx, { actorId: null }, 'ticket', ticket.id, 'commented', null, { eventId, messageId: mail.messageId });
       const rawAttachmentId = await this.attach(write);
-      return this.record(reopen ? 'reopened' : 'comment_added', ticket.id, { eventId, contactId: contact.id, rawAttachmentId });
+      return this.record(reopen ? 'reopened' : 'comment_added', ticket.id, { eventId, contactId: contact?.id ?? null, rawAttachmentId });
     });
   }
 
