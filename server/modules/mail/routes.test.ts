@@ -65,6 +65,58 @@ describe('mailboxes', () => {
     expect(JSON.stringify(audit.body)).not.toContain(BOX.password);
   });
 
+  it('a PATCH changes what it sends and keeps every other field', async () => {
+    const center = await t.factory.center();
+    const created = await admin.post('/api/mailboxes', {
+      ...BOX,
+      address: 'partial@desk.example',
+      tlsVerify: false,
+      folder: 'Support',
+      processedAction: 'move',
+      processedFolder: 'Done',
+      pollIntervalSeconds: 300,
+      useIdle: false,
+      centerId: center.id,
+      defaultSeverity: 'P1',
+      defaultType: 'complaint',
+      defaultCategory: 'network',
+      unknownSenderRule: 'domain_contact',
+      enabled: false,
+    });
+    expect(created.status).toBe(201);
+    const changes: Record<string, unknown> = {
+      name: '另一个邮箱',
+      address: 'partial2@desk.example',
+      imapHost: 'mail.other.example',
+      imapPort: 143,
+      imapSecurity: 'starttls',
+      imapUser: 'other',
+      tlsVerify: true,
+      folder: 'INBOX',
+      processedAction: 'seen',
+      processedFolder: 'Archive',
+      pollIntervalSeconds: 30,
+      useIdle: true,
+      centerId: null,
+      defaultSeverity: 'P4',
+      defaultType: 'fault',
+      defaultCategory: 'hardware',
+      unknownSenderRule: 'reject',
+      enabled: true,
+    };
+    const read = async () => {
+      const { updatedAt: _u, lastUid: _l, ...rest } = (await admin.get(`/api/mailboxes/${created.body.id}`)).body;
+      return rest;
+    };
+    for (const [field, value] of Object.entries(changes)) {
+      const before = await read();
+      expect(before[field], field).not.toEqual(value);
+      const res = await admin.patch(`/api/mailboxes/${created.body.id}`, { [field]: value });
+      expect(res.status, `${field}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(await read()).toEqual({ ...before, [field]: value });
+    }
+  });
+
   it('refuses to store a password without FUWUTAI_SECRET (secrets.key_missing), storing nothing', async () => {
     const bare = await createTestApp({ config: { secret: undefined } });
     try {
