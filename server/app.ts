@@ -66,6 +66,9 @@ import { createMailParser, type IngestDeps } from './modules/mail/ingest';
 import { createMailboxService, imapConnectionTester } from './modules/mail/mailboxes';
 import { createQuarantineService } from './modules/mail/quarantine';
 import { mailRoutes } from './modules/mail/routes';
+import { mailPollRoutes } from './modules/mail/poll-routes';
+import { createMailPoller } from './modules/mail/poller';
+import { createMailJobs } from './jobs/mail-poll';
 import { createCalendarService } from './modules/time-rules/calendars';
 import { createEscalationService } from './modules/time-rules/escalation-rules';
 import { createPolicyService } from './modules/time-rules/policies';
@@ -169,8 +172,11 @@ export function createServices(deps: AppDeps) {
       parse: createMailParser({ db, maxBytes: config.maxUploadBytes, loopMark: new URL(config.publicUrl).hostname }),
     }),
   };
+  // Inbound mail: the poller (modules/mail/poller.ts) and its scheduled jobs and IDLE watchers (jobs/mail-poll.ts).
+  const mailPoller = createMailPoller({ db, clock, secret: config.secret, ingest: mailIngest, quarantine: services.mailQuarantine, maxBytes: config.maxUploadBytes, loopMark: new URL(config.publicUrl).hostname });
+  const mailJobs = createMailJobs({ db, clock, poller: mailPoller });
   // The ticket page's opening read composes the reads above (each part through its own service).
-  return { ...services, ticketOverview: createTicketOverview(services) };
+  return { ...services, mailPoller, mailJobs, ticketOverview: createTicketOverview(services) };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -271,6 +277,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   auditRoutes(app, services);
   setupRoutes(app, services);
   mailRoutes(app, services);
+  mailPollRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);
   notificationRoutes(app, services);

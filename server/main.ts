@@ -59,6 +59,8 @@ async function main() {
     uploadTmpDir: services.attachments.tmpDir,
     autoClose: services.autoClose,
   });
+  // Inbound mail: one job per enabled mailbox (its lease is the mailbox's), IDLE watchers inside them.
+  services.mailJobs.register(jobRegistry);
   if (config.testJobs) registerTestJobs(jobRegistry);
   const scheduler = await startScheduler({
     db: services.db,
@@ -77,6 +79,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal} received, shutting down`);
+    // The IDLE watchers end first, so their runs finish and scheduler.stop() records them.
+    services.mailJobs.stop();
     await Promise.allSettled([scheduler.stop(), consumers.stop()]);
     await app.close();
     await database.close();

@@ -243,6 +243,13 @@ export const ERROR_KEYS = {
   /** {state} — retried, converted or dismissed already */
   'mail.quarantine_resolved': 'conflict',
   'mail.raw_missing': 'conflict',
+  // Polling (modules/mail/poller.ts, jobs/mail-poll.ts).
+  /** "收取" on a disabled mailbox */
+  'mail.mailbox_disabled': 'conflict',
+  /** Another server process is polling this mailbox right now */
+  'mail.poll_busy': 'conflict',
+  /** Stored on a mailbox (last_error_key): one message failed unexpectedly; retried, quarantined after 3 failures */
+  'mail.message_failed': 'conflict',
 } as const satisfies Record<string, ErrorCode>;
 export type ErrorKey = keyof typeof ERROR_KEYS;
 
