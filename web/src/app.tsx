@@ -6,10 +6,11 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { ConfigProvider } from 'antd';
 import useToken from 'antd/es/theme/useToken';
 import i18next from 'i18next';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { meKey, useMeQuery } from './api/auth';
+import { meKey, meQuery, useMeQuery } from './api/auth';
+import { ticketListQuery } from './api/tickets';
 import { ApiError, onUnauthenticated } from './api/client';
 import { FeedbackBridge, showError, showInfo } from './components/feedback';
 import { FullPageSpin, LoadError, NotFoundPage } from './components/states';
@@ -17,26 +18,9 @@ import { isPortalUser, MeContext } from './features/auth/session';
 import { antdLocale } from './i18n';
 import { PortalLayout } from './layouts/portal-layout';
 import { StaffLayout } from './layouts/staff-layout';
+import { QueuePage } from './features/tickets/queue-page';
+import { parseFilters, toListParams } from './features/tickets/queue-state';
 
-let queueModule: typeof import('./features/tickets/queue-page') | undefined;
-const loadQueuePage = () =>
-  import('./features/tickets/queue-page').then((m) => {
-    queueModule = m;
-    return m;
-  });
-// The queue is where staff land: when the page opens on it, its chunk loads alongside the session
-// check instead of after it (and after the layout has rendered).
-if (window.location.pathname === '/tickets' || window.location.pathname === '/') void loadQueuePage();
-const LazyQueuePage = lazy(() => loadQueuePage().then((m) => ({ default: m.QueuePage })));
-
-/**
- * The queue: rendered at once when its chunk is already here — a lazy component suspends on its
- * first render even then, and React holds a fallback it has shown for a while before the page.
- */
-function QueuePage() {
-  const [Page] = useState(() => queueModule?.QueuePage ?? LazyQueuePage);
-  return <Page />;
-}
 const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
 const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
 const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
@@ -88,6 +72,31 @@ onUnauthenticated(() => {
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
   queryClient.setQueryData(meKey, null);
 });
+
+/**
+ * Before the first render: who is signed in (index.html preloads /api/me, so the answer is usually
+ * in before this code has run) and, for staff opening on the queue, the queue's first page — asked
+ * for now instead of after the layout and the queue have rendered (a few hundred milliseconds of
+ * rendering on a slow machine), with the same key the queue reads (`ticketListQuery`). Resolves when
+ * both are in, or after half a second (the session check then shows its spinner, the queue its
+ * skeleton rows).
+ */
+export function primeSession(): Promise<unknown> {
+  const me = queryClient.fetchQuery(meQuery);
+  const firstPage = me
+    .then((user) => {
+      const path = window.location.pathname;
+      if (!user || user.mustChangePassword || isPortalUser(user) || (path !== '/tickets' && path !== '/')) return;
+      // The staff queue: open tickets by default (`TicketQueue views`); the page from react-router's history state.
+      const state = window.history.state as { usr?: { cursors?: unknown[] } } | null;
+      const cursors = (state?.usr?.cursors ?? []).filter((c): c is string => typeof c === 'string');
+      const search = path === '/tickets' ? window.location.search : '';
+      return queryClient.prefetchQuery(ticketListQuery(toListParams(parseFilters(new URLSearchParams(search), true), cursors.at(-1))));
+    })
+    .catch(() => undefined);
+  // The first page too: arriving while React renders the layout (a long task), it would cost a second render.
+  return Promise.race([firstPage, new Promise((resolve) => window.setTimeout(resolve, 500))]);
+}
 
 function RedirectToLogin() {
   const location = useLocation();

@@ -1,17 +1,20 @@
 /** The session: who is logged in, logging in and out, changing the password. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import type { Me } from './types';
 
 export const meKey = ['me'] as const;
 
+/** Who is signed in (null: nobody); also read before the first render (`primeSession` in app.tsx). */
+export const meQuery = queryOptions({
+  queryKey: meKey,
+  queryFn: ({ signal }) => api.get<Me | null>('/api/me', { signal, allowAnonymous: true }),
+  staleTime: Infinity,
+  retry: false,
+});
+
 export function useMeQuery() {
-  return useQuery({
-    queryKey: meKey,
-    queryFn: ({ signal }) => api.get<Me | null>('/api/me', { signal, allowAnonymous: true }),
-    staleTime: Infinity,
-    retry: false,
-  });
+  return useQuery(meQuery);
 }
 
 export function useLogin() {

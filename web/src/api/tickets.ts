@@ -1,5 +1,5 @@
 /** Ticket queries and mutations. Every mutation refreshes all ticket data (lists, detail, timeline). */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Severity, TicketStatus } from '../../../common/domain';
 import { api, qs } from './client';
 import type { Attachment, EscalationFiring, MilestoneStamp, Ticket, TicketCreate, TicketEvent, TicketPage, TicketPatch } from './types';
@@ -25,13 +25,16 @@ export const ticketKeys = {
   escalations: (id: string) => ['tickets', 'escalations', id] as const,
 };
 
-export function useTicketList(params: TicketListParams) {
-  return useQuery({
+/** One page of the queue; also asked for before the first render when the queue opens (app.tsx). */
+export const ticketListQuery = (params: TicketListParams) =>
+  queryOptions({
     queryKey: ticketKeys.list(params),
     queryFn: ({ signal }) =>
       api.get<TicketPage>(`/api/tickets${qs({ ...params, open: params.open ? 'true' : undefined, limit: params.limit ?? 50 })}`, { signal }),
-    placeholderData: keepPreviousData,
   });
+
+export function useTicketList(params: TicketListParams) {
+  return useQuery({ ...ticketListQuery(params), placeholderData: keepPreviousData });
 }
 
 /** `enabled`: the ticket page waits for its opening read (ticket-overview.ts), which fills this cache. */

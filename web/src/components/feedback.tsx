@@ -2,37 +2,59 @@
  * Error and success toasts reachable from outside React (query caches, event handlers). The bridge
  * renders antd's message and notification holders inside the ConfigProvider, so toasts follow the
  * theme and locale. (Not antd's <App>, which would also bring the whole Modal into the first load.)
+ * The holders themselves (`feedback-holders.tsx`) load when the first toast is asked for, or once
+ * the page has been idle a while; toasts asked for before that are shown when they are in.
  */
-import type { MessageInstance } from 'antd/es/message/interface';
-import useMessage from 'antd/es/message/useMessage';
-import type { ArgsProps, NotificationInstance } from 'antd/es/notification/interface';
-import useNotification from 'antd/es/notification/useNotification';
+import type { ArgsProps } from 'antd/es/notification/interface';
 import i18next from 'i18next';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ApiError, type FieldError } from '../api/client';
 import { ROLE_LABELS, type Role } from '../../../common/domain';
+import type { FeedbackApis } from './feedback-holders';
 
-let messageApi: MessageInstance | null = null;
-let notificationApi: NotificationInstance | null = null;
+const FeedbackHolders = lazy(() => import('./feedback-holders').then((m) => ({ default: m.FeedbackHolders })));
+
+let apis: FeedbackApis | null = null;
+let pending: Array<(apis: FeedbackApis) => void> = [];
+let requestHolders: (() => void) | null = null;
+
+/** Runs `show` with the toast APIs: now when they are in, else once they have loaded. */
+function withApis(show: (apis: FeedbackApis) => void) {
+  if (apis) return show(apis);
+  pending.push(show);
+  requestHolders?.();
+}
+
+function ready(loaded: FeedbackApis) {
+  apis = loaded;
+  const waiting = pending;
+  pending = [];
+  for (const show of waiting) show(loaded);
+}
 
 export function FeedbackBridge() {
-  const [message, messageHolder] = useMessage();
-  const [notification, notificationHolder] = useNotification();
+  const [load, setLoad] = useState(false);
   useEffect(() => {
-    messageApi = message;
-    notificationApi = notification;
-  }, [message, notification]);
+    requestHolders = () => setLoad(true);
+    if (pending.length > 0) setLoad(true);
+    // Not in the first load, but in before anyone needs them.
+    const timer = window.setTimeout(() => setLoad(true), 3000);
+    return () => {
+      requestHolders = null;
+      window.clearTimeout(timer);
+    };
+  }, []);
+  if (!load) return null;
   return (
-    <>
-      {messageHolder}
-      {notificationHolder}
-    </>
+    <Suspense fallback={null}>
+      <FeedbackHolders onReady={ready} />
+    </Suspense>
   );
 }
 
 /** An information toast in the top right (the bell's live notifications). */
 export function showNotification(config: ArgsProps) {
-  notificationApi?.info(config);
+  withApis((a) => a.notification.info(config));
 }
 
 /** Params as people read them: status and role codes in the UI language. */
@@ -81,17 +103,13 @@ export function showError(error: unknown) {
   if (error instanceof ApiError && error.status === 401) return;
   if (error instanceof Error && error.name === 'AbortError') return;
   const text = errorText(error);
-  if (notificationApi) {
-    notificationApi.error({ title: text, placement: 'topRight', duration: 6, key: text });
-  } else {
-    console.error(text);
-  }
+  withApis((a) => a.notification.error({ title: text, placement: 'topRight', duration: 6, key: text }));
 }
 
 export function showSuccess(text: string) {
-  messageApi?.success(text);
+  withApis((a) => a.message.success(text));
 }
 
 export function showInfo(text: string) {
-  messageApi?.info(text);
+  withApis((a) => a.message.info(text));
 }

@@ -1,10 +1,9 @@
-/** Selects backed by the API: customers (searched on the server), assignees, SLA policies; the center tree (center-select.tsx takes it). */
+/** Selects backed by the API: customers (searched on the server), assignees; SLA policies (policy-select.tsx) and the center tree (center-select.tsx) have files of their own, out of the queue's first load. */
 import { Select } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAssignableUsers } from '../api/admin';
 import { useCustomer, useCustomerList } from '../api/customers';
-import { usePolicies } from '../api/time-rules';
 import type { Center } from '../api/types';
 import { useLabels } from '../i18n/labels';
 import { useDebounced } from './use-debounced';
@@ -114,20 +113,4 @@ export function centerTree(centers: Center[], label: (c: Center) => string = (c)
         return { key: c.id, value: c.id, title: label(c), center: c, ...(children.length ? { children } : {}) };
       });
   return build(null);
-}
-
-/** An SLA policy; cleared means "the default policy" (named in the placeholder). */
-export function PolicySelect(props: ValueProps<string | null | undefined>) {
-  const { t, i18n } = useTranslation();
-  const policies = usePolicies();
-  const fallback = policies.data?.find((p) => p.isDefault);
-  const name = (p: { name: string; nameEn: string | null }) => (i18n.language === 'en' && p.nameEn) || p.name;
-  return (
-    <Select
-      {...fieldProps(props, null, fallback ? t('customers.defaultPolicy', { name: name(fallback) }) : t('customers.defaultPolicyUnnamed'))}
-      allowClear
-      loading={policies.isLoading}
-      options={(policies.data ?? []).map((p) => ({ value: p.id, label: p.isDefault ? `${name(p)}（${t('policies.default')}）` : name(p) }))}
-    />
-  );
 }

@@ -6,7 +6,8 @@
  * Nobody but administrators sees it (nor asks the server for it).
  */
 import { CheckCircleFilled, CloseOutlined, MinusCircleOutlined } from '@ant-design/icons';
-import { Button, Progress, Typography } from 'antd';
+import { Button, Progress } from 'antd';
+import { Title } from '../../components/typography';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useDismissSetup, useMarkSetupStep, useSetupChecklist } from '../../api/admin';
@@ -77,9 +78,9 @@ export function SetupChecklistCard() {
     <section className="page-card setup-card" data-testid="setup-checklist" aria-labelledby="setup-title">
       <div className="setup-head">
         <div>
-          <Typography.Title level={5} style={{ margin: 0 }} id="setup-title">
+          <Title level={5} style={{ margin: 0 }} id="setup-title">
             {t('setup.title')}
-          </Typography.Title>
+          </Title>
           <div className="muted">{c.complete ? t('setup.complete') : t('setup.intro')}</div>
         </div>
         <div className="setup-progress">

@@ -7,7 +7,7 @@ import type { Customer } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { CenterSelect } from '../../components/center-select';
-import { PolicySelect } from '../../components/selects';
+import { PolicySelect } from '../../components/policy-select';
 import { useMe } from '../auth/session';
 
 interface CustomerValues {

@@ -4,7 +4,8 @@
  * ticket. Same test ids as the table (`ticket-table`, `ticket-row`), so flows read the same.
  * In select mode (`checked` given) a tap checks or unchecks the card for a bulk action instead.
  */
-import { Checkbox, Empty, Spin, Typography } from 'antd';
+import { Checkbox, Empty, Spin } from 'antd';
+import { Text } from '../../components/typography';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { TicketSummary } from '../../api/types';
@@ -84,7 +85,7 @@ export function QueueCards({ rows, loading, pending, emptyText, showCustomer, sh
             )}
             <div className="queue-card-meta">
               <span className="queue-card-assignee">
-                {row.assignee?.name ?? <Typography.Text type="secondary">{t('queue.unassigned')}</Typography.Text>}
+                {row.assignee?.name ?? <Text type="secondary">{t('queue.unassigned')}</Text>}
               </span>
               <RelativeTime value={row.reportedAt} />
             </div>

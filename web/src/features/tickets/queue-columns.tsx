@@ -5,7 +5,8 @@
  * localStorage and saved into a view with it.
  */
 import { ArrowDownOutlined, ArrowUpOutlined, SettingOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Popover, Space, Typography } from 'antd';
+import { Button, Checkbox, Popover, Space } from 'antd';
+import { Text } from '../../components/typography';
 import { useCallback, useRef, useState, type ThHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QueueColumn, ViewColumn } from '../../../../common/api/views';
@@ -158,9 +159,9 @@ export function ColumnChooser({ layout, setLayout, labelOf }: { layout: ViewColu
   };
   const content = (
     <div className="queue-column-chooser" data-testid="column-chooser">
-      <Typography.Text type="secondary" className="queue-column-chooser-hint">
+      <Text type="secondary" className="queue-column-chooser-hint">
         {t('queueViews.columnsTitle')}
-      </Typography.Text>
+      </Text>
       {rows.map((key) => {
         const index = layout.findIndex((c) => c.key === key);
         const on = index >= 0;

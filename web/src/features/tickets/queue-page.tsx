@@ -1,12 +1,16 @@
 /** /tickets for service staff: the queue with keyboard shortcuts. */
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Typography } from 'antd';
+import { Button } from 'antd';
+import { Title } from '../../components/typography';
 import { useTranslation } from 'react-i18next';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
-import { SetupChecklistCard } from '../admin/setup-checklist';
 import { useCan } from '../auth/session';
 import { TicketQueue } from './ticket-queue';
 import { useDocumentTitle } from '../../components/use-document-title';
+
+// Only administrators see the setup checklist, and only after its own request: it loads with it.
+const SetupChecklistCard = lazy(() => import('../admin/setup-checklist').then((m) => ({ default: m.SetupChecklistCard })));
 
 export function QueuePage() {
   const { t } = useTranslation();
@@ -14,12 +18,16 @@ export function QueuePage() {
   const can = useCan();
   return (
     <>
-    <SetupChecklistCard />
+    {can('setup.manage') && (
+      <Suspense fallback={null}>
+        <SetupChecklistCard />
+      </Suspense>
+    )}
     <div className="page-card">
       <div className="page-title-row">
-        <Typography.Title level={4} style={{ margin: 0 }}>
+        <Title level={4} style={{ margin: 0 }}>
           {t('queue.title')}
-        </Typography.Title>
+        </Title>
         {can('tickets.create') && (
           <Link to="/tickets/new">
             <Button type="primary" icon={<PlusOutlined />}>

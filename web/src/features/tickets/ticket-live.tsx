@@ -5,7 +5,7 @@
  */
 import { EditOutlined, SyncOutlined } from '@ant-design/icons';
 import { Alert } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TicketChangedData, TicketPresenceData } from '../../../../common/api/push';
 import { PRESENCE_HEARTBEAT_SECONDS, PRESENCE_TTL_SECONDS } from '../../../../common/push';
@@ -126,22 +126,4 @@ export function TicketLiveBar({ ticketId, meId }: { ticketId: string; meId: stri
       ))}
     </div>
   );
-}
-
-/** Ids of tickets someone changed in the last few seconds: the queue highlights their rows. */
-export function useRecentlyChangedTickets(meId: string, forMs = 4000): ReadonlySet<string> {
-  const [changed, setChanged] = useState<ReadonlyMap<string, number>>(new Map());
-  useLiveEvent<TicketChangedData>('ticket.changed', (change) => {
-    if (change.actorId === meId) return;
-    setChanged((m) => new Map(m).set(change.ticketId, Date.now() + forMs));
-  });
-  useEffect(() => {
-    if (changed.size === 0) return;
-    const timer = setTimeout(
-      () => setChanged((m) => new Map([...m].filter(([, until]) => until > Date.now()))),
-      Math.max(0, Math.min(...changed.values()) - Date.now()) + 50,
-    );
-    return () => clearTimeout(timer);
-  }, [changed]);
-  return useMemo(() => new Set(changed.keys()), [changed]);
 }

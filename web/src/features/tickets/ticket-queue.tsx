@@ -6,7 +6,10 @@
  * the keyboard back, so j/k/Enter/x keep working.
  */
 import { CheckSquareOutlined, ClearOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, Select, Space, Switch, Table, Tooltip, Typography, type InputRef, type TableColumnsType } from 'antd';
+import { Button, Empty, Select, Space, Switch, Tooltip, type InputRef } from 'antd';
+// The input alone: antd's `Input` index also brings Search, Password, OTP and TextArea.
+import Input from 'antd/es/input/Input';
+import { Text } from '../../components/typography';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -24,9 +27,10 @@ import { useCan, useMe } from '../auth/session';
 import type { QueueColumn } from '../../../../common/api/views';
 import { QueueCards } from './queue-cards';
 import { ColumnChooser, ResizableHeaderCell, TITLE_MIN_WIDTH, defaultLayout, useColumnLayout, widthOf, type ResizableCellProps } from './queue-columns';
+import { QueueTable, type QueueTableColumn } from './queue-table';
 import { hasFilters, toListParams, useQueueState, type QueueSort } from './queue-state';
 import { QueueViewBar } from './queue-views';
-import { useRecentlyChangedTickets } from './ticket-live';
+import { useRecentlyChangedTickets } from './recently-changed';
 import { useQueueKeyboard } from './use-queue-keyboard';
 
 // The bulk bar and its dialogs load with the first selection (the queue opens with none).
@@ -42,8 +46,6 @@ export interface TicketQueueProps {
   views?: boolean;
   emptyText?: string;
 }
-
-const tableComponents = { header: { cell: ResizableHeaderCell } };
 
 export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views = false, emptyText }: TicketQueueProps) {
   const { t } = useTranslation();
@@ -147,28 +149,27 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
     newTicket: can('tickets.create') ? newTicket : undefined,
   });
 
-  const allColumns: Partial<Record<QueueColumn, TableColumnsType<TicketSummary>[number]>> = {
+  type Column = Omit<QueueTableColumn<TicketSummary>, 'key' | 'width'> & { width?: number };
+  const allColumns: Partial<Record<QueueColumn, Column>> = {
     number: {
       title: t('queue.columns.number'),
-      dataIndex: 'number',
       width: 150,
-      render: (number: string, row) => (
+      render: (row) => (
         <Link to={`/tickets/${row.id}`} className="ticket-number" onClick={(e) => e.stopPropagation()}>
-          {number}
+          {row.number}
         </Link>
       ),
     },
-    title: { title: t('queue.columns.title'), dataIndex: 'title', ellipsis: true, render: (title: string) => <span className="ticket-title">{title}</span> },
-    ...(staff && !fixedCustomerId ? { customer: { title: t('queue.columns.customer'), dataIndex: ['customer', 'name'], width: 180, ellipsis: true } } : {}),
-    severity: { title: t('queue.columns.severity'), dataIndex: 'severity', width: 72, render: (s: Severity, row: TicketSummary) => <SeverityTag severity={s} pending={row.severityPending} /> },
-    status: { title: t('queue.columns.status'), dataIndex: 'status', width: 124, render: (s: TicketStatus) => <StatusTag status={s} /> },
+    title: { title: t('queue.columns.title'), ellipsis: true, render: (row) => <span className="ticket-title">{row.title}</span> },
+    ...(staff && !fixedCustomerId ? { customer: { title: t('queue.columns.customer'), width: 180, ellipsis: true, render: (row: TicketSummary) => row.customer?.name } } : {}),
+    severity: { title: t('queue.columns.severity'), width: 72, render: (row) => <SeverityTag severity={row.severity} pending={row.severityPending} /> },
+    status: { title: t('queue.columns.status'), width: 124, render: (row) => <StatusTag status={row.status} /> },
     ...(staff
       ? {
           sla: {
             title: t('queue.columns.sla'),
-            key: 'sla',
             width: 240,
-            render: (_: unknown, row: TicketSummary) => (
+            render: (row: TicketSummary) => (
               <span className="queue-sla">
                 {row.slaBadge ? <SlaBadge badge={row.slaBadge} /> : <span className="muted">—</span>}
                 <EscalationTag level={row.escalationLevel} />
@@ -179,16 +180,15 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
       : {}),
     assignee: {
       title: t('queue.columns.assignee'),
-      dataIndex: 'assignee',
       width: 120,
       ellipsis: true,
-      render: (a: TicketSummary['assignee']) => a?.name ?? <Typography.Text type="secondary">{t('queue.unassigned')}</Typography.Text>,
+      render: (row) => row.assignee?.name ?? <Text type="secondary">{t('queue.unassigned')}</Text>,
     },
-    reportedAt: { title: t('queue.columns.reportedAt'), dataIndex: 'reportedAt', width: 120, render: (v: string) => <RelativeTime value={v} /> },
+    reportedAt: { title: t('queue.columns.reportedAt'), width: 120, render: (row) => <RelativeTime value={row.reportedAt} /> },
   };
   const columnLabel = (key: QueueColumn) => t(`queue.columns.${key}`);
   // The layout's columns in its order, each with its width (the title flexes: it gets the rest).
-  const columns: TableColumnsType<TicketSummary> = layout.flatMap((c) => {
+  const columns: QueueTableColumn<TicketSummary>[] = layout.flatMap((c) => {
     const column = allColumns[c.key];
     if (!column) return [];
     const width = widthOf(c);
@@ -197,14 +197,15 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
         ...column,
         key: c.key,
         width,
-        onHeaderCell: () =>
-          ({
-            'data-testid': `queue-col-${c.key}`,
-            columnKey: c.key,
-            columnWidth: width,
-            columnLabel: columnLabel(c.key),
-            onResize: views && width !== undefined ? (w: number) => setLayout(layout.map((x) => (x.key === c.key ? { ...x, width: w } : x))) : undefined,
-          }) as ResizableCellProps,
+        headerProps: (views
+          ? {
+              'data-testid': `queue-col-${c.key}`,
+              columnKey: c.key,
+              columnWidth: width,
+              columnLabel: columnLabel(c.key),
+              onResize: width !== undefined ? (w: number) => setLayout(layout.map((x) => (x.key === c.key ? { ...x, width: w } : x))) : undefined,
+            }
+          : { 'data-testid': `queue-col-${c.key}` }) as ResizableCellProps & Record<string, unknown>,
       },
     ];
   });
@@ -385,49 +386,46 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
         />
       ) : (
         <div ref={tableRef} tabIndex={-1} className="queue-table-focus" data-testid="queue-table-focus">
-        <Table<TicketSummary>
-          size="small"
-          rowKey="id"
-          columns={columns}
-          components={views ? tableComponents : undefined}
-          tableLayout={views ? 'fixed' : undefined}
-          scroll={views ? { x: tableWidth } : undefined}
-          rowSelection={
-            bulk
-              ? {
-                  selectedRowKeys: checked,
-                  onChange: (keys) => setChecked(keys as string[]),
-                  columnWidth: 40,
-                  getCheckboxProps: (row) => ({ 'aria-label': row.number, 'data-testid': 'row-check' }) as never,
-                }
-              : undefined
-          }
-          dataSource={rows}
-          loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
-          pagination={false}
-          data-testid="ticket-table"
-          locale={{ emptyText: query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} /> }}
-          rowClassName={(row, index) =>
-            ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
-          }
-          onRow={(row, index) => ({
-            onClick: (event: React.MouseEvent) => {
-              // The checkbox cell selects; everywhere else opens the ticket.
-              if ((event.target as HTMLElement).closest('.ant-table-selection-column')) return;
-              navigate(`/tickets/${row.id}`);
-            },
-            'data-row-index': index,
-            'data-testid': 'ticket-row',
-            'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
-          } as React.HTMLAttributes<HTMLTableRowElement>)}
-        />
+          <QueueTable<TicketSummary>
+            rows={rows}
+            columns={columns}
+            headerCell={views ? (ResizableHeaderCell as never) : undefined}
+            scrollX={views ? tableWidth : undefined}
+            selection={
+              bulk
+                ? {
+                    selected: checked,
+                    onChange: setChecked,
+                    checkboxProps: (row) => ({ 'aria-label': row.number, 'data-testid': 'row-check' }),
+                  }
+                : undefined
+            }
+            loading={query.isPending || (query.isFetching && query.isPlaceholderData)}
+            data-testid="ticket-table"
+            empty={query.isPending ? <LoadingRows /> : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText ?? t('queue.empty')} />}
+            rowClassName={(row, index) =>
+              ['queue-row', index === selected && 'queue-row-selected', liveChanged.has(row.id) && 'queue-row-live'].filter(Boolean).join(' ')
+            }
+            rowProps={(row, index) =>
+              ({
+                onClick: (event: React.MouseEvent) => {
+                  // The checkbox cell selects; everywhere else opens the ticket.
+                  if ((event.target as HTMLElement).closest('.ant-table-selection-column')) return;
+                  navigate(`/tickets/${row.id}`);
+                },
+                'data-row-index': index,
+                'data-testid': 'ticket-row',
+                'data-live-updated': liveChanged.has(row.id) ? 'true' : undefined,
+              }) as React.HTMLAttributes<HTMLTableRowElement>
+            }
+          />
         </div>
       )}
       <div className="queue-footer">
         {keyboard && !narrow && (
-          <Typography.Text type="secondary" className="queue-shortcuts">
+          <Text type="secondary" className="queue-shortcuts">
             {bulk ? t('queueViews.shortcuts') : t('queue.shortcuts')}
-          </Typography.Text>
+          </Text>
         )}
         <Space style={{ marginInlineStart: 'auto' }}>
           <Button
@@ -438,7 +436,7 @@ export function TicketQueue({ variant, fixedCustomerId, keyboard = false, views 
             title={t('common.refresh')}
             onClick={() => void query.refetch()}
           />
-          <Typography.Text type="secondary">{t('queue.pageInfo', { page, count: rows.length })}</Typography.Text>
+          <Text type="secondary">{t('queue.pageInfo', { page, count: rows.length })}</Text>
           <Button size="small" icon={<LeftOutlined />} disabled={page === 1} onClick={goPrevious} data-testid="page-previous">
             {t('common.previous')}
           </Button>
