@@ -50,7 +50,7 @@ export interface Evaluation {
  * time rules' version, the customer's service level, the status history from the timeline, the
  * milestone stamps and the keys already fired. Five small selects were a fifth of a ticket write.
  */
-interface ClockInputs {
+export interface ClockInputs {
   rulesVersion: number;
   customerPolicyId: string | null;
   /** `[at ms, from, to]` of each status change, oldest first. */
@@ -94,12 +94,15 @@ const toClockInputs = (raw: RawClockInputs | undefined): ClockInputs => ({
   fired: raw?.f ?? [],
 });
 
+/** The clock inputs of a ticket whose row the caller holds: one select. */
+export async function loadClockInputs(tx: Db, ticket: TicketRow): Promise<ClockInputs> {
+  const [row] = await rows<{ inputs: RawClockInputs }>(tx, sql`select ${clockInputsSql(ticket.id, ticket.customerId)} as inputs`);
+  return toClockInputs(row?.inputs);
+}
+
 /** The ticket row and its clock inputs: given the row, one select of the inputs; given an id, one select of both. */
 async function loadTicketAndInputs(tx: Db, ticketOrId: string | TicketRow): Promise<{ ticket: TicketRow; inputs: ClockInputs } | null> {
-  if (typeof ticketOrId !== 'string') {
-    const [row] = await rows<{ inputs: RawClockInputs }>(tx, sql`select ${clockInputsSql(ticketOrId.id, ticketOrId.customerId)} as inputs`);
-    return { ticket: ticketOrId, inputs: toClockInputs(row?.inputs) };
-  }
+  if (typeof ticketOrId !== 'string') return { ticket: ticketOrId, inputs: await loadClockInputs(tx, ticketOrId) };
   const [row] = await tx
     .select({ ticket: tickets, inputs: clockInputsSql(sql`${tickets.id}`, sql`${tickets.customerId}`) })
     .from(tickets)
@@ -308,8 +311,10 @@ export function createSlaEngine(options: EngineOptions) {
      * Re-derives the ticket's clocks as of `now` and stores its next due moment. With `fire`, also
      * fires what is due (the sweep); without, leaves due work to the sweep (request hooks).
      */
-    async evaluate(tx: Db, ticketOrId: string | TicketRow, now: Date, mode: { fire: boolean }): Promise<Evaluation | null> {
-      const derived = await deriveClocks(tx, options.registry, ticketOrId, now);
+    async evaluate(tx: Db, ticketOrId: string | TicketRow, now: Date, mode: { fire: boolean }, inputs?: ClockInputs): Promise<Evaluation | null> {
+      // Inputs the caller read (and kept current) under the row lock are used as they are.
+      const derived =
+        inputs && typeof ticketOrId !== 'string' ? await deriveFrom(tx, options.registry, ticketOrId, inputs, now) : await deriveClocks(tx, options.registry, ticketOrId, now);
       if (!derived) return null;
       const { ticket, rules, policy, facts, milestones, fired } = derived;
       const t = now.getTime();

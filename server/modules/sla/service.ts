@@ -18,7 +18,7 @@ import { addEvent } from '../tickets/events';
 import { visibleTo } from '../tickets/repository';
 import type { SlaView } from '../tickets/service';
 import type { TimeRulesRegistry } from '../time-rules/registry';
-import { clockInputsSql, deriveClocks, deriveClocksFrom, type RawClockInputs, type SlaEngine } from './engine';
+import { clockInputsSql, deriveClocks, deriveClocksFrom, loadClockInputs, type ClockInputs, type RawClockInputs, type SlaEngine } from './engine';
 
 /** Met automatically: respond by the first staff reply or status change out of new; resolve by resolving. */
 const AUTOMATIC = new Set(['respond', 'resolve']);
@@ -34,37 +34,50 @@ async function stamp(tx: Db, ticketId: string, milestone: string, at: Date, byId
   return row ?? null;
 }
 
-/** The stamps a ticket's events imply; pure bookkeeping, the engine derives everything else. */
-async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, events: readonly NewDomainEvent[]) {
+/**
+ * The stamps a ticket's events imply; pure bookkeeping, the engine derives everything else. The
+ * ticket's clock inputs, read under its row lock, say what is stamped already: a stamp is written
+ * only when missing (a comment on an answered ticket writes none), and `inputs.stamps` is kept as
+ * the database now holds it, so the engine derives from it without reading it again.
+ */
+async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, events: readonly NewDomainEvent[], inputs: ClockInputs) {
   const staff = !isCustomer(actor);
+  const has = (milestone: string) => inputs.stamps.some(([m]) => m === milestone);
+  const meet = async (milestone: string, note: string | null) => {
+    if (has(milestone)) return;
+    // On conflict nothing: a stamp is written once, whoever gets there first.
+    if (await stamp(tx, ticketId, milestone, now, actor.id, note)) inputs.stamps.push([milestone, now.getTime(), actor.id, actor.name]);
+  };
   for (const event of events) {
     const p = event.payload as Record<string, unknown>;
     // Created already assigned: the agent's intake moved it out of `new` on the spot.
     const outOfNew =
       (event.kind === 'ticket.status_changed' && p.from === 'new') || (event.kind === 'ticket.created' && p.status !== 'new');
     if (staff && ((event.kind === 'ticket.commented' && p.public) || outOfNew || event.kind === 'ticket.milestone_met')) {
-      await stamp(tx, ticketId, 'respond', now, actor.id, null);
+      await meet('respond', null);
     }
     if (event.kind === 'ticket.status_changed' && p.to === 'resolved') {
-      await stamp(tx, ticketId, 'resolve', now, actor.id, null);
+      await meet('resolve', null);
       // Resolved means the service runs again, whether or not "restored" was stamped on its own.
-      await stamp(tx, ticketId, 'restore', now, actor.id, 'implied by resolution');
+      await meet('restore', 'implied by resolution');
     }
-    if (event.kind === 'ticket.status_changed' && p.from === 'resolved' && p.to === 'in_progress') {
+    if (event.kind === 'ticket.status_changed' && p.from === 'resolved' && p.to === 'in_progress' && has('resolve')) {
       await tx.delete(ticketMilestones).where(and(eq(ticketMilestones.ticketId, ticketId), eq(ticketMilestones.milestone, 'resolve')));
+      inputs.stamps = inputs.stamps.filter(([m]) => m !== 'resolve');
     }
   }
 }
 
 /**
- * The SLA clocks as an in-transaction subscriber of ticket writes: stamp what the write implies,
- * then re-derive the ticket's clocks (without firing: that is the sweep's).
+ * The SLA clocks as an in-transaction subscriber of ticket writes: read the clock inputs, stamp
+ * what the write implies, then re-derive the ticket's clocks (without firing: that is the sweep's).
  */
 export function createSlaSubscriber(engine: SlaEngine): TicketSubscriber {
   return async (tx, ticketId, events, { actor, now, ticket }) => {
-    await autoStamp(tx, ticketId, now, actor, events);
-    // Stamps are read with the other clock inputs; the row itself is as the write left it.
-    await engine.evaluate(tx, ticket, now, { fire: false });
+    // Under the row lock the write holds: nobody else changes these facts until it commits.
+    const inputs = await loadClockInputs(tx, ticket);
+    await autoStamp(tx, ticketId, now, actor, events, inputs);
+    await engine.evaluate(tx, ticket, now, { fire: false }, inputs);
   };
 }
 
