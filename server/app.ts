@@ -66,6 +66,9 @@ import { createMailParser, type IngestDeps } from './modules/mail/ingest';
 import { createMailboxService, imapConnectionTester } from './modules/mail/mailboxes';
 import { createQuarantineService } from './modules/mail/quarantine';
 import { mailRoutes } from './modules/mail/routes';
+import { createCustomerMailConsumer, createOutgoingService, createSenderTransports } from './modules/mail/outgoing';
+import { outgoingMailRoutes } from './modules/mail/outgoing-routes';
+import { createTemplateService } from './modules/mail/templates';
 import { mailPollRoutes } from './modules/mail/poll-routes';
 import { createMailPoller } from './modules/mail/poller';
 import { createMailJobs } from './jobs/mail-poll';
@@ -123,6 +126,10 @@ export function createServices(deps: AppDeps) {
   const consumers = createEventConsumers({ db, clock, audit });
   consumers.register(createNotificationConsumer({ emailEnabled: Boolean(config.smtpUrl), publicUrl: config.publicUrl }));
   consumers.register(createTicketPushConsumer());
+  // Customer mail (acknowledgements, public replies, status news) from the same events (modules/mail/outgoing.ts).
+  const mailTemplates = createTemplateService({ db, clock, audit });
+  const mailOutConfig = { globalSmtp: Boolean(config.smtpUrl), mailFrom: config.mailFrom, loopMark: new URL(config.publicUrl).hostname };
+  consumers.register(createCustomerMailConsumer({ ...mailOutConfig, publicUrl: config.publicUrl, acksPerHour: config.mailAcksPerHour, templates: mailTemplates }));
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
   const services = {
@@ -164,6 +171,10 @@ export function createServices(deps: AppDeps) {
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
     /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */
     mailIngest,
+    mailTemplates,
+    mailOut: createOutgoingService({ db, clock, audit, secret: config.secret, ...mailOutConfig }),
+    /** The delivery job sends customer mail as each mailbox's identity, with ticket attachments. */
+    mailSenders: createSenderTransports({ db, secret: config.secret, filesDir }),
     mailboxes: createMailboxService({ db, clock, audit, secret: config.secret, tester: imapConnectionTester() }),
     mailQuarantine: createQuarantineService({
       ingest: mailIngest,
@@ -277,6 +288,7 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   auditRoutes(app, services);
   setupRoutes(app, services);
   mailRoutes(app, services);
+  outgoingMailRoutes(app, services);
   mailPollRoutes(app, services);
   slaRoutes(app, services);
   timeRuleRoutes(app, services);

@@ -53,6 +53,7 @@ async function main() {
     engine: services.engine,
     clock: systemClock,
     mailer: config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : null,
+    senders: services.mailSenders,
     sweepIntervalMs: config.sweepIntervalMs,
     sweepBatchSize: database.kind === 'pglite' ? 10 : 50,
     deliveryIntervalMs: config.deliveryIntervalMs,

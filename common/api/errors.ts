@@ -243,6 +243,13 @@ export const ERROR_KEYS = {
   /** {state} — retried, converted or dismissed already */
   'mail.quarantine_resolved': 'conflict',
   'mail.raw_missing': 'conflict',
+  // Mail out (modules/mail/outgoing.ts, templates.ts).
+  /** The mailbox has no sending identity to test: save one first. */
+  'mail.sender_not_set': 'not_found',
+  /** {placeholder, field} — a template names a placeholder that does not exist */
+  'mail.template_placeholder_unknown': 'validation',
+  /** {field} — a "{{" or "}}" that opens or closes no placeholder */
+  'mail.template_syntax': 'validation',
   // Polling (modules/mail/poller.ts, jobs/mail-poll.ts).
   /** "收取" on a disabled mailbox */
   'mail.mailbox_disabled': 'conflict',

@@ -65,6 +65,10 @@ export type TicketTransition = z.infer<typeof TicketTransition>;
 export const CommentCreate = z.object({
   body: z.string().trim().min(1, 'comment must not be empty').max(20_000),
   public: z.boolean(),
+  /** A public comment by staff is mailed to the customer (issue 10) unless this is false. */
+  notifyCustomer: z.boolean().optional(),
+  /** Public attachments of this ticket (uploaded just before) to send with the comment's mail. */
+  attachmentIds: z.array(Id).max(20).optional(),
 });
 export type CommentCreate = z.infer<typeof CommentCreate>;
 

@@ -7,7 +7,7 @@
 import type { SlaEngine } from '../modules/sla/engine';
 import type { AutoClose } from '../modules/tickets/auto-close';
 import type { Clock } from '../platform/clock';
-import { deliverOnce, type Mailer } from './delivery';
+import { deliverOnce, type Mailer, type SenderTransports } from './delivery';
 import { purgeExpired, purgeUploadTemps, RETENTION } from './purge';
 import type { JobRegistry } from './scheduler';
 import { sweepOnce } from './sweep';
@@ -26,6 +26,8 @@ export function registerPlatformJobs(
     engine: SlaEngine;
     clock: Clock;
     mailer: Mailer | null;
+    /** Customer mail's per-mailbox identities and attachments (modules/mail/outgoing.ts). */
+    senders?: SenderTransports;
     sweepIntervalMs: number;
     /** Tickets per sweep transaction: small on PGlite, whose one connection requests share. */
     sweepBatchSize: number;
@@ -47,7 +49,7 @@ export function registerPlatformJobs(
     name: JOB_NAMES.delivery,
     everySeconds: wholeSeconds(deps.deliveryIntervalMs),
     async run({ db, log, now }) {
-      const result = await deliverOnce(db, deps.mailer, now());
+      const result = await deliverOnce(db, deps.mailer, now(), undefined, deps.senders);
       if (result.failed || result.retried) log.warn(result, 'some deliveries failed');
     },
   });

@@ -33,6 +33,8 @@ export interface Config {
   mailFrom: string;
   /** Public URL of the web UI, used in links inside emails. */
   publicUrl: string;
+  /** Acknowledgements mailed to one sender address per hour at most (FUWUTAI_MAIL_ACKS_PER_HOUR); the rest are recorded as skipped. */
+  mailAcksPerHour: number;
   logLevel: string;
   /** The service desk's home time zone: ticket-number years, calendar defaults. */
   timeZone: string;
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.FUWUTAI_SMTP_URL || undefined,
     mailFrom: env.FUWUTAI_MAIL_FROM || 'Fuwutai 服务台 <noreply@fuwutai.local>',
     publicUrl: env.FUWUTAI_PUBLIC_URL || `http://localhost:${port}`,
+    mailAcksPerHour: intFromEnv(env, 'FUWUTAI_MAIL_ACKS_PER_HOUR', 5),
     logLevel: env.LOG_LEVEL || 'info',
     timeZone: env.FUWUTAI_TIME_ZONE || 'Asia/Shanghai',
     apiRateLimitPerMinute: intFromEnv(env, 'FUWUTAI_API_RATE_LIMIT', 1200),

@@ -8,3 +8,4 @@ export * from './tickets';
 export * from './time-rules';
 export * from './platform';
 export * from './mail';
+export * from './mail-out';

@@ -160,6 +160,18 @@ export const ticketFirings = pgTable(
   (t) => [uniqueIndex('ticket_firings_key').on(t.ticketId, t.key), index('ticket_firings_fired_idx').on(t.firedAt)],
 );
 
+/** What a customer mail carries besides its text (Message-IDs bare, as mail_messages stores them). */
+export interface OutboxMailHeaders {
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  /** 'auto-replied' (acknowledgements), 'auto-generated' (status mails), absent for a person's reply. */
+  autoSubmitted?: 'auto-replied' | 'auto-generated';
+  /** Our X-Loop mark (the one inbound classification recognises). */
+  xLoop: string;
+  replyTo?: string | null;
+}
+
 /** Messages to deliver, written in the same transaction as what caused them. */
 export const outbox = pgTable(
   'outbox',
@@ -176,6 +188,16 @@ export const outbox = pgTable(
     /** The domain event that caused this message, if any (notification consumer). */
     eventId: bigint('event_id', { mode: 'number' }),
     kind: text('kind').notNull(),
+    /** Customer mail (modules/mail/outgoing.ts): copies to the other contacts of the thread. */
+    cc: text('cc').array().notNull().default(sql`'{}'::text[]`),
+    /** The HTML alternative of `body`, when the message has one. */
+    html: text('html'),
+    /** Sent as this mailbox's identity (mail_senders); null: the desk's global SMTP and From. */
+    mailboxId: uuid('mailbox_id'),
+    /** Threading and loop headers, fixed at enqueue time so every retry sends the same Message-ID. */
+    headers: jsonb('headers').$type<OutboxMailHeaders>(),
+    /** Ticket attachments sent with the message (read from the data folder at send time). */
+    attachmentIds: uuid('attachment_ids').array().notNull().default(sql`'{}'::uuid[]`),
     status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull(),

@@ -1,8 +1,7 @@
 /**
  * The `notifications` event consumer: tells the people a ticket concerns what happened to it —
- * the assignee, the followers (staff and the customer's own users) and, by mail, the reporting
- * contact — each once per event, never the person who did it, and only what they may see
- * (customers: nothing internal). Each person's choices (topic × channel) decide bell and mail.
+ * the assignee and the followers (staff and the customer's own users) — each once per event,
+ * never the person who did it, and only what they may see (customers: nothing internal). Each person's choices (topic × channel) decide bell and mail.
  *
  * Idempotent by construction: a bell row is unique per (event, person) and a mail per (event,
  * channel, recipient), so running an event twice changes nothing.
@@ -12,7 +11,7 @@ import type { DomainEvent, DomainEventKind } from '../../../common/api/events';
 import { NOTIFICATION_DEFAULTS, type NotificationTopic } from '../../../common/api/notifications';
 import { isCustomerRole, TICKET_STATUS_LABELS, type Role } from '../../../common/domain';
 import type { Db } from '../../db/client';
-import { contacts, notificationPreferences, notifications, outbox, ticketFollowers, users } from '../../db/schema';
+import { notificationPreferences, notifications, outbox, ticketFollowers, users } from '../../db/schema';
 import type { EventConsumer } from '../events';
 import { publishPush } from '../push';
 
@@ -250,19 +249,8 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
         }
       }
 
-      // The person who reported it hears, by mail, what the service desk tells the customer —
-      // unless they did it themselves or already got it as a portal user.
-      const byCustomer = event.kind === 'ticket.commented' && event.payload.byCustomer;
-      const staffSpoke = Boolean(actor) && !isCustomerRole(actor!.role) && !byCustomer;
-      if (deps.emailEnabled && visible && staffSpoke && (topic === 'commented' || topic === 'status')) {
-        const [contact] = await tx
-          .select({ email: contacts.email, name: contacts.name })
-          .from(contacts)
-          .where(sql`${contacts.id} = (select t.contact_id from tickets t where t.id = ${ticketId})`);
-        if (contact?.email && !mailed.has(contact.email.toLowerCase())) {
-          await queueMail(tx, event, { userId: null, email: contact.email }, describe(event, actor?.name ?? null, '', link));
-        }
-      }
+      // The reporting contact (who has no account) is mailed by the customer-mail consumer
+      // (modules/mail/outgoing.ts): threaded, templated, from the mailbox they wrote to.
     },
   };
 }

@@ -49,7 +49,9 @@ describe('notifications from domain events', () => {
     const reply = await reporter.post(`/api/tickets/${ticket.id}/comments`, { body: '吞卡的是 3 号机，\n卡号尾号 1234', public: true });
     expect(reply.status).toBe(201);
     await drain();
-    expect(await t.services.consumers.status()).toEqual([expect.objectContaining({ state: 'ok', lag: 0 }), expect.objectContaining({ state: 'ok', lag: 0 })]);
+    const consumerStates = await t.services.consumers.status();
+    expect(consumerStates.length).toBeGreaterThanOrEqual(2);
+    for (const c of consumerStates) expect(c).toMatchObject({ state: 'ok', lag: 0 });
     await drain(); // running again changes nothing
     for (const person of [engineer, follower]) {
       const comments = (await bellOf(person.user.id, ticket.id)).filter((n) => n.kind === 'ticket.commented');
@@ -97,8 +99,10 @@ describe('notifications from domain events', () => {
     await drain();
     const customerBell = (await bellOf(reporter.user.id, ticket.id)).filter((n) => n.kind === 'ticket.commented');
     expect(customerBell.map((n) => n.title)).toEqual([expect.stringContaining('工程师已出发')]);
-    const toContact = await mailTo('reporter@bank.example', ticket.id);
-    expect(toContact.map((m) => m.subject)).toEqual([expect.stringContaining('工程师已出发')]);
+    // The reporting contact gets the public reply by mail (the customer-mail consumer, modules/mail/outgoing.ts), not the note.
+    const toContact = (await mailTo('reporter@bank.example', ticket.id)).filter((m) => m.kind === 'mail.comment');
+    expect(toContact.map((m) => m.body)).toEqual([expect.stringContaining('工程师已出发')]);
+    expect(toContact[0]!.body).not.toContain('内部');
     expect(toContact[0]!.subject).toContain(`[${ticket.number}]`);
     // Internal pushes reach staff only.
     const internal = await t.services.db.select().from(pushMessages).where(eq(pushMessages.type, 'ticket.changed'));

@@ -3,12 +3,12 @@
  * the status machine, comment, follow. Each writes the ticket, its timeline, the audit log and its
  * domain events in one transaction, through the ticket command helper (command.ts).
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
-import { contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
+import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
 import { isCustomer, requirePermission, seesAllCenters, type Actor } from '../../platform/actor';
@@ -290,7 +290,20 @@ export function createTicketService(deps: {
     const { tx, actor, ticket, now } = write;
     const id = ticket.id;
     if (!input.public) requirePermission(actor, 'tickets.comment_internal');
-    const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body });
+    // Mail options (issue 10, modules/mail/outgoing.ts reads them from the timeline event).
+    const data: Record<string, unknown> = {};
+    if (input.notifyCustomer === false) data.notifyCustomer = false;
+    const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+    if (attachmentIds.length) {
+      if (!input.public) throw fieldError('attachmentIds', 'field.invalid_value', 'only a public comment sends attachments to the customer');
+      const found = await tx
+        .select({ id: attachments.id })
+        .from(attachments)
+        .where(and(inArray(attachments.id, attachmentIds), eq(attachments.ticketId, id), eq(attachments.public, true)));
+      if (found.length !== attachmentIds.length) throw fieldError('attachmentIds', 'field.invalid_value', 'each attachment must be a public attachment of this ticket');
+      data.attachmentIds = attachmentIds;
+    }
+    const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body, data });
     write.emit('ticket.commented', { eventId, public: input.public, byCustomer: isCustomer(actor), excerpt: excerpt(input.body) });
     await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
     // The customer answered: the ball is back with the engineer.
