@@ -1288,6 +1288,7 @@ export const en: Messages<typeof zhCN> = {
       outbox_delivery: 'Notification delivery',
       housekeeping_purge: 'Purge of expired data',
       tickets_auto_close: 'Automatic close of resolved tickets',
+      mail_mailboxes: 'Mailbox polling jobs in step (one mail.poll job per enabled mailbox)',
       test_tick: 'Test job (every second)',
     },
     durationMs: '{{n}} ms',
