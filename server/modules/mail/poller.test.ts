@@ -13,13 +13,15 @@ import { mailboxes, mailMessages, mailQuarantine, tickets } from '../../db/schem
 import { createMailJobs } from '../../jobs/mail-poll';
 import { createJobRegistry } from '../../jobs/scheduler';
 import { rows } from '../../db/client';
+import { AppError } from '../../platform/errors';
 import { encryptSecret } from '../../platform/secrets';
 import { createTestApp, type TestApp } from '../../test/harness';
 import { type ImapTestServer, startImapServer } from '../../test/mail-servers';
 import { customerMail, mailboxForImapUser } from './poller-fixtures';
+import { type MailboxSession, openMailbox } from './imap';
 import { createMailPoller, MAX_ATTEMPTS, type PollerDeps } from './poller';
 
-const USERS = ['basic', 'big', 'wrongpw', 'resync', 'failing', 'idle', 'route'].map((user) => ({ user, password: `pw-${user}-秘密` }));
+const USERS = ['basic', 'big', 'wrongpw', 'resync', 'failing', 'idle', 'dropped', 'route'].map((user) => ({ user, password: `pw-${user}-秘密` }));
 let server: ImapTestServer;
 let t: TestApp;
 
@@ -242,6 +244,52 @@ describe('mail jobs', () => {
     jobs.stop();
     await running; // returns once stopped, long before its 600 s slot ends
     expect((await mailboxRow(box.id)).lastUid).toBe(1);
+  }, 60_000);
+
+  it('an IDLE watcher whose connection drops reconnects (with backoff while the server is away) and still takes new mail in', async () => {
+    await contactFor('drop@plant.example');
+    const box = await boxFor('dropped', { useIdle: true, pollIntervalSeconds: 600 });
+    const sessions: MailboxSession[] = [];
+    let unreachable = 0;
+    const poller = createMailPoller(
+      pollerDeps({
+        open: async (settings, options) => {
+          if (unreachable > 0) {
+            unreachable--;
+            throw new AppError('mail.host_unreachable', 'The mail server cannot be reached', { detail: 'ECONNREFUSED' });
+          }
+          const session = await openMailbox(settings, options);
+          sessions.push(session);
+          return session;
+        },
+      }),
+    );
+    const jobs = createMailJobs({ db: t.database.db, clock: t.clock, poller });
+    const registry = createJobRegistry({ timeZone: 'UTC' });
+    jobs.register(registry);
+    const running = registry.handlers.get('mail.poll')!({ name: `mail.poll:${box.id}`, slot: t.clock.now(), manual: false, payload: { mailboxId: box.id }, owner: 'test', db: t.database.db, now: () => t.clock.now(), log: t.app.log });
+    const deadline = Date.now() + 40_000;
+    const until = async (what: () => Promise<boolean> | boolean) => {
+      while (!(await what())) {
+        if (Date.now() > deadline) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until(async () => (await mailboxRow(box.id)).lastPolledAt !== null);
+    // The connection drops under the watcher and the server stays away for two attempts (1 s, then 2 s later).
+    unreachable = 2;
+    await sessions[0]!.close();
+    await until(async () => (await mailboxRow(box.id)).lastErrorKey === 'mail.host_unreachable');
+    await until(() => sessions.length >= 2);
+    expect(unreachable).toBe(0);
+    await until(async () => (await mailboxRow(box.id)).lastErrorKey === null);
+    const m = customerMail({ from: 'drop@plant.example', subject: '断线重连' });
+    await server.append('dropped', m.raw);
+    await until(async () => (await recorded(box.id)).length === 1);
+    expect((await recorded(box.id))[0]).toMatchObject({ messageId: m.messageId, outcome: 'ticket_created' });
+    jobs.stop();
+    await running;
+    expect(sessions.every((s) => s.closed)).toBe(true);
   }, 60_000);
 
   it('POST /api/mailboxes/:id/poll fetches now and answers what became of each message; admin only', async () => {
