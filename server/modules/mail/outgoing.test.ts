@@ -300,6 +300,25 @@ describe('customer mail', () => {
   });
 });
 
+describe('customer mail and notifications together', () => {
+  it('a portal user who is also the reporting contact gets a public reply once, as the threaded customer mail', async () => {
+    const { customer, contacts: [reporter] } = await customerWith('both.ways@bank.example');
+    const portal = await t.as('customer_user', { customerId: customer.id });
+    await t.services.users.update(await t.factory.actor(), portal.user.id, { email: 'Both.Ways@bank.example' });
+    const created = await portal.post('/api/tickets', { title: '网银登录慢', description: '登录要 30 秒', severity: 'P3', channel: 'portal' });
+    expect(created.status).toBe(201);
+    expect((await admin.patch(`/api/tickets/${created.body.id}`, { contactId: reporter!.id })).status).toBe(200);
+    await deliver();
+    expect((await admin.post(`/api/tickets/${created.body.id}/comments`, { body: '已扩容登录服务器', public: true })).status).toBe(201);
+    await deliver();
+    const rows = await t.services.db.select().from(outbox).where(and(eq(outbox.ticketId, created.body.id), eq(outbox.channel, 'email')));
+    expect(rows.filter((r) => r.email?.toLowerCase() === 'both.ways@bank.example' && r.body.includes('已扩容登录服务器')).map((r) => r.kind)).toEqual(['mail.comment']);
+    // Their bell still rings.
+    const bell = (await portal.get('/api/notifications')).body.items as Array<{ kind: string }>;
+    expect(bell.map((n) => n.kind)).toContain('ticket.commented');
+  });
+});
+
 describe('templates', () => {
   it('an override is used, previewed with escaping, refused with unknown placeholders, and reset to the default', async () => {
     const list = (await admin.get('/api/mail-templates')).body;

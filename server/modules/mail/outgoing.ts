@@ -90,8 +90,8 @@ export function parseAddress(value: string): { address: string; name: string } {
 const formatFrom = (name: string, address: string) => (name ? { name, address } : address);
 const norm = (a: string) => a.trim().toLowerCase();
 
-/** Which customer mail an event is, or null. */
-function mailKind(event: DomainEvent): CustomerMailEvent | null {
+/** Which customer mail an event is, or null (the notifications consumer asks too, not to mail the reporter twice). */
+export function customerMailKind(event: DomainEvent): CustomerMailEvent | null {
   switch (event.kind) {
     case 'ticket.created':
       return 'ack';
@@ -106,6 +106,17 @@ function mailKind(event: DomainEvent): CustomerMailEvent | null {
   }
 }
 
+/** The address the customer mail of a ticket goes to first: its contact's, else the From of the mail that opened it. */
+export async function reporterAddress(tx: Db, ticketId: string): Promise<string | null> {
+  const [row] = await rows<{ address: string | null }>(
+    tx,
+    sql`select coalesce(lower(btrim(c.email)),
+              (select m.from_address from mail_messages m where m.ticket_id = t.id and m.direction = 'in' order by m.id limit 1)) as address
+        from tickets t left join contacts c on c.id = t.contact_id where t.id = ${ticketId}`,
+  );
+  return row?.address ?? null;
+}
+
 const KINDS: DomainEventKind[] = ['ticket.created', 'ticket.commented', 'ticket.assigned', 'ticket.status_changed'];
 
 export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: TemplateService }): EventConsumer {
@@ -115,7 +126,7 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
     name: CUSTOMER_MAIL_CONSUMER,
     kinds: KINDS,
     async handle(tx, event) {
-      const kind = mailKind(event);
+      const kind = customerMailKind(event);
       if (!kind) return;
       const ticketId = event.payload.ticketId;
       const [ticket] = await tx

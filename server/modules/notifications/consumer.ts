@@ -13,6 +13,7 @@ import { isCustomerRole, TICKET_STATUS_LABELS, type Role } from '../../../common
 import type { Db } from '../../db/client';
 import { notificationPreferences, notifications, outbox, ticketFollowers, users } from '../../db/schema';
 import type { EventConsumer } from '../events';
+import { customerMailKind, reporterAddress } from '../mail/outgoing';
 import { publishPush } from '../push';
 
 /** Which topic each event kind belongs to; kinds not listed tell nobody. */
@@ -217,7 +218,10 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
       const link = `${deps.publicUrl}/tickets/${ticketId}`;
       const wants = await choices(tx, recipients.map((r) => r.id), topic);
 
-      const mailed = new Set<string>();
+      // The reporter gets what the desk tells the customer as threaded customer mail
+      // (modules/mail/outgoing.ts); a portal user with that very address is not mailed it twice.
+      const reporter = deps.emailEnabled && customerMailKind(event) ? await reporterAddress(tx, ticketId) : null;
+      const mailedAsCustomer = (person: Person) => isCustomerRole(person.role) && person.email?.trim().toLowerCase() === reporter;
       for (const person of recipients) {
         const text = describe(event, actor?.name ?? null, person.id, link);
         if (wants(person.id, 'inapp')) {
@@ -243,8 +247,7 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
             });
           }
         }
-        if (deps.emailEnabled && person.email && wants(person.id, 'email')) {
-          mailed.add(person.email.toLowerCase());
+        if (deps.emailEnabled && person.email && wants(person.id, 'email') && !mailedAsCustomer(person)) {
           await queueMail(tx, event, { userId: person.id, email: person.email }, text);
         }
       }
