@@ -76,6 +76,8 @@ describe('pollMailbox', () => {
   it('takes new mail in as tickets, flags it and passes it; a second poll takes nothing; a reply becomes a comment', async () => {
     const customer = await contactFor('wang@plant.example');
     const box = await boxFor('basic');
+    // Another mailbox, of another folder: nothing of this poll may touch its state.
+    const bystander = await boxFor('route', { address: 'bystander@desk.example', enabled: false, uidValidity: '777', lastUid: 99 });
     const sent = [];
     for (let i = 1; i <= 3; i++) {
       const m = customerMail({ from: 'wang@plant.example', subject: `${i} 号机组报警` });
@@ -119,6 +121,7 @@ describe('pollMailbox', () => {
     expect(replied.messages[0]!.ticketId).toBe(recs[0]!.ticketId);
     expect(await t.database.db.select().from(tickets).where(eq(tickets.customerId, customer.id))).toHaveLength(3);
     expect((await mailboxRow(box.id)).lastUid).toBe(4);
+    expect(await mailboxRow(bystander.id)).toMatchObject({ uidValidity: '777', lastUid: 99, lastPolledAt: null });
   });
 
   it('quarantines a message over the size limit (headers kept), once, and still flags and passes it', async () => {

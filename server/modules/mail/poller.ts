@@ -188,7 +188,7 @@ export function createMailPoller(deps: PollerDeps) {
         await deps.db
           .update(mailboxes)
           .set({ uidValidity: message.uidValidity, lastUid: message.uid })
-          .where(and(eq(mailboxes.id, box.id), sql`${mailboxes.lastUid} < ${message.uid} or ${mailboxes.uidValidity} is distinct from ${message.uidValidity}`));
+          .where(and(eq(mailboxes.id, box.id), sql`(${mailboxes.lastUid} < ${message.uid} or ${mailboxes.uidValidity} is distinct from ${message.uidValidity})`));
         state.lastUid = message.uid;
         result.taken++;
         result.messages.push(taken);
