@@ -1,6 +1,6 @@
 /** The header's user menu: who I am, change my password, log out. */
 import { ApiOutlined, BellOutlined, CheckOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Button, Dropdown } from 'antd';
+import { Avatar, Button } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -11,6 +11,9 @@ import { useLabels } from '../i18n/labels';
 
 // The change-password dialog (a form) loads when first asked for.
 const ChangePasswordModal = lazy(() => import('./change-password-modal'));
+// The dropdown right after the first paint (it is not part of the first load): until it is in, the
+// same button stands alone, and a click on it opens the menu as soon as it is.
+const Dropdown = lazy(() => import('antd/es/dropdown'));
 
 /** `compact` (phones): the avatar alone, and the language choice moves into the menu. */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
@@ -21,6 +24,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
   const navigate = useNavigate();
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [passwordLoaded, setPasswordLoaded] = useState(false);
+  const [open, setOpen] = useState(false);
   const subtitle = [labels.role(me.role), me.customerName ?? me.centerName].filter(Boolean).join(' · ');
   const current = i18n.language === 'en' ? 'en' : 'zh-CN';
   const languageItems = compact
@@ -34,10 +38,21 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
         { type: 'divider' as const },
       ]
     : [];
+  // `onClick` only on the stand-in: inside the dropdown, a click is the dropdown's (open and close).
+  const trigger = (onClick?: () => void) => (
+    <Button type="text" aria-label={t('nav.userMenu')} data-testid="user-menu" style={{ height: 40 }} onClick={onClick}>
+      <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f6feb' }} />
+      {!compact && <span className="user-menu-name">{me.name}</span>}
+      {!compact && <DownOutlined style={{ fontSize: 10 }} />}
+    </Button>
+  );
   return (
     <>
+      <Suspense fallback={trigger(() => setOpen(true))}>
       <Dropdown
         trigger={['click']}
+        open={open}
+        onOpenChange={setOpen}
         menu={{
           items: [
             { key: 'who', label: <div className="user-menu-who"><b>{me.name}</b><span>{subtitle}</span></div>, disabled: true },
@@ -49,6 +64,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
             { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
           ],
           onClick: ({ key }) => {
+            setOpen(false);
             if (key === 'password') {
               setPasswordLoaded(true);
               setPasswordOpen(true);
@@ -60,12 +76,9 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
           },
         }}
       >
-        <Button type="text" aria-label={t('nav.userMenu')} data-testid="user-menu" style={{ height: 40 }}>
-          <Avatar size="small" icon={<UserOutlined />} style={{ background: '#1f6feb' }} />
-          {!compact && <span className="user-menu-name">{me.name}</span>}
-          {!compact && <DownOutlined style={{ fontSize: 10 }} />}
-        </Button>
+        {trigger()}
       </Dropdown>
+      </Suspense>
       {passwordLoaded && (
         <Suspense fallback={null}>
           <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />

@@ -5,7 +5,7 @@
  * filters in the URL (with `view=<id>`), and its columns, when it has any, become the layout.
  */
 import { DeleteOutlined, SaveOutlined } from '@ant-design/icons';
-import { Button, Popconfirm, Select, Space, Tag, Tooltip } from 'antd';
+import { Button, Select, Space, Tag, Tooltip } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useDeleteView, useSavedViews, useUpdateView, type SavedView, type ViewColumn } from '../../api/views';
@@ -15,6 +15,9 @@ import { sameLayout } from './queue-columns';
 import { filtersOfView, sameFilters, viewQueryOf, type QueueFilters } from './queue-state';
 
 const SaveViewModal = lazy(() => import('./queue-view-save'));
+// Only a saved view of one's own shows the delete button: its confirmation loads with it (until it
+// is in, the same button stands alone, and a click on it opens the confirmation once it is).
+const Popconfirm = lazy(() => import('antd/es/popconfirm'));
 
 type BuiltIn = 'mine' | 'open' | 'all';
 const BUILT_IN: Record<BuiltIn, QueueFilters> = {
@@ -118,6 +121,14 @@ export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen
     setSaveAsOpen(true);
   };
 
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  // `onClick` only on the stand-in: inside the confirmation, a click is the confirmation's.
+  const deleteButton = (onClick?: () => void) => (
+    <Tooltip title={t('queueViews.delete')}>
+      <Button icon={<DeleteOutlined />} danger type="text" aria-label={t('queueViews.delete')} data-testid="view-delete" loading={remove.isPending} onClick={onClick} />
+    </Tooltip>
+  );
+
   return (
     <div className="queue-views" data-testid="queue-views">
       <Select
@@ -146,11 +157,17 @@ export function QueueViewBar({ filters, showFilters, layout, setLayout, onChosen
           {t('queueViews.saveAs')}
         </Button>
         {current?.editable && (
-          <Popconfirm title={t('queueViews.deleteConfirm', { name: current.name })} okButtonProps={{ danger: true }} onConfirm={() => void deleteCurrent()}>
-            <Tooltip title={t('queueViews.delete')}>
-              <Button icon={<DeleteOutlined />} danger type="text" aria-label={t('queueViews.delete')} data-testid="view-delete" loading={remove.isPending} />
-            </Tooltip>
-          </Popconfirm>
+          <Suspense fallback={deleteButton(() => setConfirmOpen(true))}>
+            <Popconfirm
+              title={t('queueViews.deleteConfirm', { name: current.name })}
+              okButtonProps={{ danger: true }}
+              onConfirm={() => void deleteCurrent()}
+              open={confirmOpen}
+              onOpenChange={setConfirmOpen}
+            >
+              {deleteButton()}
+            </Popconfirm>
+          </Suspense>
         )}
       </Space>
       {end && <span className="queue-views-end">{end}</span>}
