@@ -32,7 +32,7 @@ import nodemailer from 'nodemailer';
 import type { DomainEvent, DomainEventKind } from '../../../common/api/events';
 import type { CustomerMail, MailSenderPut, MailSenderTestResult, MailSenderView } from '../../../common/api/mail-out';
 import { MailSenderPut as MailSenderPutSchema } from '../../../common/api/mail-out';
-import { isCustomerRole, type Role } from '../../../common/domain';
+import { isCustomerRole, TICKET_STATUS_LABELS, type Role } from '../../../common/domain';
 import { rows, type Db } from '../../db/client';
 import {
   attachments,
@@ -289,7 +289,7 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
         'ticket.number': ticket.number,
         'ticket.title': ticket.title,
         'ticket.subject': threadSubject,
-        'ticket.status': ticket.status,
+        'ticket.status': TICKET_STATUS_LABELS[ticket.status][language === 'en' ? 'en' : 'zh'],
         'ticket.severity': ticket.severity,
         'comment.body': comment?.body ?? '',
         'comment.author': actorName ?? '',

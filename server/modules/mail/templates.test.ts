@@ -62,5 +62,10 @@ describe('shipped templates', () => {
       }
     }
     expect(renderParts(DEFAULT_TEMPLATES.resolved['zh-CN'], SAMPLE_VALUES).text).toContain(SAMPLE_VALUES['portal.url']);
+    // Without a note: no run of blank lines, no empty paragraph.
+    const bare = renderParts(DEFAULT_TEMPLATES.pending_customer.en, { ...SAMPLE_VALUES, 'status.note': '' });
+    expect(bare.text).not.toMatch(/\n\s*\n\s*\n/);
+    expect(bare.html).not.toMatch(/<p>\s*<\/p>/);
+    expect(bare.text).toContain('We need your answer');
   });
 });

@@ -66,8 +66,9 @@ export function renderTemplate(source: string, values: TemplateValues, mode: 'te
 export function renderParts(parts: TemplateParts, values: TemplateValues): TemplateParts {
   return {
     subject: renderTemplate(parts.subject, values, 'subject').replace(/\s+/g, ' ').trim(),
-    text: renderTemplate(parts.text, values, 'text'),
-    html: renderTemplate(parts.html, values, 'html'),
+    // An empty value (no note with a status change) leaves no run of blank lines or an empty paragraph.
+    text: renderTemplate(parts.text, values, 'text').replace(/\n[ \t]*\n(?:[ \t]*\n)+/g, '\n\n'),
+    html: renderTemplate(parts.html, values, 'html').replace(/<p>\s*<\/p>\n?/g, ''),
   };
 }
 
@@ -148,7 +149,7 @@ export const SAMPLE_VALUES: TemplateValues = {
   'ticket.number': 'FW-2026-000123',
   'ticket.title': '3 号 ATM 吞卡 / ATM 3 keeps cards',
   'ticket.subject': '3 号 ATM 吞卡',
-  'ticket.status': 'in_progress',
+  'ticket.status': '处理中',
   'ticket.severity': 'P2',
   'comment.body': '已更换读卡器，请测试 <b>3 号机</b> & 回复结果。\nThe card reader is replaced; please test ATM 3.',
   'comment.author': '李工 (Li Gong)',
