@@ -23,6 +23,9 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** An audit row as it is inserted. */
+export type AuditRow = typeof auditLog.$inferInsert;
+
 export interface AuditContext {
   actorId: string | null;
   ip?: string;
@@ -60,6 +63,17 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
 }
 
 export function createAudit(clock: Clock) {
+  const entry = (ctx: AuditContext, entity: string, entityId: string, action: string, before?: unknown, after?: unknown): AuditRow => ({
+    actorId: ctx.actorId,
+    ip: ctx.ip,
+    tokenId: ctx.tokenId !== undefined ? ctx.tokenId : currentTokenId(),
+    entity,
+    entityId,
+    action,
+    before: scrub(before) ?? null,
+    after: scrub(after) ?? null,
+    at: clock.now(),
+  });
   return {
     async record(
       db: Db,
@@ -70,18 +84,14 @@ export function createAudit(clock: Clock) {
       before?: unknown,
       after?: unknown,
     ) {
-      await db.insert(auditLog).values({
-        actorId: ctx.actorId,
-        ip: ctx.ip,
-        tokenId: ctx.tokenId !== undefined ? ctx.tokenId : currentTokenId(),
-        entity,
-        entityId,
-        action,
-        before: scrub(before) ?? null,
-        after: scrub(after) ?? null,
-        at: clock.now(),
-      });
+      await db.insert(auditLog).values(entry(ctx, entity, entityId, action, before, after));
     },
+
+    /**
+     * The same entry as a row, not written: a ticket write takes it (`write.audit`) and writes its
+     * rows, in order, in the statement that records its domain events — one round trip.
+     */
+    entry,
 
     /** The SQL of a page (bench/audit-explain.ts EXPLAINs it), without running it. */
     listQuery,

@@ -5,7 +5,8 @@
  * (migration 0009) sends one NOTIFY on EVENTS_CHANNEL, delivered at commit.
  */
 import { DOMAIN_EVENT_PAYLOADS, DOMAIN_EVENT_VERSION, type DomainEventKind, type DomainEventPayload } from '../../../common/api/events';
-import type { Db } from '../../db/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../../db/client';
 import { domainEvents } from '../../db/schema';
 
 /** Named again in migration 0009's trigger. */
@@ -21,9 +22,17 @@ export interface NewDomainEvent<K extends DomainEventKind = DomainEventKind> {
   occurredAt: Date;
 }
 
-export async function recordEvents(tx: Db, events: readonly NewDomainEvent[]): Promise<number[]> {
-  if (events.length === 0) return [];
-  const rows = await tx
+/**
+ * Records the events. `alongside`: other inserts of the same write (its audit rows), sent in the
+ * same statement as data-modifying CTEs — one round trip where there were two; every part commits
+ * or none does, as before.
+ */
+export async function recordEvents(tx: Db, events: readonly NewDomainEvent[], alongside: readonly SQL[] = []): Promise<number[]> {
+  if (events.length === 0) {
+    for (const statement of alongside) await tx.execute(statement);
+    return [];
+  }
+  const insert = tx
     .insert(domainEvents)
     .values(
       events.map((e) => ({
@@ -38,5 +47,11 @@ export async function recordEvents(tx: Db, events: readonly NewDomainEvent[]): P
       })),
     )
     .returning({ id: domainEvents.id });
-  return rows.map((r) => r.id);
+  if (alongside.length === 0) return (await insert).map((r) => r.id);
+  const ctes = sql.join(
+    alongside.map((statement, i) => sql`${sql.identifier(`alongside_${i}`)} as (${statement})`),
+    sql`, `,
+  );
+  const result = await rows<{ id: string | number }>(tx, sql`with ${ctes} ${insert.getSQL()}`);
+  return result.map((r) => Number(r.id));
 }

@@ -11,10 +11,11 @@
 import { eq } from 'drizzle-orm';
 import type { DomainEventKind, DomainEventPayload, TicketEventRef } from '../../../common/api/events';
 import type { Db } from '../../db/client';
-import { tickets } from '../../db/schema';
+import { auditLog, tickets } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { notFound } from '../../platform/errors';
+import type { AuditRow } from '../audit';
 import { recordEvents, type NewDomainEvent } from '../events';
 import { lockVisibleTicket, type TicketRow } from './repository';
 
@@ -41,6 +42,11 @@ export interface TicketWrite {
    * `ticket` is left as it was, so the use case can still say what a field changed from.
    */
   update(fields: Partial<Omit<TicketRow, 'id' | 'updatedAt' | 'search'>>): Promise<void>;
+  /**
+   * The write's audit row (`audit.entry(…)`): written when the write ends, with its other audit
+   * rows in the order given, in the same statement as its domain events.
+   */
+  audit(row: AuditRow): void;
 }
 
 /** Runs inside the writing transaction after the events are recorded. */
@@ -86,13 +92,14 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   /** One ticket's write: its pending events, and the row as its last `update` left it. */
   function openWrite(tx: Db, ticket: TicketRow, now: Date, actor: Actor) {
     const pending: PendingTicketEvent[] = [];
-    const state: { latest?: TicketRow } = {};
+    const state: { latest?: TicketRow; audit: AuditRow[] } = { audit: [] };
     const write: TicketWrite = {
       tx,
       ticket,
       now,
       actor,
       emit: (kind, detail) => pending.push({ kind, detail } as PendingTicketEvent),
+      audit: (row) => state.audit.push(row),
       async update(fields) {
         const [row] = await tx.update(tickets).set({ ...fields, updatedAt: now }).where(eq(tickets.id, ticket.id)).returning();
         state.latest = row;
@@ -106,8 +113,20 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
    * the row as the database holds it with updatedAt already `now` (a create that just inserted it,
    * a write whose last step was `update`): then it is not written and read back again.
    */
-  async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[], current?: TicketRow) {
-    if (pending.length === 0) return;
+  async function finish(
+    tx: Db,
+    ticketId: string,
+    actor: Actor | null,
+    now: Date,
+    pending: readonly PendingTicketEvent[],
+    current?: TicketRow,
+    auditRows: readonly AuditRow[] = [],
+  ) {
+    const alongside = auditRows.length ? [tx.insert(auditLog).values([...auditRows]).getSQL()] : [];
+    if (pending.length === 0) {
+      for (const statement of alongside) await tx.execute(statement);
+      return;
+    }
     const fresh =
       current && current.updatedAt.getTime() === now.getTime()
         ? current
@@ -122,14 +141,14 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       payload: { ...ref, ...p.detail } as never,
       occurredAt: now,
     }));
-    await recordEvents(tx, events);
+    await recordEvents(tx, events, alongside);
     if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh! });
   }
 
   return {
     finish,
 
-    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest)`. */
+    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest, state.audit)`. */
     open: openWrite,
 
     /**
@@ -142,7 +161,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
         if (!ticket) throw notFound('ticket.not_found', 'Ticket');
         const { write, pending, state } = openWrite(tx, ticket, clock.now(), actor);
         const result = await work(write);
-        await finish(tx, id, actor, write.now, pending, state.latest);
+        await finish(tx, id, actor, write.now, pending, state.latest, state.audit);
         return result;
       });
     },
@@ -157,7 +176,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       if (!ticket) throw notFound('ticket.not_found', 'Ticket');
       const { write, pending, state } = openWrite(tx, ticket, now, actor);
       const result = await work(write);
-      await finish(tx, id, actor, now, pending, state.latest);
+      await finish(tx, id, actor, now, pending, state.latest, state.audit);
       return result;
     },
 
@@ -186,7 +205,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
           ids.map((id) => opened.get(id)!.write),
           tx,
         );
-        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest);
+        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest, state.audit);
         return result;
       });
     },

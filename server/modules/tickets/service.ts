@@ -165,7 +165,7 @@ export function createTicketService(deps: {
       body: note ?? null,
       data: { from: ticket.status, to },
     });
-    await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'status_changed', { status: ticket.status }, { status: to, note: note ?? null });
+    write.audit(audit.entry({ actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'status_changed', { status: ticket.status }, { status: to, note: note ?? null }));
     ticket.status = to;
   }
 
@@ -228,14 +228,15 @@ export function createTicketService(deps: {
     if (Object.keys(rest).length) {
       await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
     }
-    await audit.record(
-      tx,
-      { actorId: actor.id, ip: actor.ip },
-      'ticket',
-      id,
-      'updated',
-      Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
-      { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
+    write.audit(
+      audit.entry(
+        { actorId: actor.id, ip: actor.ip },
+        'ticket',
+        id,
+        'updated',
+        Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
+        { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])), ...(severityReason ? { severityReason } : {}) },
+      ),
     );
     // Assigning a new ticket puts it in someone's hands; unassigning an untouched one puts it back.
     if (changes.assigneeId && assignee && ticket.status === 'new') await setStatus(write, 'assigned');
@@ -305,7 +306,7 @@ export function createTicketService(deps: {
     }
     const eventId = await addEvent(tx, id, actor.id, now, { kind: 'comment', public: input.public, body: input.body, data });
     write.emit('ticket.commented', { eventId, public: input.public, byCustomer: isCustomer(actor), excerpt: excerpt(input.body) });
-    await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId });
+    write.audit(audit.entry({ actorId: actor.id, ip: actor.ip }, 'ticket', id, input.public ? 'commented' : 'internal_note', null, { eventId }));
     // The customer answered: the ball is back with the engineer.
     if (isCustomer(actor) && ticket.status === 'pending_customer') await setStatus(write, 'in_progress');
     return eventId;
@@ -376,7 +377,8 @@ export function createTicketService(deps: {
         }
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
         const { search: _search, ...created } = ticket;
-        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
+        // Sent with the domain events when the write ends (one round trip).
+        const createdAudit = audit.entry({ actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'created', null, created);
         // Born as a child of a multi-site outage: the parent is checked and told in this transaction.
         const { write: asChildWrite, pending: asChild, state: asChildState } = commands.open(tx, ticket, now, actor);
         if (input.parentId) await attachNewChild({ commands, audit }, asChildWrite, input.parentId);
@@ -388,7 +390,7 @@ export function createTicketService(deps: {
           ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
           ...asChild,
           // The row as inserted, or as being born a child left it.
-        ], asChildState.latest ?? ticket);
+        ], asChildState.latest ?? ticket, [createdAudit, ...asChildState.audit]);
         return ticket.id;
       });
       return present(actor, id);
