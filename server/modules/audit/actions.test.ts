@@ -1,6 +1,6 @@
 /**
  * Every action and kind of object the server writes to the audit log has words on the audit page,
- * in Chinese and English: the calls are read from the source (`audit.record(…)` and the time-rule
+ * in Chinese and English: the calls are read from the source (`audit.record(…)`, `audit.entry(…)` and the time-rule
  * services' `changed(tx, actor, …)`), so a new action without a translation fails here.
  */
 import fs from 'node:fs';
@@ -54,6 +54,13 @@ function written() {
       if (args.length < 5) continue; // the definition itself
       for (const e of literals(args[2])) entities.add(e);
       for (const a of literals(args[4])) actions.add(a);
+    }
+    // A ticket write's rows, written with its events: audit.entry(ctx, entity, entityId, action, …).
+    for (const m of text.matchAll(/audit\.entry\(/g)) {
+      const args = argsAt(text, m.index! + m[0].length - 1);
+      if (args.length < 4) continue;
+      for (const e of literals(args[1])) entities.add(e);
+      for (const a of literals(args[3])) actions.add(a);
     }
     if (file.includes(`${path.sep}time-rules${path.sep}`)) {
       for (const m of text.matchAll(/\bchanged\(tx, actor, /g)) {

@@ -591,6 +591,7 @@ export const en: Messages<typeof zhCN> = {
       macro: 'Macro',
       saved_view: 'View',
       ticket_link: 'Ticket link',
+      mail_template: 'Mail template',
       mailbox: 'Mailbox',
       mail_quarantine: 'Quarantined mail',
     },
@@ -629,6 +630,9 @@ export const en: Messages<typeof zhCN> = {
       resolved_with_parent: 'Resolved with its parent',
       auto_close_warned: 'Warned of automatic close',
       dismissed: 'Put the checklist away',
+      sender_updated: 'Changed the sending identity',
+      sender_removed: 'Removed the sending identity',
+      reset: 'Went back to the default',
       macro_applied: 'Used a canned reply',
     },
     fields: {

@@ -587,6 +587,7 @@ export const zhCN = {
       macro: '快捷回复',
       saved_view: '视图',
       ticket_link: '工单关联',
+      mail_template: '邮件模板',
       mailbox: '邮箱',
       mail_quarantine: '隔离邮件',
     },
@@ -625,6 +626,9 @@ export const zhCN = {
       resolved_with_parent: '随父工单解决',
       auto_close_warned: '发送自动关闭提醒',
       dismissed: '收起清单',
+      sender_updated: '修改发信身份',
+      sender_removed: '删除发信身份',
+      reset: '恢复默认',
       macro_applied: '使用快捷回复',
     },
     fields: {
