@@ -19,6 +19,11 @@ export function ticketNumberFromSubject(subject: string): string | null {
   return m?.[1] ? ticketNumberInSearch(m[1]) : null;
 }
 
+/** The subject without its `[FW-…]` token (a ticket title made from a mail). */
+export function withoutTicketToken(subject: string): string {
+  return subject.replace(new RegExp(TOKEN.source, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** The Message-IDs to look up, most telling first: In-Reply-To, then References newest-first; no duplicates. */
 export function threadCandidates(mail: { inReplyTo: string | null; references: string[] }): string[] {
   const ids = [mail.inReplyTo, ...[...mail.references].reverse()].filter((id): id is string => !!id);

@@ -122,10 +122,13 @@ describe('ingestMail', () => {
     const number = (await ticketOf(created.ticketId!)).number;
     const token = mail({ from: 'THREAD@bank.example', subject: `回复：[${number}] 打印机`, body: '附上日志' });
     expect(await ingestMail(deps, box, token, RAW)).toMatchObject({ outcome: 'comment_added', ticketId: created.ticketId });
+    // As a Chinese mail client may write it back: full-width brackets, lower case, spaces.
+    const mangled = mail({ from: 'thread@bank.example', subject: `答复: 【 ${number.toLowerCase()} 】打印机`, body: '已重启' });
+    expect(await ingestMail(deps, box, mangled, RAW)).toMatchObject({ outcome: 'comment_added', ticketId: created.ticketId });
     // The customer's mail is the customer speaking: it is not the desk's first response.
     expect(await t.database.db.select().from(ticketMilestones).where(eq(ticketMilestones.ticketId, created.ticketId!))).toEqual([]);
     const comments = (await eventsOf(created.ticketId!)).filter((e) => e.kind === 'comment' && e.public);
-    expect(comments.map((c) => c.body)).toEqual(['还是不行', '打印机无法打印', '附上日志']);
+    expect(comments.map((c) => c.body)).toEqual(['还是不行', '打印机无法打印', '附上日志', '已重启']);
     expect(comments[0]!.data).toMatchObject({ mail: { from: 'thread@bank.example', messageId: reply.messageId } });
   });
 

@@ -16,6 +16,7 @@ import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client';
 import { attachments, contacts, customers, mailboxes, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
+import { ticketNumberFromSubject, withoutTicketToken } from '../../domain/mail/threading';
 import type { ParsedMail, ParseOutcome } from '../../domain/mail/types';
 import { checkTransition } from '../../domain/ticket-lifecycle';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
@@ -51,7 +52,6 @@ export interface IngestResult {
 export const UNASSIGNED_CUSTOMER_CODE = 'MAIL-UNASSIGNED';
 /** Polite rejection replies per sender and hour (the rest are recorded, not answered). */
 export const REJECT_REPLIES_PER_HOUR = 3;
-const TOKEN = /\[(FW-\d{4}-\d{6,})\]/i;
 const NO_SUBJECT = '(无主题)';
 
 /**
@@ -251,8 +251,9 @@ class Ingest {
     let ticket: TicketRow | undefined;
     if (ticketId) [ticket] = await this.tx.select().from(tickets).where(eq(tickets.id, ticketId));
     if (!ticket) {
-      const token = TOKEN.exec(this.mail.subject)?.[1];
-      if (token) [ticket] = await this.tx.select().from(tickets).where(eq(tickets.number, token.toUpperCase()));
+      // The token as customers' clients mangle it too: full-width brackets, lower case, spaces.
+      const number = ticketNumberFromSubject(this.mail.subject);
+      if (number) [ticket] = await this.tx.select().from(tickets).where(eq(tickets.number, number));
     }
     // A merged duplicate lives on in its survivor.
     for (let hops = 0; ticket?.mergedIntoId && hops < 5; hops++) [ticket] = await this.tx.select().from(tickets).where(eq(tickets.id, ticket.mergedIntoId));
@@ -455,7 +456,7 @@ class Ingest {
       .values({ year, lastValue: 1 })
       .onConflictDoUpdate({ target: ticketCounters.year, set: { lastValue: sql`${ticketCounters.lastValue} + 1` } })
       .returning({ value: ticketCounters.lastValue });
-    const title = (mail.subject.replace(TOKEN, '').trim() || NO_SUBJECT).slice(0, 200);
+    const title = (withoutTicketToken(mail.subject) || NO_SUBJECT).slice(0, 200);
     const [ticket] = await tx
       .insert(tickets)
       .values({
