@@ -31,6 +31,9 @@ const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => (
 const CentersPage = lazy(() => import('./features/admin/centers-page').then((m) => ({ default: m.CentersPage })));
 const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
 const DeliveriesPage = lazy(() => import('./features/admin/deliveries-page').then((m) => ({ default: m.DeliveriesPage })));
+const MailboxesPage = lazy(() => import('./features/mail/mailboxes-page').then((m) => ({ default: m.MailboxesPage })));
+const QuarantinePage = lazy(() => import('./features/mail/quarantine-page').then((m) => ({ default: m.QuarantinePage })));
+const MailTemplatesPage = lazy(() => import('./features/mail/templates-page').then((m) => ({ default: m.TemplatesPage })));
 const JobsPage = lazy(() => import('./features/jobs/jobs-page').then((m) => ({ default: m.JobsPage })));
 const CalendarsPage = lazy(() => import('./features/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })));
 const CalendarPage = lazy(() => import('./features/calendars/calendar-page').then((m) => ({ default: m.CalendarPage })));
@@ -127,6 +130,9 @@ function StaffRoutes() {
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
         <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+        <Route path="/admin/mailboxes" element={<MailboxesPage />} />
+        <Route path="/admin/mail-quarantine" element={<QuarantinePage />} />
+        <Route path="/admin/mail-templates" element={<MailTemplatesPage />} />
         <Route path="/admin/jobs" element={<JobsPage />} />
         <Route path="/admin/calendars" element={<CalendarsPage />} />
         <Route path="/admin/calendars/:id" element={<CalendarPage />} />

@@ -101,7 +101,7 @@ export function useTicketEscalations(id: string, enabled: boolean) {
 export function useCommentTicket(id: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { body: string; public: boolean }) => api.post<TicketEvent>(`/api/tickets/${id}/comments`, body),
+    mutationFn: (body: { body: string; public: boolean; notifyCustomer?: boolean }) => api.post<TicketEvent>(`/api/tickets/${id}/comments`, body),
     onSuccess: () => void client.invalidateQueries({ queryKey: ticketKeys.all }),
   });
 }

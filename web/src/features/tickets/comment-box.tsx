@@ -6,7 +6,7 @@
  * ticket, in place of the `/…` and shows chips for the status and severity it will set (each
  * removable); sending then posts the (possibly edited) text and sets both in one write.
  */
-import { LockOutlined, SendOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { LockOutlined, MailOutlined, SendOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Button, Input, Switch, Tag, Tooltip } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useMemo, useRef, useState } from 'react';
@@ -19,6 +19,7 @@ import { showError, showSuccess } from '../../components/feedback';
 import { SEVERITY_COLORS } from '../../components/tags';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
+import '../mail/mail.css';
 import './macros.css';
 
 /** The `/query` being typed at the start of the caret's line, if any. */
@@ -50,6 +51,8 @@ export function CommentBox({
   const canMacros = can('macros.use');
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
+  // Staff's public replies are mailed to the customer (issue 10) unless this is turned off.
+  const [notifyCustomer, setNotifyCustomer] = useState(true);
   const comment = useCommentTicket(ticketId);
   const apply = useApplyMacro(ticketId);
   const macros = useMacros(undefined, canMacros);
@@ -133,7 +136,7 @@ export function CommentBox({
       return;
     }
     comment.mutate(
-      { body: body.trim(), public: !internal },
+      { body: body.trim(), public: !internal, ...(canInternal && !internal && !notifyCustomer ? { notifyCustomer: false } : {}) },
       {
         onSuccess: () => {
           reset();
@@ -253,19 +256,30 @@ export function CommentBox({
       )}
       <div className="comment-box-actions">
         {canInternal ? (
-          // biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks
-          <label className="comment-internal-switch">
-            <Switch
-              size="small"
-              checked={internal}
-              onChange={(on) => {
-                setInternal(on);
-                if (body.trim()) onDraft?.(body, on);
-              }}
-              data-testid="comment-internal"
-            />
-            <LockOutlined /> {t('comment.internalSwitch')}
-          </label>
+          <span className="comment-switches">
+            {/* biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks */}
+            <label className="comment-internal-switch">
+              <Switch
+                size="small"
+                checked={internal}
+                onChange={(on) => {
+                  setInternal(on);
+                  if (body.trim()) onDraft?.(body, on);
+                }}
+                data-testid="comment-internal"
+              />
+              <LockOutlined /> {t('comment.internalSwitch')}
+            </label>
+            {!internal && (
+              <Tooltip title={t('ticketMail.notifyCustomerHint')}>
+                {/* biome-ignore lint/a11y/noLabelWithoutControl: the Switch inside is a <button>, which a label names and clicks */}
+                <label className="comment-internal-switch">
+                  <Switch size="small" checked={notifyCustomer} onChange={setNotifyCustomer} data-testid="comment-notify-customer" />
+                  <MailOutlined /> {t('ticketMail.notifyCustomer')}
+                </label>
+              </Tooltip>
+            )}
+          </span>
         ) : (
           <span />
         )}

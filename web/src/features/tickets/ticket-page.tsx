@@ -4,7 +4,7 @@
  * permissions decide what is offered (the API already filters what a customer may see). Opening
  * it is one request, GET /api/tickets/:id/overview, which fills every panel's query cache.
  */
-import { ArrowLeftOutlined, EditOutlined, StarFilled, StarOutlined, WarningOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, MailOutlined, StarFilled, StarOutlined, WarningOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -88,7 +88,18 @@ function Details({ ticket }: { ticket: Ticket }) {
       children: can('tickets.update') ? <AssigneeField ticket={ticket} /> : (ticket.assignee?.name ?? t('queue.unassigned')),
     },
     ...(portal ? [] : [{ key: 'center', label: t('ticket.center'), children: ticket.center?.name ?? dash }]),
-    { key: 'channel', label: t('ticket.channel'), children: labels.channel(ticket.channel) },
+    {
+      key: 'channel',
+      label: t('ticket.channel'),
+      children:
+        ticket.channel === 'email' ? (
+          <span data-testid="ticket-channel-email">
+            <MailOutlined /> {labels.channel(ticket.channel)}
+          </span>
+        ) : (
+          labels.channel(ticket.channel)
+        ),
+    },
     { key: 'type', label: t('ticket.type'), children: labels.type(ticket.type) },
     { key: 'category', label: t('ticket.category'), children: labels.category(ticket.category) },
     { key: 'reportedAt', label: t('ticket.reportedAt'), children: <DateTime value={ticket.reportedAt} /> },

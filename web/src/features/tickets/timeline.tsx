@@ -30,6 +30,7 @@ import type { TicketEvent } from '../../api/types';
 import { formatTarget } from '../../components/duration';
 import { formatDateTime, RelativeTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
+import { MailHtml, MailTag, mailOf } from '../mail/mail-event';
 import { MergedFromTag, relationSentence } from './relation-events';
 
 /** Image types the server shows inline (`?inline=1`); others download. */
@@ -185,8 +186,19 @@ function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; lab
     case 'escalated':
     case 'auto_close_warned':
       return <Undeliverable data={event.data} t={t} labels={labels} />;
-    case 'comment':
-      return <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>;
+    case 'comment': {
+      const html = mailOf(event)?.html;
+      return (
+        <>
+          <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>
+          {html && <MailHtml html={html} />}
+        </>
+      );
+    }
+    case 'created': {
+      const html = mailOf(event)?.html;
+      return html ? <MailHtml html={html} /> : null;
+    }
     case 'status_changed':
     case 'milestone':
     case 'merge':
@@ -209,6 +221,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
       {events.map((event) => {
         const internal = !event.public;
         const severity = event.kind === 'severity_changed' ? (event.data.to as Severity) : null;
+        const mail = mailOf(event);
         return (
           <li
             key={event.id}
@@ -216,6 +229,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
             data-testid="timeline-event"
             data-kind={event.kind}
             data-public={String(event.public)}
+            data-mail={mail ? 'true' : undefined}
           >
             <span className="timeline-icon" aria-hidden>
               {internal && event.kind === 'comment' ? <LockOutlined /> : (ICONS[event.kind] ?? <EditOutlined />)}
@@ -224,6 +238,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
               <div className="timeline-head">
                 <span className="timeline-sentence">{sentence(event, t, labels, milestoneNames)}</span>
                 <MergedFromTag event={event} t={t} />
+                {mail && <MailTag mail={mail} />}
                 {internal && (
                   <Tag color="gold" className="timeline-internal-tag" data-testid="internal-tag">
                     {t('event.internal')}
