@@ -46,7 +46,13 @@ export const ContactCreate = z.object({
 });
 export type ContactCreate = z.input<typeof ContactCreate>;
 
-export const ContactUpdate = patchOf(ContactCreate);
+export const ContactUpdate = patchOf(ContactCreate).extend({
+  /**
+   * `false` clears the bounce mark (`emailFailingAt`) by hand: a manager's or an administrator's call.
+   * A new `email` clears it anyway — a new address is not known to fail.
+   */
+  emailFailing: z.literal(false).optional(),
+});
 export type ContactUpdate = z.infer<typeof ContactUpdate>;
 
 export const Contact = z.object({
@@ -57,6 +63,10 @@ export const Contact = z.object({
   email: z.string().nullable(),
   phones: z.array(z.string()),
   isLeader: z.boolean(),
+  /** When mail to `email` bounced (inbound bounce report); null: not known to fail. */
+  emailFailingAt: Instant.nullable(),
+  /** The bounce's reason as the mail server gave it (e.g. "550 5.1.1 user unknown"). */
+  emailFailingReason: z.string().nullable(),
 });
 export type Contact = z.infer<typeof Contact>;
 

@@ -211,6 +211,8 @@ export const ERROR_KEYS = {
   'scope.ticket_customer_forbidden': 'forbidden',
   'scope.customer_center_forbidden': 'forbidden',
   'scope.customer_sla_policy_forbidden': 'forbidden',
+  /** Clearing a contact's bounce mark by hand (emailFailing: false): managers and administrators only. */
+  'scope.contact_email_failing_forbidden': 'forbidden',
   'scope.cancel_not_reporter': 'forbidden',
   // Input checked before any handler (platform/http.ts).
   /** {path} — a text value holds a NUL byte (U+0000), which PostgreSQL text cannot store */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { contacts, customers } from '../../db/schema';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
 let t: TestApp;
@@ -60,6 +61,50 @@ describe('customers', () => {
     const edited = await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { title: '运维组长', phones: ['13900000002'] });
     expect(edited.body).toMatchObject({ title: '运维组长', phones: ['13900000002'] });
     expect((await dispatcher.get('/api/contacts/lookup?phone=13900000001')).body).toEqual([]);
+  });
+});
+
+describe('bounced addresses', () => {
+  const bounce = (id: string) =>
+    t.services.db
+      .update(contacts)
+      .set({ emailFailingAt: new Date('2026-03-02T08:00:00Z'), emailFailingReason: '550 5.1.1 <li@example.cn>: user unknown' })
+      .where(eq(contacts.id, id));
+
+  it('shows the mark with its reason; a new address clears it, the same address typed again keeps it', async () => {
+    const c = (await t.factory.customer()).id;
+    const contact = (await dispatcher.post(`/api/customers/${c}/contacts`, { name: '李工', email: 'li@example.cn' })).body;
+    expect(contact).toMatchObject({ emailFailingAt: null, emailFailingReason: null });
+    await bounce(contact.id);
+    const shown = (await dispatcher.get(`/api/customers/${c}`)).body.contacts[0];
+    expect(shown).toMatchObject({ emailFailingAt: '2026-03-02T08:00:00.000Z', emailFailingReason: '550 5.1.1 <li@example.cn>: user unknown' });
+
+    const same = await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { email: 'LI@example.cn', title: '工程师' });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ title: '工程师', emailFailingAt: '2026-03-02T08:00:00.000Z' });
+    const other = await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { title: '组长' });
+    expect(other.body.emailFailingAt).not.toBeNull();
+
+    const moved = await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { email: 'li.gong@example.cn' });
+    expect(moved.body).toMatchObject({ email: 'li.gong@example.cn', emailFailingAt: null, emailFailingReason: null });
+    const [row] = await t.services.db.select().from(contacts).where(eq(contacts.id, contact.id));
+    expect(row).toMatchObject({ emailFailingAt: null, emailFailingReason: null });
+  });
+
+  it('a manager clears the mark by hand; a dispatcher may not (403, nothing changed)', async () => {
+    const c = (await t.factory.customer()).id;
+    const contact = (await dispatcher.post(`/api/customers/${c}/contacts`, { name: '王工', email: 'wang@example.cn' })).body;
+    await bounce(contact.id);
+    const refused = await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { emailFailing: false, title: '主任' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.key).toBe('scope.contact_email_failing_forbidden');
+    expect((await dispatcher.get(`/api/customers/${c}`)).body.contacts[0]).toMatchObject({ title: null, emailFailingReason: '550 5.1.1 <li@example.cn>: user unknown' });
+    expect((await dispatcher.patch(`/api/customers/${c}/contacts/${contact.id}`, { emailFailing: true })).status).toBe(400);
+
+    const manager = await t.as('manager');
+    const cleared = await manager.patch(`/api/customers/${c}/contacts/${contact.id}`, { emailFailing: false });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ email: 'wang@example.cn', emailFailingAt: null, emailFailingReason: null });
   });
 });
 

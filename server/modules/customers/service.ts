@@ -106,6 +106,14 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
     });
   }
 
+  /** Only a manager or an administrator says a bounced address works again (the next mail may bounce too). */
+  function assertMayClearEmailFailing(actor: Actor) {
+    if (actor.role === 'admin' || actor.role === 'manager') return;
+    throw new AppError('scope.contact_email_failing_forbidden', "Only a manager or an administrator may clear a contact's bounced-address mark", {
+      role: actor.role,
+    });
+  }
+
   /** One customer the actor may see with its contacts and sites; each audience shapes it. */
   async function loadDetail(actor: Actor, id: string) {
     assertVisible(actor, id);
@@ -134,6 +142,8 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       email: c.email,
       isLeader: c.isLeader,
       phones: phones.filter((p) => p.contactId === c.id).map((p) => p.number),
+      emailFailingAt: c.emailFailingAt?.toISOString() ?? null,
+      emailFailingReason: c.emailFailingReason,
     }));
   }
 
@@ -294,8 +304,12 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
         await assertWritable(tx, actor, customerId);
         const [before] = await loadContacts(tx, eq(contacts.id, contactId));
         if (!before || before.customerId !== customerId) throw notFound('contact.not_found', 'Contact');
-        const { phones, ...fields } = patch;
-        if (Object.keys(fields).length) await tx.update(contacts).set(fields).where(eq(contacts.id, contactId));
+        const { phones, emailFailing, ...fields } = patch;
+        if (emailFailing === false && before.emailFailingAt) assertMayClearEmailFailing(actor);
+        // A bounce mark belongs to the address: a new one is not known to fail; the same one typed again still is.
+        const newAddress = fields.email !== undefined && normalizeEmail(fields.email) !== normalizeEmail(before.email);
+        const set = newAddress || emailFailing === false ? { ...fields, emailFailingAt: null, emailFailingReason: null } : fields;
+        if (Object.keys(set).length) await tx.update(contacts).set(set).where(eq(contacts.id, contactId));
         if (phones) await writePhones(tx, contactId, phones);
         const [after] = await loadContacts(tx, eq(contacts.id, contactId));
         const changes = diff(before, after!);
@@ -365,6 +379,8 @@ function customersColumns() {
     updatedAt: customers.updatedAt,
   };
 }
+
+const normalizeEmail = (email: string | null | undefined) => email?.trim().toLowerCase() || null;
 
 function toSiteDto(row: typeof sites.$inferSelect): Site {
   return { id: row.id, customerId: row.customerId, name: row.name, address: row.address, region: row.region };

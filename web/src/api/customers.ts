@@ -45,7 +45,8 @@ export function useSaveCustomer(id?: string) {
 export function useSaveContact(customerId: string, contactId?: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: ContactCreate) =>
+    /** `emailFailing: false` (edit only) clears a bounced address's mark. */
+    mutationFn: (body: ContactCreate & { emailFailing?: false }) =>
       contactId
         ? api.patch<Contact>(`/api/customers/${customerId}/contacts/${contactId}`, body)
         : api.post<Contact>(`/api/customers/${customerId}/contacts`, body),

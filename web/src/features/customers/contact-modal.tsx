@@ -1,5 +1,5 @@
-/** Add or edit a customer's contact (name, phones, email, title, leader flag). */
-import { Form, Input, Switch } from 'antd';
+/** Add or edit a customer's contact (name, phones, email, title, leader flag; a bounced address's mark). */
+import { Alert, Form, Input, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveContact } from '../../api/customers';
@@ -7,6 +7,7 @@ import type { Contact } from '../../api/types';
 import { showSuccess } from '../../components/feedback';
 import { FormModal } from '../../components/form-modal';
 import { TagsInput } from '../../components/tags-input';
+import { useMe } from '../auth/session';
 
 interface ContactValues {
   name: string;
@@ -14,6 +15,7 @@ interface ContactValues {
   phones: string[];
   email?: string;
   isLeader: boolean;
+  clearEmailFailing?: boolean;
 }
 
 export function ContactModal({
@@ -32,6 +34,7 @@ export function ContactModal({
   onSaved?: (contact: Contact) => void;
 }) {
   const { t } = useTranslation();
+  const me = useMe();
   const [form] = Form.useForm<ContactValues>();
   const save = useSaveContact(customerId, contact?.id);
   const phonesKey = initialPhones.join('\n');
@@ -52,6 +55,7 @@ export function ContactModal({
       phones: values.phones.map((p) => p.trim()).filter(Boolean),
       email: values.email?.trim() || null,
       isLeader: values.isLeader,
+      ...(values.clearEmailFailing ? { emailFailing: false as const } : {}),
     });
     showSuccess(t('customers.contactSaved', { name: saved.name }));
     onSaved?.(saved);
@@ -81,6 +85,24 @@ export function ContactModal({
           <Input />
         </Form.Item>
       </div>
+      {contact?.emailFailingAt && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message={t('customers.emailFailingTip', { reason: contact.emailFailingReason || t('customers.emailFailingNoReason') })}
+          description={
+            <>
+              <div>{t('customers.emailFailingHint')}</div>
+              {(me.role === 'admin' || me.role === 'manager') && (
+                <Form.Item name="clearEmailFailing" valuePropName="checked" style={{ margin: '8px 0 0' }} label={t('customers.emailFailingClear')}>
+                  <Switch data-testid="contact-clear-email-failing" />
+                </Form.Item>
+              )}
+            </>
+          }
+        />
+      )}
       <Form.Item name="isLeader" label={t('customers.leader')} valuePropName="checked">
         <Switch />
       </Form.Item>

@@ -1,6 +1,6 @@
 /** /customers/:id — the organisation, its contacts and sites, and its tickets. */
 import { ArrowLeftOutlined, CrownOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Descriptions, Empty, Form, Input, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Descriptions, Empty, Form, Input, Table, Tabs, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -95,7 +95,23 @@ export function CustomerPage() {
     },
     { title: t('customers.contactTitle'), dataIndex: 'title', width: 140 },
     { title: t('customers.phones'), dataIndex: 'phones', render: (phones: string[]) => <span className="tag-list">{phones.map((p) => <Tag key={p}>{p}</Tag>)}</span> },
-    { title: t('customers.email'), dataIndex: 'email', width: 220 },
+    {
+      title: t('customers.email'),
+      dataIndex: 'email',
+      width: 220,
+      render: (email: string | null, contact) => (
+        <span>
+          {email}{' '}
+          {email && contact.emailFailingAt && (
+            <Tooltip title={t('customers.emailFailingTip', { reason: contact.emailFailingReason || t('customers.emailFailingNoReason') })}>
+              <Tag color="red" tabIndex={0} data-testid="contact-email-failing">
+                {t('customers.emailFailing')}
+              </Tag>
+            </Tooltip>
+          )}
+        </span>
+      ),
+    },
     ...(canWriteContacts
       ? [
           {
