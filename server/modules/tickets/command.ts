@@ -92,7 +92,8 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   /** One ticket's write: its pending events, and the row as its last `update` left it. */
   function openWrite(tx: Db, ticket: TicketRow, now: Date, actor: Actor) {
     const pending: PendingTicketEvent[] = [];
-    const state: { latest?: TicketRow; audit: AuditRow[] } = { audit: [] };
+    // `locked`: the row as the lock read it, before use cases change `ticket` in place.
+    const state: { latest?: TicketRow; audit: AuditRow[]; locked: TicketRow } = { audit: [], locked: { ...ticket } };
     const write: TicketWrite = {
       tx,
       ticket,
@@ -111,7 +112,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
   /**
    * Ends a write whose row is already locked or new: updatedAt, events, subscribers. `current` is
    * the row as the database holds it with updatedAt already `now` (a create that just inserted it,
-   * a write whose last step was `update`): then it is not written and read back again.
+   * a write whose last step was `update`): then it is not written and read back again. Else
+   * `locked`, the row as the write locked it (nothing has written it since): updatedAt is bumped in
+   * the statement that records the events, and the row is that one with the new updatedAt.
    */
   async function finish(
     tx: Db,
@@ -121,17 +124,20 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
     pending: readonly PendingTicketEvent[],
     current?: TicketRow,
     auditRows: readonly AuditRow[] = [],
+    locked?: TicketRow,
   ) {
     const alongside = auditRows.length ? [tx.insert(auditLog).values([...auditRows]).getSQL()] : [];
     if (pending.length === 0) {
       for (const statement of alongside) await tx.execute(statement);
       return;
     }
-    const fresh =
-      current && current.updatedAt.getTime() === now.getTime()
-        ? current
-        : (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).returning())[0];
-    const ref = ticketRef(fresh!);
+    let fresh: TicketRow;
+    if (current && current.updatedAt.getTime() === now.getTime()) fresh = current;
+    else if (!current && locked) {
+      alongside.push(tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).getSQL());
+      fresh = { ...locked, updatedAt: now };
+    } else [fresh] = (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, ticketId)).returning()) as [TicketRow];
+    const ref = ticketRef(fresh);
     const events: NewDomainEvent[] = pending.map((p) => ({
       kind: p.kind,
       subjectType: 'ticket',
@@ -142,13 +148,13 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       occurredAt: now,
     }));
     await recordEvents(tx, events, alongside);
-    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh! });
+    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh });
   }
 
   return {
     finish,
 
-    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest, state.audit)`. */
+    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest, state.audit, state.locked)`. */
     open: openWrite,
 
     /**
@@ -161,7 +167,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
         if (!ticket) throw notFound('ticket.not_found', 'Ticket');
         const { write, pending, state } = openWrite(tx, ticket, clock.now(), actor);
         const result = await work(write);
-        await finish(tx, id, actor, write.now, pending, state.latest, state.audit);
+        await finish(tx, id, actor, write.now, pending, state.latest, state.audit, state.locked);
         return result;
       });
     },
@@ -176,7 +182,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       if (!ticket) throw notFound('ticket.not_found', 'Ticket');
       const { write, pending, state } = openWrite(tx, ticket, now, actor);
       const result = await work(write);
-      await finish(tx, id, actor, now, pending, state.latest, state.audit);
+      await finish(tx, id, actor, now, pending, state.latest, state.audit, state.locked);
       return result;
     },
 
@@ -205,7 +211,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
           ids.map((id) => opened.get(id)!.write),
           tx,
         );
-        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest, state.audit);
+        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest, state.audit, state.locked);
         return result;
       });
     },
