@@ -1,7 +1,7 @@
 /** The header's user menu: who I am, change my password, log out. */
 import { ApiOutlined, BellOutlined, CheckOutlined, DownOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button } from 'antd';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useLogout } from '../api/auth';
@@ -11,9 +11,23 @@ import { useLabels } from '../i18n/labels';
 
 // The change-password dialog (a form) loads when first asked for.
 const ChangePasswordModal = lazy(() => import('./change-password-modal'));
-// The dropdown right after the first paint (it is not part of the first load): until it is in, the
-// same button stands alone, and a click on it opens the menu as soon as it is.
+// The dropdown loads once the page is idle after its first paint (it is not part of the first load):
+// until it is in, the same button stands alone, and a click on it opens the menu as soon as it is.
 const Dropdown = lazy(() => import('antd/es/dropdown'));
+
+/** True once the browser has been idle after the first paint (at most a second later). */
+function useAfterFirstPaint() {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (typeof window.requestIdleCallback !== 'function') {
+      const timer = window.setTimeout(() => setAfter(true), 200);
+      return () => window.clearTimeout(timer);
+    }
+    const id = window.requestIdleCallback(() => setAfter(true), { timeout: 1000 });
+    return () => window.cancelIdleCallback(id);
+  }, []);
+  return after;
+}
 
 /** `compact` (phones): the avatar alone, and the language choice moves into the menu. */
 export function UserMenu({ compact = false }: { compact?: boolean }) {
@@ -25,6 +39,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [passwordLoaded, setPasswordLoaded] = useState(false);
   const [open, setOpen] = useState(false);
+  const afterPaint = useAfterFirstPaint();
   const subtitle = [labels.role(me.role), me.customerName ?? me.centerName].filter(Boolean).join(' · ');
   const current = i18n.language === 'en' ? 'en' : 'zh-CN';
   const languageItems = compact
@@ -48,6 +63,9 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
   );
   return (
     <>
+      {!afterPaint && !open ? (
+        trigger(() => setOpen(true))
+      ) : (
       <Suspense fallback={trigger(() => setOpen(true))}>
       <Dropdown
         trigger={['click']}
@@ -79,6 +97,7 @@ export function UserMenu({ compact = false }: { compact?: boolean }) {
         {trigger()}
       </Dropdown>
       </Suspense>
+      )}
       {passwordLoaded && (
         <Suspense fallback={null}>
           <ChangePasswordModal open={passwordOpen} onClose={() => setPasswordOpen(false)} />
