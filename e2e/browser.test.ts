@@ -16,6 +16,7 @@ import { languageSpec } from './specs/language';
 import { linksSpec } from './specs/links';
 import { liveSpec } from './specs/live';
 import { macrosSpec } from './specs/macros';
+import { mailSpec } from './specs/mail';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
 import { portalSpec } from './specs/portal';
@@ -47,6 +48,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   links: linksSpec,
   'queue-views': queueViewsSpec,
   'ticket-opening': ticketOpeningSpec,
+  mail: mailSpec,
 };
 
 describeBrowser('browser', () => {

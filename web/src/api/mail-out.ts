@@ -44,6 +44,14 @@ export function useSaveMailSender(id: string) {
   });
 }
 
+export function useRemoveMailSender(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete<void>(`/api/mailboxes/${id}/sender`),
+    onSuccess: () => void client.invalidateQueries({ queryKey: mailOutKeys.sender(id) }),
+  });
+}
+
 export function useTestMailSender(id: string) {
   return useMutation({ mutationFn: (to: string) => api.post<MailSenderTestResult>(`/api/mailboxes/${id}/sender/test`, { to }) });
 }

@@ -3,7 +3,7 @@
  * when it was last fetched and its last error in words; add/edit in a dialog, test the connection,
  * fetch now (立即收取, answering what came in), enable/disable, delete after a confirmation.
  */
-import { ApiOutlined, CloudDownloadOutlined, DeleteOutlined, EditOutlined, MailOutlined, PlusOutlined } from '@ant-design/icons';
+import { ApiOutlined, CloudDownloadOutlined, DeleteOutlined, EditOutlined, MailOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Popconfirm, Space, Switch, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import { useNarrow } from '../../components/use-narrow';
 import { useCan } from '../auth/session';
 import { LastError, PollAnswer, TestAnswer } from './mail-text';
 import { MailboxModal } from './mailbox-modal';
+import { SenderModal } from './sender-modal';
 import './mail.css';
 
 function EnabledSwitch({ mailbox }: { mailbox: Mailbox }) {
@@ -47,6 +48,7 @@ export function MailboxesPage() {
   const poll = usePollMailbox();
   const test = useTestMailbox();
   const [editing, setEditing] = useState<Mailbox | null | undefined>(undefined);
+  const [sending, setSending] = useState<Mailbox | null>(null);
   const [polled, setPolled] = useState<{ name: string; result: MailPollResult } | null>(null);
   const [tested, setTested] = useState<{ name: string; folder: string; result: MailboxTestResult } | null>(null);
   const centerNames = useMemo(() => new Map((centers.data ?? []).map((c) => [c.id, c.name])), [centers.data]);
@@ -79,6 +81,9 @@ export function MailboxesPage() {
               {t('mailboxes.poll')}
             </Button>
           </Tooltip>
+          <Button size="small" icon={<SendOutlined />} onClick={() => setSending(m)} data-testid="mailbox-sender">
+            {t('mailSender.button')}
+          </Button>
           <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(m)} aria-label={t('common.edit')} data-testid="mailbox-edit" />
           <Popconfirm
             title={t('mailboxes.deleteConfirm', { name: m.name })}
@@ -98,9 +103,9 @@ export function MailboxesPage() {
       width: 200,
       render: (_, m) => (
         <div>
-          <Typography.Link onClick={() => setEditing(m)} data-testid="mailbox-open">
+          <Button type="link" className="mailbox-name-link" onClick={() => setEditing(m)} data-testid="mailbox-open">
             {m.name}
-          </Typography.Link>
+          </Button>
           <div className="muted mono mailbox-address">{m.address}</div>
         </div>
       ),
@@ -124,7 +129,7 @@ export function MailboxesPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 290,
+      width: 350,
       render: (_, m) => actions(m),
     },
   ];
@@ -164,7 +169,9 @@ export function MailboxesPage() {
               <Card key={m.id} size="small" className="mailbox-card" data-testid="mailbox-card">
                 <div className="mailbox-card-head">
                   <div style={{ minWidth: 0 }}>
-                    <Typography.Link onClick={() => setEditing(m)}>{m.name}</Typography.Link>
+                    <Button type="link" className="mailbox-name-link" onClick={() => setEditing(m)}>
+                      {m.name}
+                    </Button>
                     <div className="muted mono mailbox-address">{m.address}</div>
                   </div>
                   <EnabledSwitch mailbox={m} />
@@ -203,6 +210,7 @@ export function MailboxesPage() {
       )}
       {mailboxes.data?.some((m) => m.enabled && !m.passwordSet) && <Alert type="warning" showIcon className="page-alert" title={t('mailboxes.noPassword')} />}
       <MailboxModal mailbox={editing ?? null} open={editing !== undefined} onClose={() => setEditing(undefined)} />
+      <SenderModal mailbox={sending} onClose={() => setSending(null)} />
     </div>
   );
 }
