@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAIL_LANGUAGES } from './mail-out';
 import { Id, Instant, optionalText, patchOf, trimmed } from './shared';
 
 export const CustomerCreate = z.object({
@@ -43,6 +44,8 @@ export const ContactCreate = z.object({
   email: z.email('must be an email address').max(200).nullish(),
   phones: z.array(Phone).max(10).default([]),
   isLeader: z.boolean().default(false),
+  /** The language of the customer mail sent to this contact; null: the sending mailbox's (else zh-CN). */
+  language: z.enum(MAIL_LANGUAGES).nullish(),
 });
 export type ContactCreate = z.input<typeof ContactCreate>;
 
@@ -63,6 +66,7 @@ export const Contact = z.object({
   email: z.string().nullable(),
   phones: z.array(z.string()),
   isLeader: z.boolean(),
+  language: z.enum(MAIL_LANGUAGES).nullable(),
   /** When mail to `email` bounced (inbound bounce report); null: not known to fail. */
   emailFailingAt: Instant.nullable(),
   /** The bounce's reason as the mail server gave it (e.g. "550 5.1.1 user unknown"). */

@@ -34,7 +34,7 @@ export const mailSenders = pgTable(
     smtpUser: text('smtp_user'),
     /** platform/secrets.ts format, `mail-sender:<mailbox id>` as associated data; never leaves the server. */
     passwordEnc: text('password_enc'),
-    /** The language of this mailbox's customer mail (contacts carry no language of their own yet). */
+    /** The language of this mailbox's customer mail when the ticket's contact has none (contacts.language). */
     language: text('language').$type<MailLanguage>().notNull().default('zh-CN'),
     updatedById: uuid('updated_by_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),

@@ -85,9 +85,12 @@ export const contacts = pgTable(
     /** Set when mail to `email` bounced (issue 10): staff see it; cleared when the address changes. */
     emailFailingAt: instant('email_failing_at'),
     emailFailingReason: text('email_failing_reason'),
+    /** The language of the customer mail sent to this contact; null: the sending mailbox's (else zh-CN). */
+    language: text('language').$type<'zh-CN' | 'en'>(),
     createdAt: createdAt(),
   },
   (t) => [
+    check('contacts_language_check', sql`${t.language} in ('zh-CN','en')`),
     index('contacts_customer_idx').on(t.customerId),
     // Inbound mail finds its sender by address, whatever case it was typed in.
     index('contacts_email_idx')

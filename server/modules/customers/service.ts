@@ -141,6 +141,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
       title: c.title,
       email: c.email,
       isLeader: c.isLeader,
+      language: c.language,
       phones: phones.filter((p) => p.contactId === c.id).map((p) => p.number),
       emailFailingAt: c.emailFailingAt?.toISOString() ?? null,
       emailFailingReason: c.emailFailingReason,
@@ -289,6 +290,7 @@ export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit
             title: input.title ?? null,
             email: input.email ?? null,
             isLeader: input.isLeader ?? false,
+            language: input.language ?? null,
             createdAt: clock.now(),
           })
           .returning();

@@ -300,6 +300,44 @@ describe('customer mail', () => {
   });
 });
 
+describe('the language of customer mail', () => {
+  it('is the contact’s when set, else the mailbox identity’s, else Chinese', async () => {
+    const { customer, contacts: [english, chinese, unset] } = await customerWith('john.smith@lang.example', 'sun.ba@lang.example', 'zhou.jiu@lang.example');
+    for (const [contact, language] of [[english!, 'en'], [chinese!, 'zh-CN']] as const) {
+      const set = await admin.patch(`/api/customers/${customer.id}/contacts/${contact.id}`, { language });
+      expect(set.status).toBe(200);
+      expect(set.body.language).toBe(language);
+    }
+    expect((await admin.get(`/api/customers/${customer.id}`)).body.contacts.find((c: { id: string }) => c.id === unset!.id).language).toBeNull();
+
+    // A phone ticket goes out by the desk's default identity (no language): the contact's English wins.
+    const phone = await admin.post('/api/tickets', { title: 'UPS alarm', description: 'beeping', severity: 'P3', channel: 'phone', customerId: customer.id, contactId: english!.id });
+    expect(phone.status).toBe(201);
+    let before = sink.messages.length;
+    await deliver();
+    const [ackEn] = await newMessages(before);
+    expect(ackEn!.envelope.to).toEqual(['john.smith@lang.example']);
+    expect(ackEn!.mail.text).toContain(`We have received your request and logged it as ticket ${phone.body.number}`);
+    expect(ackEn!.mail.text).not.toContain('我们已收到');
+
+    // A mailbox that answers in English: a Chinese contact still gets Chinese, one without a language English.
+    const box = await mailbox();
+    expect((await admin.put(`/api/mailboxes/${box.id}/sender`, identity(sink.port, { fromAddress: box.address, language: 'en' }))).status).toBe(200);
+    before = sink.messages.length;
+    await receive(box, { from: 'sun.ba@lang.example', subject: '打印机卡纸', body: '二楼打印机卡纸', messageId: 'lang.zh@bank.example' });
+    await receive(box, { from: 'zhou.jiu@lang.example', subject: 'Printer jam', body: 'jammed again', messageId: 'lang.unset@bank.example' });
+    await deliver();
+    const mails = await newMessages(before, 2);
+    const to = (address: string) => mails.find((m) => m.envelope.to[0] === address)!.mail;
+    expect(to('sun.ba@lang.example').text).toContain('我们已收到您的服务请求');
+    expect(to('zhou.jiu@lang.example').text).toContain('We have received your request');
+
+    expect((await admin.patch(`/api/customers/${customer.id}/contacts/${english!.id}`, { language: 'fr' })).status).toBe(400);
+    const cleared = await admin.patch(`/api/customers/${customer.id}/contacts/${english!.id}`, { language: null });
+    expect(cleared.body.language).toBeNull();
+  });
+});
+
 describe('customer mail and notifications together', () => {
   it('a portal user who is also the reporting contact gets a public reply once, as the threaded customer mail', async () => {
     const { customer, contacts: [reporter] } = await customerWith('both.ways@bank.example');

@@ -203,7 +203,7 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
       const recipients: string[] = [];
       const skips: { recipient: string; reason: string; detail: string | null }[] = [];
       const [contact] = ticket.contactId
-        ? await tx.select({ email: contacts.email, name: contacts.name }).from(contacts).where(eq(contacts.id, ticket.contactId))
+        ? await tx.select({ email: contacts.email, name: contacts.name, language: contacts.language }).from(contacts).where(eq(contacts.id, ticket.contactId))
         : [];
       const reporter = contact?.email ? norm(contact.email) : ticket.channel === 'email' && first?.fromAddress ? first.fromAddress : null;
       if (!reporter) return; // nobody to write to: nothing to record
@@ -283,7 +283,8 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
       const [assignee] = ticket.assigneeId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ticket.assigneeId)) : [];
       const fromAddress = identity?.fromAddress ?? defaultFrom.address;
       const fromName = identity ? identity.fromName : defaultFrom.name;
-      const language = identity?.language ?? DESK_LANGUAGE;
+      // The reporter's own language when set, else the mailbox's, else the desk's.
+      const language = contact?.language ?? identity?.language ?? DESK_LANGUAGE;
       const threadSubject = first?.subject?.trim() || ticket.title;
       const values: TemplateValues = {
         'ticket.number': ticket.number,

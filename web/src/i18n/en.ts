@@ -507,6 +507,9 @@ export const en: Messages<typeof zhCN> = {
     emailFailingNoReason: 'the mail server gave no reason',
     emailFailingHint: 'Mail to this address came back; customer mail is not sent to it for now. Changing it to a new address clears this mark.',
     emailFailingClear: 'The address works again: clear the bounce mark',
+    mailLanguage: 'Mail language',
+    mailLanguageHint: 'The language of customer mail to this contact; Default follows the mailbox’s setting (Chinese when none)',
+    mailLanguageDefault: 'Default',
   },
   users: {
     title: 'Users',

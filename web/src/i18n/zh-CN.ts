@@ -503,6 +503,9 @@ export const zhCN = {
     emailFailingNoReason: '邮件服务器未说明原因',
     emailFailingHint: '发往此地址的邮件被退回，客户邮件暂不再发给它。改为新地址会自动清除此标记。',
     emailFailingClear: '地址已可用，清除退信标记',
+    mailLanguage: '邮件语言',
+    mailLanguageHint: '发给此联系人的客户邮件所用语言；默认则按收件邮箱的设置（未设置时为中文）',
+    mailLanguageDefault: '默认',
   },
   users: {
     title: '用户管理',

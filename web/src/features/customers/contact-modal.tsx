@@ -1,5 +1,5 @@
-/** Add or edit a customer's contact (name, phones, email, title, leader flag; a bounced address's mark). */
-import { Alert, Form, Input, Switch } from 'antd';
+/** Add or edit a customer's contact (name, phones, email, title, leader flag, mail language; a bounced address's mark). */
+import { Alert, Form, Input, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSaveContact } from '../../api/customers';
@@ -15,6 +15,8 @@ interface ContactValues {
   phones: string[];
   email?: string;
   isLeader: boolean;
+  /** '' stands for null: the desk's default. */
+  language: 'zh-CN' | 'en' | '';
   clearEmailFailing?: boolean;
 }
 
@@ -43,8 +45,8 @@ export function ContactModal({
     form.resetFields();
     form.setFieldsValue(
       contact
-        ? { name: contact.name, title: contact.title ?? '', phones: contact.phones, email: contact.email ?? '', isLeader: contact.isLeader }
-        : { name: '', title: '', phones: phonesKey ? phonesKey.split('\n') : [], email: '', isLeader: false },
+        ? { name: contact.name, title: contact.title ?? '', phones: contact.phones, email: contact.email ?? '', isLeader: contact.isLeader, language: contact.language ?? '' }
+        : { name: '', title: '', phones: phonesKey ? phonesKey.split('\n') : [], email: '', isLeader: false, language: '' },
     );
   }, [open, contact, phonesKey, form]);
 
@@ -55,6 +57,7 @@ export function ContactModal({
       phones: values.phones.map((p) => p.trim()).filter(Boolean),
       email: values.email?.trim() || null,
       isLeader: values.isLeader,
+      language: values.language || null,
       ...(values.clearEmailFailing ? { emailFailing: false as const } : {}),
     });
     showSuccess(t('customers.contactSaved', { name: saved.name }));
@@ -103,9 +106,21 @@ export function ContactModal({
           }
         />
       )}
-      <Form.Item name="isLeader" label={t('customers.leader')} valuePropName="checked">
-        <Switch />
-      </Form.Item>
+      <div className="form-row-2">
+        <Form.Item name="language" label={t('customers.mailLanguage')} extra={t('customers.mailLanguageHint')}>
+          <Select
+            data-testid="contact-language"
+            options={[
+              { value: '', label: t('customers.mailLanguageDefault') },
+              { value: 'zh-CN', label: '中文' },
+              { value: 'en', label: 'English' },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="isLeader" label={t('customers.leader')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </div>
     </FormModal>
   );
 }
