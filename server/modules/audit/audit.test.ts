@@ -73,6 +73,42 @@ describe('audit log', () => {
     expect([attached!.entityLabel, attached!.entityDetail, attached!.entityParentId]).toEqual(['现场照片.txt', ticket.number, ticket.id]);
   });
 
+  it('names mailboxes (and mailboxes inside values), quarantined mails and mail templates', async () => {
+    const box = await admin.post('/api/mailboxes', {
+      name: '售后邮箱',
+      address: 'audit-support@desk.example',
+      imapHost: 'imap.desk.example',
+      imapPort: 993,
+      imapSecurity: 'tls',
+      imapUser: 'support',
+      password: 's3cret-imap-password',
+    });
+    expect(box.status).toBe(201);
+    const [created] = await list(`?entity=mailbox&entityId=${box.body.id}`);
+    expect([created!.entityLabel, created!.entityDetail]).toEqual(['售后邮箱', 'audit-support@desk.example']);
+
+    const raw = Buffer.from('From: =?UTF-8?B?5byg5LiJ?= <zhang.san@bank.example>\r\nSubject: =?UTF-8?B?5omT5Y2w5py65pWF6Zqc?=\r\nContent-Type: multipart/mixed; boundary="broken\r\n\r\n打印机无法打印\r\n');
+    const held = await t.services.mailQuarantine.store({ mailboxId: box.body.id, uid: 3, raw, reason: 'unparseable', detail: 'unterminated boundary' });
+    expect((await admin.post(`/api/mail/quarantine/${held.id}/dismiss`, {})).status).toBe(200);
+    const [dismissed] = await list(`?entity=mail_quarantine&entityId=${held.id}`);
+    expect([dismissed!.action, dismissed!.entityLabel, dismissed!.entityDetail]).toEqual(['quarantine_dismissed', '打印机故障', 'zhang.san@bank.example']);
+
+    const saved = await admin.put('/api/mail-templates/ack/en', { subject: '{{ticket.subject}}', text: 'Got it: {{ticket.number}}', html: '<p>Got it: {{ticket.number}}</p>' });
+    expect(saved.status).toBe(200);
+    const [template] = await list('?entity=mail_template&entityId=ack:en');
+    expect([template!.entityLabel, template!.entityDetail]).toEqual(['ack', 'en']);
+
+    // Renamed since: every entry of the mailbox carries its current name.
+    expect((await admin.patch(`/api/mailboxes/${box.body.id}`, { name: '客服邮箱' })).status).toBe(200);
+    expect(new Set((await list(`?entity=mailbox&entityId=${box.body.id}`)).map((e) => e.entityLabel))).toEqual(new Set(['客服邮箱']));
+    // And inside values (the sending identity's mailboxId).
+    const sender = await admin.put(`/api/mailboxes/${box.body.id}/sender`, { fromAddress: 'audit-support@desk.example', fromName: '售后', smtpHost: '127.0.0.1', smtpPort: 2525, smtpSecurity: 'none' });
+    expect(sender.status).toBe(200);
+    const [identity] = await list(`?entity=mailbox&entityId=${box.body.id}&action=sender_updated`);
+    expect(identity!.entityLabel).toBe('客服邮箱');
+    expect(identity!.refs[box.body.id]).toBe('客服邮箱');
+  });
+
   it('filters by person, kind of object, action and time', async () => {
     const byEngineer = await list(`?actorId=${engineer.user.id}`);
     expect(byEngineer.map((e) => [e.entity, e.action])).toEqual([['ticket', 'status_changed'], ['user', 'login']]);

@@ -8,7 +8,7 @@
  * them at once — uuids do not collide — so fields added later resolve without a change here.
  * Tickets and customers named inside values resolve only within the reader's scope (the entries
  * themselves are already scoped by `auditScope`); users, centers, calendars and policies are
- * readable by all staff.
+ * readable by all staff. Mail templates are named by their id itself (`<event>:<language>`).
  */
 import { eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -21,6 +21,8 @@ import {
   escalationContacts,
   escalationRules,
   macros,
+  mailboxes,
+  mailQuarantine,
   savedViews,
   serviceCenters,
   sites,
@@ -187,6 +189,21 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
     const rows = await db.select({ id: savedViews.id, name: savedViews.name }).from(savedViews).where(inArray(savedViews.id, list));
     for (const r of rows) put('saved_view', r.id, r.name);
   });
+  // Mailboxes: the entries' own and those named in values (a quarantined mail's or identity's mailboxId).
+  run([...new Set([...ids('mailbox'), ...refList])], async (all) => {
+    const rows = await db.select({ id: mailboxes.id, name: mailboxes.name, address: mailboxes.address }).from(mailboxes).where(inArray(mailboxes.id, all));
+    for (const r of rows) {
+      put('mailbox', r.id, r.name, r.address);
+      refLabels[r.id] = r.name;
+    }
+  });
+  run(ids('mail_quarantine'), async (list) => {
+    const rows = await db
+      .select({ id: mailQuarantine.id, subject: mailQuarantine.subject, from: mailQuarantine.fromAddress })
+      .from(mailQuarantine)
+      .where(inArray(mailQuarantine.id, list));
+    for (const r of rows) put('mail_quarantine', r.id, r.subject?.trim() || r.from || null, r.subject?.trim() ? r.from : null);
+  });
   run(ids('api_token'), async (list) => {
     const rows = await db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(inArray(apiTokens.id, list));
     for (const r of rows) put('api_token', r.id, r.name);
@@ -199,6 +216,10 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
       if (found) return found;
       // Objects named by their id itself (event consumers, checklist steps), or gone since.
       if (e.entity === 'event_consumer' || e.entity === 'setup') return { label: e.entityId, detail: null, parentId: null };
+      if (e.entity === 'mail_template') {
+        const [event, language] = e.entityId.split(':');
+        return { label: event ?? e.entityId, detail: language ?? null, parentId: null };
+      }
       return { label: carriedName(e), detail: null, parentId: null };
     },
     refs(e: Entry): Record<string, string> {

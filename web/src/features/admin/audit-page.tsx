@@ -39,6 +39,9 @@ export const AUDIT_ENTITIES = [
   'macro',
   'saved_view',
   'setup',
+  'mailbox',
+  'mail_quarantine',
+  'mail_template',
 ] as const;
 
 export const AUDIT_ACTIONS = [
@@ -74,6 +77,12 @@ export const AUDIT_ACTIONS = [
   'revoked',
   'step_marked',
   'dismissed',
+  'sender_updated',
+  'sender_removed',
+  'reset',
+  'quarantine_retried',
+  'quarantine_converted',
+  'quarantine_dismissed',
 ] as const;
 
 /** Where an entry's object is shown. */
@@ -108,6 +117,12 @@ function entityHref(e: AuditEntry): string | null {
       return '/macros';
     case 'saved_view':
       return '/tickets';
+    case 'mailbox':
+      return '/admin/mailboxes';
+    case 'mail_quarantine':
+      return '/admin/mail-quarantine';
+    case 'mail_template':
+      return '/admin/mail-templates';
     default:
       return null;
   }
@@ -119,7 +134,11 @@ function EntityCell({ entry }: { entry: AuditEntry }) {
   const label =
     entry.entity === 'setup' && entry.entityLabel
       ? t(`setup.steps.${entry.entityLabel}.title` as never, { defaultValue: entry.entityLabel })
-      : (entry.entityLabel ?? entry.entityId.slice(0, 8));
+      : entry.entity === 'mail_template' && entry.entityLabel
+        ? // "<event>:<language>": the event and the language in words.
+          `${t(`mailTemplates.events.${entry.entityLabel}` as never, { defaultValue: entry.entityLabel })} · ${t(`mailTemplates.languages.${entry.entityDetail}` as never, { defaultValue: entry.entityDetail ?? '' })}`
+        : (entry.entityLabel ?? entry.entityId.slice(0, 8));
+  const detail = entry.entity === 'mail_template' ? null : entry.entityDetail;
   const href = entityHref(entry);
   const name = href ? (
     <Link to={href} className={entry.entity === 'ticket' ? 'mono' : undefined} data-testid="audit-entity-link">
@@ -134,7 +153,7 @@ function EntityCell({ entry }: { entry: AuditEntry }) {
         <Tag className="audit-kind">{kind}</Tag>
         {name}
       </div>
-      {entry.entityDetail && <div className="audit-entity-detail">{entry.entityDetail}</div>}
+      {detail && <div className="audit-entity-detail">{detail}</div>}
     </div>
   );
 }
