@@ -96,14 +96,6 @@ const firstLoad = firstLoadGroup();
 export default defineConfig({
   root: webDir,
   plugins: [react(), formContextImport(), precompress(), firstLoad.plugin],
-  resolve: {
-    // The part of i18next and react-i18next the app uses (src/i18n/*-lite.ts): ~14 KB less in
-    // every first load. TypeScript still checks keys against the packages' types.
-    alias: [
-      { find: /^i18next$/, replacement: path.join(webDir, 'src/i18n/i18next-lite.ts') },
-      { find: /^react-i18next$/, replacement: path.join(webDir, 'src/i18n/react-i18next-lite.ts') },
-    ],
-  },
   build: {
     outDir: path.join(webDir, 'dist'),
     emptyOutDir: true,
