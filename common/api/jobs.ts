@@ -4,7 +4,7 @@
  * (zh-CN, en) and the server renders in English for API users.
  */
 import { z } from 'zod';
-import { Instant } from './shared';
+import { Id, Instant } from './shared';
 
 export const JobScheduleView = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cron'), cron: z.string(), timeZone: z.string() }),
@@ -51,6 +51,11 @@ export const JobView = z.object({
   lastDurationMs: z.number().int().nullable(),
   runCount: z.number().int(),
   recentRuns: z.array(JobRunView),
+  /**
+   * The object a per-object job works on, for a name in words (a mailbox's `mail.poll:<id>` job:
+   * "收取邮件：<mailbox name>"); null for the platform's own jobs, or when the object is gone.
+   */
+  target: z.object({ kind: z.literal('mailbox'), id: Id, name: z.string() }).nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 

@@ -4,6 +4,8 @@
  * admins only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailboxes } from '../../db/schema';
+import { mailPollJobName, syncMailboxJobs } from '../../jobs/mail-poll';
 import { createJobRegistry, declareJobs, runDueJobs, scheduleOnce } from '../../jobs/scheduler';
 import { createTestApp, FakeClock, type Client, type TestApp } from '../../test/harness';
 
@@ -68,6 +70,26 @@ describe('GET /api/admin/jobs', () => {
       expect.objectContaining({ slot: '2026-03-02T10:00:00.000Z', status: 'error', error: 'upstream said 503', manual: false, owner: 'api-test', durationMs: 0 }),
     ]);
     expect(jobIn(res.body, 'api.remind:contract-7')).toMatchObject({ handler: 'api.remind', schedule: { kind: 'once' }, description: 'once', nextRunAt: '2026-03-05T01:00:00.000Z' });
+  });
+
+  it('names a mailbox’s poll job after its mailbox (the job keeps its name), and the other jobs after nothing', async () => {
+    const [box] = await t.services.db
+      .insert(mailboxes)
+      .values({ name: '售后邮箱', address: 'jobs-support@desk.example', imapHost: 'imap.desk.example', imapPort: 993, imapSecurity: 'tls', imapUser: 'support' })
+      .returning();
+    await syncMailboxJobs(t.services.db, clock.now());
+    const jobName = mailPollJobName(box!.id);
+    const listed = jobIn((await admin.get('/api/admin/jobs')).body, jobName);
+    expect(listed).toMatchObject({ name: jobName, handler: 'mail.poll', target: { kind: 'mailbox', id: box!.id, name: '售后邮箱' } });
+    expect(jobIn((await admin.get('/api/admin/jobs')).body, 'api.nightly').target).toBeNull();
+    // Renamed: the job, asked for alone, carries the new name.
+    await admin.patch(`/api/mailboxes/${box!.id}`, { name: '客服邮箱' });
+    const one = await admin.patch(`/api/admin/jobs/${encodeURIComponent(jobName)}`, {});
+    expect(one.body).toMatchObject({ name: jobName, target: { kind: 'mailbox', name: '客服邮箱' } });
+    expect((await admin.post(`/api/admin/jobs/${encodeURIComponent(jobName)}/run`, {})).body.target.name).toBe('客服邮箱');
+    await admin.delete(`/api/mailboxes/${box!.id}`);
+    await syncMailboxJobs(t.services.db, clock.now());
+    expect(jobIn((await admin.get('/api/admin/jobs')).body, jobName)).toBeUndefined();
   });
 
   it('is for admins only', async () => {

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { scheduleInEnglish, type JobList, type JobRunView, type JobView } from '../../../common/api/jobs';
 import { rows, type Db } from '../../db/client';
+import { MAIL_JOBS } from '../../jobs/mail-poll';
 import { firstSlot, scheduleOf } from '../../jobs/schedule';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
@@ -30,6 +31,9 @@ interface JobRow {
   last_error: string | null;
   last_duration_ms: number | null;
   run_count: number;
+  /** A mailbox poll job's mailbox, while it exists. */
+  mailbox_id: string | null;
+  mailbox_name: string | null;
 }
 
 interface RunRow {
@@ -49,6 +53,13 @@ const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOS
 
 const JOB_COLUMNS = sql`name, handler, cron, interval_seconds, time_zone, enabled, next_run_at, run_requested_at, lease_until, lease_owner,
   last_started_at, last_finished_at, last_status, last_error, last_duration_ms, run_count::int as run_count`;
+
+/**
+ * What a per-object job works on, named in its payload, for the page to name the job by (scalar
+ * subqueries: the job columns stay unqualified): a mailbox poll job's mailbox, while it exists.
+ */
+const mailboxOfJob = sql`from mailboxes m where scheduled_jobs.handler = ${MAIL_JOBS.poll} and m.id::text = scheduled_jobs.payload->>'mailboxId'`;
+const TARGET_COLUMNS = sql`(select m.id ${mailboxOfJob}) as mailbox_id, (select m.name ${mailboxOfJob}) as mailbox_name`;
 
 export function createJobService(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
@@ -72,6 +83,7 @@ export function createJobService(deps: { db: Db; clock: Clock }) {
       lastError: job.last_error,
       lastDurationMs: job.last_duration_ms,
       runCount: job.run_count,
+      target: job.mailbox_id && job.mailbox_name !== null ? { kind: 'mailbox', id: job.mailbox_id, name: job.mailbox_name } : null,
       recentRuns: runs.map(
         (r): JobRunView => ({
           id: Number(r.id),
@@ -104,7 +116,7 @@ export function createJobService(deps: { db: Db; clock: Clock }) {
   }
 
   async function get(name: string): Promise<JobView> {
-    const [job] = await rows<JobRow>(db, sql`select ${JOB_COLUMNS} from scheduled_jobs where name = ${name}`);
+    const [job] = await rows<JobRow>(db, sql`select ${JOB_COLUMNS}, ${TARGET_COLUMNS} from scheduled_jobs where name = ${name}`);
     if (!job) throw new AppError('job.not_found', `No scheduled job "${name}"`, { name });
     return view(job, (await recentRuns([name])).get(name) ?? [], clock.now());
   }
@@ -112,7 +124,7 @@ export function createJobService(deps: { db: Db; clock: Clock }) {
   return {
     async list(): Promise<JobList> {
       const now = clock.now();
-      const jobs = await rows<JobRow>(db, sql`select ${JOB_COLUMNS} from scheduled_jobs order by name`);
+      const jobs = await rows<JobRow>(db, sql`select ${JOB_COLUMNS}, ${TARGET_COLUMNS} from scheduled_jobs order by name`);
       const runs = await recentRuns(null);
       return { now: now.toISOString(), items: jobs.map((job) => view(job, runs.get(job.name) ?? [], now)) };
     },

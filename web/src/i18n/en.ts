@@ -1303,6 +1303,7 @@ export const en: Messages<typeof zhCN> = {
       mail_mailboxes: 'Mailbox polling jobs in step (one mail.poll job per enabled mailbox)',
       test_tick: 'Test job (every second)',
     },
+    targets: { mailbox: 'Fetch mail: {{name}}' },
     durationMs: '{{n}} ms',
     durationS: '{{n}} s',
     durationMin: '{{m}} min {{s}} s',

@@ -1299,6 +1299,7 @@ export const zhCN = {
       mail_mailboxes: '邮箱收取任务同步（每个启用的邮箱一个 mail.poll 任务）',
       test_tick: '测试任务（每秒）',
     },
+    targets: { mailbox: '收取邮件：{{name}}' },
     durationMs: '{{n}} 毫秒',
     durationS: '{{n}} 秒',
     durationMin: '{{m}} 分 {{s}} 秒',

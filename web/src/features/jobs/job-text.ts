@@ -2,9 +2,13 @@
 import type { TFunction } from 'i18next';
 import { scheduleWords, type JobView } from '../../../../common/api/jobs';
 
-/** The platform's jobs have names in words; others (one-off jobs of later features) show their key. */
-export function jobLabel(name: string, t: TFunction): string | null {
-  const key = name.replace(/\./g, '_');
+/**
+ * The platform's jobs have names in words, a per-object job (a mailbox's `mail.poll:<id>`) the
+ * object's name; others (one-off jobs of later features) show their key.
+ */
+export function jobLabel(job: Pick<JobView, 'name' | 'target'>, t: TFunction): string | null {
+  if (job.target?.kind === 'mailbox') return t('jobs.targets.mailbox', { name: job.target.name });
+  const key = job.name.replace(/\./g, '_');
   const label = t(`jobs.names.${key}` as 'jobs.names.sla_sweep', { defaultValue: '' });
   return label || null;
 }

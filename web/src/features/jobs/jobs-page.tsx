@@ -55,7 +55,7 @@ export function JobsPage() {
 
 function JobName({ job }: { job: JobView }) {
   const { t } = useTranslation();
-  const label = jobLabel(job.name, t);
+  const label = jobLabel(job, t);
   return (
     <>
       <span className="job-name">{label ?? job.name}</span>
@@ -120,7 +120,7 @@ function NextRun({ job }: { job: JobView }) {
 function RunNowButton({ job }: { job: JobView }) {
   const { t } = useTranslation();
   const run = useRunJob();
-  const label = jobLabel(job.name, t) ?? job.name;
+  const label = jobLabel(job, t) ?? job.name;
   return (
     <Button
       size="small"
@@ -138,7 +138,7 @@ function RunNowButton({ job }: { job: JobView }) {
 function EnabledSwitch({ job }: { job: JobView }) {
   const { t } = useTranslation();
   const save = useSetJobEnabled();
-  const label = jobLabel(job.name, t) ?? job.name;
+  const label = jobLabel(job, t) ?? job.name;
   return (
     <Switch
       checked={job.enabled}
