@@ -493,7 +493,7 @@ class Ingest {
     if (why.note) eventId = await this.note(write, why.note, { reason: why.detail, from: this.sender });
     if (why.relatedTo) await this.link(write, why.relatedTo);
     const rawAttachmentId = await this.attach(write);
-    await this.deps.commands.finish(tx, row.id, SYSTEM_ACTOR, now, pending, state.latest ?? row, state.audit);
+    await this.deps.commands.finish(tx, row.id, SYSTEM_ACTOR, now, pending, { current: state.latest ?? row, audit: state.audit });
     return this.record(why.outcome, row.id, { eventId, contactId: owner.contactId, detail: why.detail, rawAttachmentId });
   }
 

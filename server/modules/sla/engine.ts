@@ -73,11 +73,14 @@ export interface RawClockInputs {
  * The clock inputs of the ticket `ticketId` (of customer `customerId`) as one json value: a
  * column of its own, or one more column of a select of the ticket row itself.
  */
+/** The time rules' version, as a column of a select. */
+export const rulesVersionSql = () => sql<number>`(select version from config_versions where name = ${TIME_RULES_VERSION})`;
+
 export function clockInputsSql(ticketId: SQL | string, customerId: SQL | string): SQL<RawClockInputs> {
   // Instants as whole epoch milliseconds (what a Date holds), so they compare equal to JS times.
   const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
   return sql<RawClockInputs>`json_build_object(
-    'v', (select version from config_versions where name = ${TIME_RULES_VERSION}),
+    'v', ${rulesVersionSql()},
     'p', (select sla_policy_id from customers where id = ${customerId}),
     'h', (select json_agg(json_build_array(${ms(sql`e.created_at`)}, e.data->>'from', e.data->>'to') order by e.id)
       from ticket_events e where e.ticket_id = ${ticketId} and e.kind = 'status_changed'),

@@ -18,7 +18,7 @@ import { addEvent } from '../tickets/events';
 import { visibleTo } from '../tickets/repository';
 import type { SlaView } from '../tickets/service';
 import type { TimeRulesRegistry } from '../time-rules/registry';
-import { clockInputsSql, deriveClocks, deriveClocksFrom, loadClockInputs, type ClockInputs, type RawClockInputs, type SlaEngine } from './engine';
+import { clockInputsSql, deriveClocks, rulesVersionSql, deriveClocksFrom, loadClockInputs, type ClockInputs, type RawClockInputs, type SlaEngine } from './engine';
 
 /** Met automatically: respond by the first staff reply or status change out of new; resolve by resolving. */
 const AUTOMATIC = new Set(['respond', 'resolve']);
@@ -73,9 +73,10 @@ async function autoStamp(tx: Db, ticketId: string, now: Date, actor: Actor, even
  * what the write implies, then re-derive the ticket's clocks (without firing: that is the sweep's).
  */
 export function createSlaSubscriber(engine: SlaEngine): TicketSubscriber {
-  return async (tx, ticketId, events, { actor, now, ticket }) => {
-    // Under the row lock the write holds: nobody else changes these facts until it commits.
-    const inputs = await loadClockInputs(tx, ticket);
+  return async (tx, ticketId, events, { actor, now, ticket, created }) => {
+    // Under the row lock the write holds: nobody else changes these facts until it commits. A
+    // ticket created by this write has no history, stamps or firings yet.
+    const inputs: ClockInputs = created ? { ...created, history: [], stamps: [], fired: [] } : await loadClockInputs(tx, ticket);
     await autoStamp(tx, ticketId, now, actor, events, inputs);
     await engine.evaluate(tx, ticket, now, { fire: false }, inputs);
   };
@@ -92,6 +93,7 @@ export function createSlaService(deps: {
   const { db, audit, registry, commands } = deps;
 
   const view: SlaView = {
+    rulesVersion: () => rulesVersionSql(),
     inputs: (ticketId, customerId) => clockInputsSql(ticketId, customerId),
     async view(db_, ticket, inputs, now) {
       const derived = await deriveClocksFrom(db_, registry, ticket, inputs as RawClockInputs | null, now);

@@ -49,13 +49,33 @@ export interface TicketWrite {
   audit(row: AuditRow): void;
 }
 
+/**
+ * A just-created ticket's clock inputs besides its row: its timeline has no status change, no
+ * stamp and nothing fired yet, so the SLA subscriber needs only these two (read with the customer).
+ */
+export interface CreatedTicketInputs {
+  rulesVersion: number;
+  customerPolicyId: string | null;
+}
+
+/** How a write ends (`finish`): what the caller knows of the row, and the write's audit rows. */
+export interface WriteEnd {
+  /** The row as the database holds it, updatedAt already now (a create's insert, the last `update`). */
+  current?: TicketRow;
+  /** The row as the write locked it, nothing written since: updatedAt is bumped with the events. */
+  locked?: TicketRow;
+  audit?: readonly AuditRow[];
+  /** The ticket was created by this write. */
+  created?: CreatedTicketInputs;
+}
+
 /** Runs inside the writing transaction after the events are recorded. */
 export type TicketSubscriber = (
   tx: Db,
   ticketId: string,
   events: readonly NewDomainEvent[],
   /** `ticket` is the row as this write left it (updatedAt bumped), so a subscriber need not read it again. */
-  context: { actor: Actor; now: Date; ticket: TicketRow },
+  context: { actor: Actor; now: Date; ticket: TicketRow; created?: CreatedTicketInputs },
 ) => Promise<void>;
 
 /**
@@ -116,16 +136,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
    * `locked`, the row as the write locked it (nothing has written it since): updatedAt is bumped in
    * the statement that records the events, and the row is that one with the new updatedAt.
    */
-  async function finish(
-    tx: Db,
-    ticketId: string,
-    actor: Actor | null,
-    now: Date,
-    pending: readonly PendingTicketEvent[],
-    current?: TicketRow,
-    auditRows: readonly AuditRow[] = [],
-    locked?: TicketRow,
-  ) {
+  async function finish(tx: Db, ticketId: string, actor: Actor | null, now: Date, pending: readonly PendingTicketEvent[], end: WriteEnd = {}) {
+    const { current, locked, created } = end;
+    const auditRows = end.audit ?? [];
     const alongside = auditRows.length ? [tx.insert(auditLog).values([...auditRows]).getSQL()] : [];
     if (pending.length === 0) {
       for (const statement of alongside) await tx.execute(statement);
@@ -148,13 +161,13 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       occurredAt: now,
     }));
     await recordEvents(tx, events, alongside);
-    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh });
+    if (actor) for (const subscriber of subscribers) await subscriber(tx, ticketId, events, { actor, now, ticket: fresh, created });
   }
 
   return {
     finish,
 
-    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, state.latest, state.audit, state.locked)`. */
+    /** A write on a row the caller holds (a create's new ticket); end it with `finish(…, { current: state.latest, audit: state.audit })`. */
     open: openWrite,
 
     /**
@@ -167,7 +180,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
         if (!ticket) throw notFound('ticket.not_found', 'Ticket');
         const { write, pending, state } = openWrite(tx, ticket, clock.now(), actor);
         const result = await work(write);
-        await finish(tx, id, actor, write.now, pending, state.latest, state.audit, state.locked);
+        await finish(tx, id, actor, write.now, pending, { current: state.latest, audit: state.audit, locked: state.locked });
         return result;
       });
     },
@@ -182,7 +195,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
       if (!ticket) throw notFound('ticket.not_found', 'Ticket');
       const { write, pending, state } = openWrite(tx, ticket, now, actor);
       const result = await work(write);
-      await finish(tx, id, actor, now, pending, state.latest, state.audit, state.locked);
+      await finish(tx, id, actor, now, pending, { current: state.latest, audit: state.audit, locked: state.locked });
       return result;
     },
 
@@ -211,7 +224,7 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
           ids.map((id) => opened.get(id)!.write),
           tx,
         );
-        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, state.latest, state.audit, state.locked);
+        for (const [id, { pending, state }] of opened) await finish(tx, id, actor, now, pending, { current: state.latest, audit: state.audit, locked: state.locked });
         return result;
       });
     },

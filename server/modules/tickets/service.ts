@@ -3,12 +3,13 @@
  * the status machine, comment, follow. Each writes the ticket, its timeline, the audit log and its
  * domain events in one transaction, through the ticket command helper (command.ts).
  */
+import crypto from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery, TicketPatch, TicketTransition } from '../../../common/api';
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketFollowers, tickets, users } from '../../db/schema';
+import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketEvents, ticketFollowers, tickets, users } from '../../db/schema';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
 import { isCustomer, requirePermission, seesAllCenters, type Actor } from '../../platform/actor';
@@ -39,6 +40,8 @@ const excerpt = (body: string) => {
 
 /** The SLA view of one ticket, supplied by the SLA module (kept out of here to avoid a cycle). */
 export interface SlaView {
+  /** The time rules' version, as a column of a select. */
+  rulesVersion(): SQL<number>;
   /** The clock inputs of a ticket as one more column of a select of its row. */
   inputs(ticketId: SQL, customerId: SQL): SQL<unknown>;
   /** The ticket's milestones from its row and what that column held. */
@@ -333,15 +336,44 @@ export function createTicketService(deps: {
 
       const number = await nextNumber(now);
       const id = await db.transaction(async (tx) => {
-        const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
-        if (!customer) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
+        // With the time rules' version: with the customer's service level, a new ticket's clock inputs.
+        const [found] = await tx
+          .select({ customer: customers, rulesVersion: deps.sla ? deps.sla.rulesVersion() : sql<null>`null` })
+          .from(customers)
+          .where(eq(customers.id, customerId));
+        if (!found) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
+        const { customer } = found;
         const { assignee } = await checkReferences(tx, customerId, input);
         const actorCenter = isCustomer(actor) ? null : actor.centerId;
         const centerId = input.centerId ?? assignee?.centerId ?? customer.centerId ?? actorCenter ?? null;
         await assertLandsInScope(tx, actor, { centerId, assigneeId: assignee?.id ?? null });
+        // The ticket and its first timeline lines in one statement (the lines as a CTE; their foreign
+        // key is checked at the statement's end, when the ticket is there).
+        const ticketId = crypto.randomUUID();
+        const timeline = tx.$with('created_timeline', {}).as(
+          tx
+            .insert(ticketEvents)
+            .values([
+              {
+                ticketId,
+                actorId: actor.id,
+                kind: 'created',
+                public: true,
+                body: null,
+                data: { number, severity: classified.severity, channel: input.channel, reportedAt: reportedAt.toISOString() },
+                createdAt: now,
+              },
+              ...(assignee
+                ? [{ ticketId, actorId: actor.id, kind: 'assigned', public: true, body: null, data: { from: null, to: { id: assignee.id, name: assignee.name } }, createdAt: now }]
+                : []),
+            ])
+            .getSQL(),
+        );
         const [row] = await tx
+          .with(timeline)
           .insert(tickets)
           .values({
+            id: ticketId,
             number,
             title: input.title,
             description: input.description,
@@ -367,14 +399,6 @@ export function createTicketService(deps: {
           })
           .returning();
         const ticket = row!;
-        await addEvent(tx, ticket.id, actor.id, now, {
-          kind: 'created',
-          public: true,
-          data: { number: ticket.number, severity: ticket.severity, channel: ticket.channel, reportedAt: reportedAt.toISOString() },
-        });
-        if (assignee) {
-          await addEvent(tx, ticket.id, actor.id, now, { kind: 'assigned', public: true, data: { from: null, to: { id: assignee.id, name: assignee.name } } });
-        }
         if (isCustomer(actor)) await tx.insert(ticketFollowers).values({ ticketId: ticket.id, userId: actor.id, createdAt: now });
         const { search: _search, ...created } = ticket;
         // Sent with the domain events when the write ends (one round trip).
@@ -390,7 +414,12 @@ export function createTicketService(deps: {
           ...(assignee ? [{ kind: 'ticket.assigned' as const, detail: { from: null, to: { id: assignee.id, name: assignee.name } } }] : []),
           ...asChild,
           // The row as inserted, or as being born a child left it.
-        ], asChildState.latest ?? ticket, [createdAudit, ...asChildState.audit]);
+        ], {
+          current: asChildState.latest ?? ticket,
+          audit: [createdAudit, ...asChildState.audit],
+          // Nothing in its timeline yet moves a clock: the SLA subscriber needs no read of its inputs.
+          created: found.rulesVersion === null ? undefined : { rulesVersion: Number(found.rulesVersion), customerPolicyId: customer.slaPolicyId },
+        });
         return ticket.id;
       });
       return present(actor, id);
