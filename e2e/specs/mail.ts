@@ -95,6 +95,16 @@ export function mailSpec(app: () => E2eApp) {
       await snap(page, 'mailboxes');
       await page.setViewportSize({ width: 390, height: 844 });
       await snap(page, 'mailboxes-phone');
+      // On a phone the rows are cards, and the dialog a full-screen sheet; the password shows only that one is set.
+      await page.getByTestId('mailbox-card').getByRole('button', { name: '售后服务邮箱' }).click();
+      const sheet = page.getByRole('dialog');
+      await sheet.getByTestId('mailbox-password').waitFor();
+      expect(await sheet.getByTestId('mailbox-password').inputValue()).toBe('');
+      expect(await sheet.getByTestId('mailbox-password').getAttribute('placeholder')).toBe('已设置（留空则保持不变）');
+      await expect.poll(async () => sheet.getAttribute('class')).not.toContain('zoom-enter');
+      await snap(page, 'mailbox-modal-phone');
+      await sheet.getByRole('button', { name: /取\s*消/ }).click();
+      await sheet.waitFor({ state: 'hidden' });
     });
 
     it('立即收取 makes the customer’s mail a ticket; its HTML runs nothing; the engineer’s reply reaches the customer threaded', async () => {
