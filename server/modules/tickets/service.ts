@@ -80,6 +80,8 @@ export function createTicketService(deps: {
     tx: Db,
     customerId: string,
     refs: { contactId?: string | null; siteId?: string | null; assigneeId?: string | null; centerId?: string | null; slaPolicyId?: string | null },
+    /** Whose hands the ticket leaves (a reassignment): named from the same read as the new assignee. */
+    previousAssigneeId: string | null = null,
   ) {
     if (refs.slaPolicyId) {
       const [p] = await tx.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.id, refs.slaPolicyId));
@@ -94,8 +96,15 @@ export function createTicketService(deps: {
       if (!s || s.customerId !== customerId) throw fieldError('siteId', 'field.not_customer_site', "not a site of this ticket's customer");
     }
     let assignee: { id: string; name: string; centerId: string | null } | null = null;
+    let previousAssignee: { id: string; name: string } | null = null;
     if (refs.assigneeId) {
-      const [u] = await tx.select().from(users).where(eq(users.id, refs.assigneeId));
+      const found = await tx
+        .select()
+        .from(users)
+        .where(inArray(users.id, previousAssigneeId ? [refs.assigneeId, previousAssigneeId] : [refs.assigneeId]));
+      const previous = found.find((x) => x.id === previousAssigneeId);
+      if (previous) previousAssignee = { id: previous.id, name: previous.name };
+      const u = found.find((x) => x.id === refs.assigneeId);
       if (!u?.active) throw fieldError('assigneeId', 'field.no_such_user', 'no such active user');
       if (!(ASSIGNABLE_ROLES as readonly string[]).includes(u.role)) {
         throw fieldError('assigneeId', 'field.not_assignable', `a ${u.role} cannot be assigned tickets`, { role: u.role });
@@ -106,7 +115,7 @@ export function createTicketService(deps: {
       const [c] = await tx.select({ id: serviceCenters.id }).from(serviceCenters).where(eq(serviceCenters.id, refs.centerId));
       if (!c) throw fieldError('centerId', 'field.no_such_center', 'no such service center');
     }
-    return { assignee };
+    return { assignee, previousAssignee };
   }
 
   /**
@@ -178,7 +187,7 @@ export function createTicketService(deps: {
     const id = ticket.id;
     // Another customer: checked for scope, its contact and site cleared unless new ones are given (rescope.ts).
     const scoped = await rescopePatch(tx, actor, ticket, patch);
-    const { assignee } = await checkReferences(tx, scoped.customerId, scoped.patch);
+    const { assignee, previousAssignee } = await checkReferences(tx, scoped.customerId, scoped.patch, ticket.assigneeId);
     const { severityReason, ...fields } = scoped.patch;
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
@@ -207,7 +216,7 @@ export function createTicketService(deps: {
       });
     }
     if (changes.assigneeId) {
-      const from = await nameOf(tx, ticket.assigneeId);
+      const from = previousAssignee ?? (await nameOf(tx, ticket.assigneeId));
       const to = assignee ? { id: assignee.id, name: assignee.name } : null;
       await addEvent(tx, id, actor.id, now, { kind: 'assigned', public: true, data: { from, to } });
       write.emit('ticket.assigned', { from, to });

@@ -112,6 +112,20 @@ describe('creating tickets', () => {
 });
 
 describe('working a ticket', () => {
+  it('names both engineers when a ticket changes hands, and refuses an inactive or unassignable one', async () => {
+    const other = await t.as('engineer', {});
+    const { id } = (await dispatcher.post('/api/tickets', newTicket({ assigneeId: engineer.user.id }))).body;
+    expect((await dispatcher.patch(`/api/tickets/${id}`, { assigneeId: other.user.id })).body.assignee).toMatchObject({ id: other.user.id });
+    const events = (await dispatcher.get(`/api/tickets/${id}/events`)).body as Array<{ kind: string; data: any }>;
+    const handovers = events.filter((e) => e.kind === 'assigned').map((e) => e.data);
+    expect(handovers.at(-1)).toEqual({ from: { id: engineer.user.id, name: expect.any(String) }, to: { id: other.user.id, name: expect.any(String) } });
+    expect(handovers.at(-1).from.name).not.toBe(handovers.at(-1).to.name);
+    const customerUser = await t.as('customer_user');
+    const refused = await dispatcher.patch(`/api/tickets/${id}`, { assigneeId: customerUser.user.id });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.fields[0].path).toBe('assigneeId');
+  });
+
   it('runs from new to closed with a full timeline and audit log', async () => {
     const created = (await dispatcher.post('/api/tickets', newTicket({ severity: 'P3' }))).body;
     const id = created.id;
