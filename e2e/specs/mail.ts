@@ -103,7 +103,7 @@ export function mailSpec(app: () => E2eApp) {
       expect(await sheet.getByTestId('mailbox-password').getAttribute('placeholder')).toBe('已设置（留空则保持不变）');
       await expect.poll(async () => sheet.getAttribute('class')).not.toContain('zoom-enter');
       await snap(page, 'mailbox-modal-phone');
-      await sheet.getByRole('button', { name: /取\s*消/ }).click();
+      await page.keyboard.press('Escape');
       await sheet.waitFor({ state: 'hidden' });
     });
 

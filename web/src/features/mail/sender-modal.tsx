@@ -82,6 +82,8 @@ export function SenderModal({ mailbox, onClose }: { mailbox: Mailbox | null; onC
       onSubmit={submit}
       pending={save.isPending}
       width={640}
+      // Not rendered while closed: a closed dialog kept in the page would take Escape from the mailbox dialog.
+      destroyOnHidden
       okButtonProps={{ 'data-testid': 'sender-save' }}
       intro={
         view.data && !sender ? (
