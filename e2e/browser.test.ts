@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
+import { contactMailSpec } from './specs/contact-mail';
 import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
 import { escalationSpec } from './specs/escalation';
@@ -49,6 +50,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   'queue-views': queueViewsSpec,
   'ticket-opening': ticketOpeningSpec,
   mail: mailSpec,
+  'contact-mail': contactMailSpec,
 };
 
 describeBrowser('browser', () => {
