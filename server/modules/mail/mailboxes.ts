@@ -33,7 +33,8 @@ export const imapConnectionTester =
       : { ok: false, key: result.key, detail: result.detail, idle: false, folders: [] };
   };
 
-const passwordContext = (id: string) => `mailbox:${id}`;
+/** What a mailbox's password is sealed with (secrets.ts): it opens only on its own row. The poller opens it with this too. */
+export const mailboxPasswordContext = (id: string) => `mailbox:${id}`;
 
 export const toMailbox = (row: MailboxRow): Mailbox => ({
   id: row.id,
@@ -106,7 +107,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
       const input = MailboxCreateSchema.parse(raw);
       const id = crypto.randomUUID();
       // Refused before anything is written: no key, no stored password.
-      const passwordEnc = input.password ? encryptSecret(deps.secret, input.password, passwordContext(id)) : null;
+      const passwordEnc = input.password ? encryptSecret(deps.secret, input.password, mailboxPasswordContext(id)) : null;
       checkMove(input.processedAction, input.processedFolder);
       const now = clock.now();
       return db.transaction(async (tx) => {
@@ -123,7 +124,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
 
     async update(actor: Actor, id: string, patch: MailboxUpdate): Promise<Mailbox> {
       const { password, ...fields } = patch;
-      const passwordEnc = password === undefined ? undefined : password === null ? null : encryptSecret(deps.secret, password, passwordContext(id));
+      const passwordEnc = password === undefined ? undefined : password === null ? null : encryptSecret(deps.secret, password, mailboxPasswordContext(id));
       return db.transaction(async (tx) => {
         const before = await load(tx, id);
         await checkCenter(tx, fields.centerId);
@@ -154,7 +155,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
       const row = await load(db, id);
       if (!row.passwordEnc) throw fieldError('password', 'field.required', 'no password is stored for this mailbox');
       requireSecretKey(deps.secret);
-      const password = decryptSecret(deps.secret, row.passwordEnc, passwordContext(id));
+      const password = decryptSecret(deps.secret, row.passwordEnc, mailboxPasswordContext(id));
       return test({ imapHost: row.imapHost, imapPort: row.imapPort, imapSecurity: row.imapSecurity, imapUser: row.imapUser, tlsVerify: row.tlsVerify, password, folder: row.folder });
     },
 
@@ -166,7 +167,7 @@ export function createMailboxService(deps: { db: Db; clock: Clock; audit: Audit;
 
     /** The stored password in clear, for the poller only. */
     password(row: MailboxRow): string | null {
-      return row.passwordEnc ? decryptSecret(deps.secret, row.passwordEnc, passwordContext(row.id)) : null;
+      return row.passwordEnc ? decryptSecret(deps.secret, row.passwordEnc, mailboxPasswordContext(row.id)) : null;
     },
   };
 }

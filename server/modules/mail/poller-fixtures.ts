@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { mailboxes, type MailboxRow } from '../../db/schema';
 import { encryptSecret } from '../../platform/secrets';
+import { mailboxPasswordContext } from './mailboxes';
 
 /** A mailbox row for a Dovecot test user (STARTTLS on the plain port, its self-signed certificate accepted). */
 export async function mailboxForImapUser(
@@ -25,7 +26,7 @@ export async function mailboxForImapUser(
       ...fields,
     })
     .returning();
-  const passwordEnc = encryptSecret(secret, user.password, row!.id);
+  const passwordEnc = encryptSecret(secret, user.password, mailboxPasswordContext(row!.id));
   const [updated] = await db.update(mailboxes).set({ passwordEnc }).where(eq(mailboxes.id, row!.id)).returning();
   return updated!;
 }

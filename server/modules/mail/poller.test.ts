@@ -17,6 +17,7 @@ import { AppError } from '../../platform/errors';
 import { encryptSecret } from '../../platform/secrets';
 import { createTestApp, type TestApp } from '../../test/harness';
 import { type ImapTestServer, startImapServer } from '../../test/mail-servers';
+import { mailboxPasswordContext } from './mailboxes';
 import { customerMail, mailboxForImapUser } from './poller-fixtures';
 import { type MailboxSession, openMailbox } from './imap';
 import { createMailPoller, MAX_ATTEMPTS, type PollerDeps } from './poller';
@@ -156,7 +157,7 @@ describe('pollMailbox', () => {
     const box = await boxFor('wrongpw');
     await server.append('wrongpw', customerMail({ from: 'x@plant.example', subject: '不会被收取' }).raw);
     // The admin mistyped the password.
-    await t.database.db.update(mailboxes).set({ passwordEnc: encryptSecret(t.config.secret, 'not-the-password', box.id) }).where(eq(mailboxes.id, box.id));
+    await t.database.db.update(mailboxes).set({ passwordEnc: encryptSecret(t.config.secret, 'not-the-password', mailboxPasswordContext(box.id)) }).where(eq(mailboxes.id, box.id));
     const before = await ticketCount();
     const wrong = await createMailPoller(pollerDeps()).poll(box.id);
     expect(wrong).toMatchObject({ taken: 0, error: { key: 'mail.auth_failed' } });
@@ -297,9 +298,21 @@ describe('mail jobs', () => {
 
   it('POST /api/mailboxes/:id/poll fetches now and answers what became of each message; admin only', async () => {
     await contactFor('route@plant.example');
-    const box = await boxFor('route');
-    await server.append('route', customerMail({ from: 'route@plant.example', subject: '收取测试' }).raw);
     const admin = await t.as('admin');
+    // Saved as the admin page saves it (the password sealed by the mailbox service), not by a fixture.
+    const saved = await admin.post('/api/mailboxes', {
+      name: 'Route desk',
+      address: 'route@desk.example',
+      imapHost: server.host,
+      imapPort: server.port,
+      imapSecurity: 'starttls',
+      imapUser: 'route',
+      tlsVerify: false,
+      password: userOf('route').password,
+    });
+    expect(saved.status).toBe(201);
+    const box = saved.body as { id: string };
+    await server.append('route', customerMail({ from: 'route@plant.example', subject: '收取测试' }).raw);
     const res = await admin.post(`/api/mailboxes/${box.id}/poll`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ taken: 1, outcomes: { ticket_created: 1 }, resynced: false, error: null });

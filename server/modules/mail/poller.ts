@@ -29,6 +29,7 @@ import type { ParseOutcome } from '../../domain/mail/types';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors';
 import { decryptSecret } from '../../platform/secrets';
+import { mailboxPasswordContext } from './mailboxes';
 import { type FetchedMessage, type ImapSettings, type MailboxSession, type MailboxState, openMailbox } from './imap';
 import { createMailParser, ingestMail, type IngestDeps, type IngestOutcome } from './ingest';
 import type { QuarantineService } from './quarantine';
@@ -102,7 +103,7 @@ export function createMailPoller(deps: PollerDeps) {
       port: box.imapPort,
       security: box.imapSecurity,
       user: box.imapUser,
-      password: decryptSecret(deps.secret, box.passwordEnc, box.id),
+      password: decryptSecret(deps.secret, box.passwordEnc, mailboxPasswordContext(box.id)),
       folder: box.folder,
       processedAction: box.processedAction,
       ...(box.processedFolder ? { processedFolder: box.processedFolder } : {}),
