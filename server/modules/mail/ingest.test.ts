@@ -10,7 +10,7 @@ import { attachments, contacts, mailboxes, mailMessages, outbox, ticketLinks, ti
 import type { MailKind, ParsedMail } from '../../domain/mail/types';
 import { SYSTEM_ACTOR } from '../tickets/command';
 import { createTestApp, type TestApp } from '../../test/harness';
-import { createMailParser, ingestMail, type IngestDeps } from './ingest';
+import { createMailParser, ingestMail, withInlineImages, type IngestDeps } from './ingest';
 
 let t: TestApp;
 let deps: IngestDeps;
@@ -269,6 +269,22 @@ describe('raw .eml → parseMail → ingestMail', () => {
     expect(ticket.title).toContain('复印机');
     const again = await parse(raw);
     expect(again.ok && (await ingestMail(deps, box, again.mail, raw)).outcome).toBe('duplicate');
+  });
+
+  it('an inline cid: image shows in the mail view as a data: image; content that is no inline image type never does', async () => {
+    const box = await mailbox();
+    const raw = fixture('outlook-gb2312-reply.eml');
+    const parsed = await parse(raw);
+    if (!parsed.ok) throw new Error(parsed.quarantine.detail);
+    await customerWith(parsed.mail.from!.address);
+    expect(parsed.mail.html).toContain('cid:image001.png');
+    const result = await ingestMail(deps, box, parsed.mail, raw);
+    const data = (await eventsOf(result.ticketId!)).find((e) => e.kind === 'created' || e.kind === 'comment')!.data as { mail: { html: string } };
+    expect(data.mail.html).toMatch(/<img[^>]* src="data:image\/png;base64,iVBORw0KGgo[^"]*"/);
+    expect(data.mail.html).not.toContain('cid:');
+    // Not an image a browser shows inline (an SVG, say): left as cid:, never inlined.
+    const svg = { ...parsed.mail, attachments: parsed.mail.attachments.map((a) => ({ ...a, content: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') })) };
+    expect(await withInlineImages(svg)).toContain('cid:image001.png');
   });
 
   it('a real bounce report marks the contact failing and becomes no ticket', async () => {

@@ -16,6 +16,7 @@ import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client';
 import { attachments, contacts, customers, mailboxes, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
+import { sanitiseMailHtml } from '../../domain/mail/html';
 import { ticketNumberFromSubject, withoutTicketToken } from '../../domain/mail/threading';
 import type { ParsedMail, ParseOutcome } from '../../domain/mail/types';
 import { checkTransition } from '../../domain/ticket-lifecycle';
@@ -26,7 +27,7 @@ import type { Audit } from '../audit';
 import { SYSTEM_ACTOR, type TicketCommands, type TicketWrite } from '../tickets/command';
 import { addEvent } from '../tickets/events';
 import type { TicketRow } from '../tickets/repository';
-import { classifyUpload, sanitizeFilename } from '../tickets/upload-policy';
+import { classifyUpload, INLINE_TYPES, sanitizeFilename } from '../tickets/upload-policy';
 import { parseMail } from './parse';
 
 export interface IngestDeps {
@@ -116,6 +117,7 @@ export async function ingestMail(deps: IngestDeps, mailbox: MailboxRow, parsed: 
   // Cheap check first: a message fetched again writes no files at all.
   if (await alreadyReceived(deps.db, parsed.messageId)) return { outcome: 'duplicate', ticketId: null, detail: null };
   const files = parsed.classification.kind === 'normal' ? await prepareFiles(deps, parsed, raw, now) : null;
+  if (parsed.classification.kind === 'normal') parsed = { ...parsed, html: await withInlineImages(parsed) };
   let keepFiles = false;
   try {
     const result = await deps.db.transaction(async (tx) => {
@@ -134,6 +136,29 @@ export async function ingestMail(deps: IngestDeps, mailbox: MailboxRow, parsed: 
   } finally {
     if (files && !keepFiles) await files.discard();
   }
+}
+
+/** Inline images shown in the timeline's mail view: each at most this big, all together at most 4×. */
+export const INLINE_IMAGE_BYTES = 512 * 1024;
+
+/**
+ * The mail's HTML with its inline `cid:` images in place, as `data:` URLs: the page shows the mail
+ * in a sandboxed frame (no origin, no cookies), where an attachment URL would not load. Only images
+ * whose content sniffs as a type a browser shows inline (never SVG), within the size limits; the
+ * others stay `cid:` (a broken image) and are still attachments of the ticket.
+ */
+export async function withInlineImages(mail: ParsedMail): Promise<string | null> {
+  if (!mail.html || !/cid:/i.test(mail.html)) return mail.html;
+  const cidMap: Record<string, string> = {};
+  let budget = 4 * INLINE_IMAGE_BYTES;
+  for (const a of mail.attachments) {
+    if (!a.contentId || a.size > INLINE_IMAGE_BYTES || a.size > budget) continue;
+    const type = (await fileTypeFromBuffer(a.content))?.mime;
+    if (!type || !INLINE_TYPES.has(type)) continue;
+    cidMap[a.contentId] = `data:${type};base64,${a.content.toString('base64')}`;
+    budget -= a.size;
+  }
+  return sanitiseMailHtml(mail.html, { cidMap });
 }
 
 /** The unassigned-mail customer, made on first use (tickets need a customer; staff move them on). */
