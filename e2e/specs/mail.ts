@@ -193,10 +193,43 @@ export function mailSpec(app: () => E2eApp) {
       const notify = engineerPage.getByTestId('comment-notify-customer');
       await notify.waitFor();
       expect(await notify.getAttribute('aria-checked')).toBe('true');
+      // A public file uploaded in the attachments panel goes with the reply, chosen in the comment box's 附件 picker.
+      const fileName = '读卡器检查单.txt';
+      const fileText = '3 号 ATM 读卡器检查单：皮带、传感器、吞卡口。\n';
+      const picker = engineerPage.getByTestId('comment-attachments-select');
+      await picker.waitFor();
+      expect(await picker.textContent()).toContain('暂无客户可见的附件');
+      await engineerPage
+        .getByTestId('attachments')
+        .locator('input[type=file]')
+        .setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from(fileText) });
+      await engineerPage.getByTestId('attachments').getByRole('link', { name: fileName }).waitFor();
+      expect(await engineerPage.getByTestId('comment-attachments').textContent()).toContain('文件请在“附件”栏上传');
+      // By keyboard: focus the picker, type part of the name, Enter takes it.
+      await picker.locator('input').focus();
+      await engineerPage.keyboard.type('检查单');
+      const option = engineerPage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) [data-testid=comment-attachment-option]');
+      await option.waitFor();
+      expect(await option.textContent()).toMatch(/读卡器检查单\.txt \(\d+ B\)/);
+      await engineerPage.keyboard.press('Enter');
+      await expect.poll(async () => picker.textContent()).toContain(fileName);
+      await engineerPage.keyboard.press('Escape');
       const answer = '您好，已安排工程师今天下午到场检查读卡器。';
       await engineerPage.getByTestId('comment-input').fill(answer);
+      await engineerPage.setViewportSize({ width: 1440, height: 900 });
+      await snap(engineerPage, 'comment-attachments');
+      await engineerPage.setViewportSize({ width: 390, height: 844 });
+      await snap(engineerPage, 'comment-attachments-phone');
+      const box = await engineerPage.getByTestId('comment-attachments').boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      const sent = engineerPage.waitForRequest((r) => r.url().endsWith(`/api/tickets/${ticketId}/comments`) && r.method() === 'POST');
       await engineerPage.getByTestId('comment-send').click();
-      await engineerPage.locator('[data-testid=timeline-event][data-kind=comment]').filter({ hasText: answer }).waitFor();
+      expect((await sent).postDataJSON().attachmentIds).toHaveLength(1);
+      const mailed = engineerPage.locator('[data-testid=timeline-event][data-kind=comment]').filter({ hasText: answer });
+      await mailed.waitFor();
+      expect(await mailed.getByTestId('comment-files').textContent()).toContain(fileName);
+      // The choice is cleared once the reply is sent.
+      await expect.poll(async () => picker.textContent()).not.toContain(fileName);
 
       // What a running server does on its own: the consumers, then the outbox (the mailbox's identity → the sink).
       const { services } = app().t;
@@ -213,6 +246,9 @@ export function mailSpec(app: () => E2eApp) {
       expect(refs.at(-1)).toBe(customerMessageId);
       expect(reply!.to && 'value' in reply!.to ? reply!.to.value[0]?.address : undefined).toBe(CUSTOMER);
       expect(reply!.subject).toContain(subject);
+      const sentFile = reply!.attachments.find((a) => a.filename === fileName);
+      expect(sentFile, `the reply's attachments: ${reply!.attachments.map((a) => a.filename).join(', ')}`).toBeDefined();
+      expect(sentFile!.content.toString('utf8')).toBe(fileText);
     });
 
     it('a broken mail is quarantined, listed with its reason in words, and turned into a ticket by hand', async () => {

@@ -1607,6 +1607,11 @@ export const en: Messages<typeof zhCN> = {
     loadImages: 'Load remote images',
     notifyCustomer: 'Send to customer',
     notifyCustomerHint: 'A public reply is also mailed to the reporter and CC’d contacts',
+    attachments: 'Attachments',
+    attachmentsPlaceholder: 'Choose files to send with the mail',
+    attachmentsNone: 'No attachments visible to the customer yet',
+    attachmentsHint: 'Upload files in the Attachments panel and mark them visible to the customer',
+    sentAttachments: 'Sent with the mail:',
   },
   errors: {
     notFoundTitle: 'Page not found',

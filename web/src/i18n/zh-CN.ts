@@ -1603,6 +1603,11 @@ export const zhCN = {
     loadImages: '加载远程图片',
     notifyCustomer: '发送给客户',
     notifyCustomerHint: '公开回复同时以邮件发给报修人和抄送的联系人',
+    attachments: '附件',
+    attachmentsPlaceholder: '选择随邮件发送的附件',
+    attachmentsNone: '暂无客户可见的附件',
+    attachmentsHint: '文件请在“附件”栏上传，并勾选“客户可见”',
+    sentAttachments: '随邮件发送的附件：',
   },
   errors: {
     notFoundTitle: '页面不存在',

@@ -12,6 +12,7 @@ import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Macro, MacroPreview } from '../../../../common/api/macros';
+import type { CommentCreate } from '../../../../common/api/tickets';
 import { newIdempotencyKey } from '../../api/client';
 import { fetchMacroPreview, useApplyMacro, useMacros } from '../../api/macros';
 import { useCommentTicket } from '../../api/tickets';
@@ -20,6 +21,7 @@ import { SEVERITY_COLORS } from '../../components/tags';
 import { useLabels } from '../../i18n/labels';
 import { useCan } from '../auth/session';
 import '../mail/mail.css';
+import { CommentAttachments, usePublicAttachments } from './comment-attachments';
 import './macros.css';
 
 /** The `/query` being typed at the start of the caret's line, if any. */
@@ -53,6 +55,9 @@ export function CommentBox({
   const [internal, setInternal] = useState(false);
   // Staff's public replies are mailed to the customer (issue 10) unless this is turned off.
   const [notifyCustomer, setNotifyCustomer] = useState(true);
+  // Public attachments of this ticket to send with that mail (ids; those no longer public are dropped).
+  const [attachmentIds, setAttachmentIds] = useState<string[]>([]);
+  const publicFiles = usePublicAttachments(ticketId);
   const comment = useCommentTicket(ticketId);
   const apply = useApplyMacro(ticketId);
   const macros = useMacros(undefined, canMacros);
@@ -71,6 +76,8 @@ export function CommentBox({
   }, [macros.data, slash]);
   const menuOpen = slash !== null && canMacros;
   const pending = comment.isPending || apply.isPending;
+  // The mail of a staff's public reply can carry files (a macro's apply route does not take them).
+  const mailsFiles = canInternal && !internal && notifyCustomer && !applied;
 
   const update = (text: string, caret: number) => {
     setBody(text);
@@ -109,6 +116,7 @@ export function CommentBox({
   const reset = () => {
     setBody('');
     setApplied(null);
+    setAttachmentIds([]);
     submission.current = null;
     onDraft?.('', internal);
   };
@@ -135,8 +143,15 @@ export function CommentBox({
       );
       return;
     }
+    const files = mailsFiles ? attachmentIds.filter((id) => publicFiles.some((f) => f.id === id)) : [];
+    const input: CommentCreate = {
+      body: body.trim(),
+      public: !internal,
+      ...(canInternal && !internal && !notifyCustomer ? { notifyCustomer: false } : {}),
+      ...(files.length ? { attachmentIds: files } : {}),
+    };
     comment.mutate(
-      { body: body.trim(), public: !internal, ...(canInternal && !internal && !notifyCustomer ? { notifyCustomer: false } : {}) },
+      input,
       {
         onSuccess: () => {
           reset();
@@ -254,6 +269,7 @@ export function CommentBox({
           )}
         </div>
       )}
+      {mailsFiles && <CommentAttachments ticketId={ticketId} value={attachmentIds} onChange={setAttachmentIds} />}
       <div className="comment-box-actions">
         {canInternal ? (
           <span className="comment-switches">

@@ -154,6 +154,32 @@ function AttachmentBody({ data }: { data: TicketEvent['data'] }) {
   );
 }
 
+/** The ticket's files as its attachment events name them (id → name and size). */
+type FileNames = Map<string, { filename: string; size: number }>;
+
+/** The files a mailed comment carried (`data.attachmentIds`, issue 10), named from the attachment events. */
+function CommentFiles({ data, files, t }: { data: TicketEvent['data']; files: FileNames; t: TFunction }) {
+  const ids = Array.isArray(data.attachmentIds) ? data.attachmentIds.filter((v): v is string => typeof v === 'string') : [];
+  if (ids.length === 0) return null;
+  return (
+    <div className="timeline-note" data-testid="comment-files">
+      <PaperClipOutlined /> {t('ticketMail.sentAttachments')}{' '}
+      {ids.map((id, i) => {
+        const file = files.get(id);
+        return (
+          <span key={id}>
+            {i > 0 && '、'}
+            <a href={`/api/attachments/${id}`} download={file?.filename} data-testid="comment-file">
+              {file?.filename ?? id}
+            </a>
+            {file && <span className="muted"> ({formatSize(file.size)})</span>}
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
 /**
  * Escalation recipients nobody could reach (no address, or mail not configured), in red: the step
  * told them nothing, and someone has to call them. `data.undeliverable` names them,
@@ -181,7 +207,7 @@ function Undeliverable({ data, t, labels }: { data: TicketEvent['data']; t: TFun
   );
 }
 
-function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; labels: Labels }) {
+function EventBody({ event, t, labels, files }: { event: TicketEvent; t: TFunction; labels: Labels; files: FileNames }) {
   switch (event.kind) {
     case 'escalated':
     case 'auto_close_warned':
@@ -191,6 +217,7 @@ function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; lab
       return (
         <>
           <div className={event.public ? 'timeline-bubble' : 'timeline-bubble timeline-bubble-internal'} data-testid="comment-body">{event.body}</div>
+          <CommentFiles data={event.data} files={files} t={t} />
           {html && <MailHtml html={html} />}
         </>
       );
@@ -215,6 +242,12 @@ function EventBody({ event, t, labels }: { event: TicketEvent; t: TFunction; lab
 export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[]; milestoneNames?: MilestoneNames }) {
   const { t } = useTranslation();
   const labels = useLabels();
+  const files: FileNames = new Map();
+  for (const e of events) {
+    if (e.kind === 'attachment' && typeof e.data.attachmentId === 'string') {
+      files.set(e.data.attachmentId, { filename: str(e.data.filename), size: typeof e.data.size === 'number' ? e.data.size : 0 });
+    }
+  }
   if (events.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('event.empty')} />;
   return (
     <ol className="timeline" data-testid="timeline">
@@ -248,7 +281,7 @@ export function Timeline({ events, milestoneNames = {} }: { events: TicketEvent[
                   <RelativeTime value={event.createdAt} />
                 </span>
               </div>
-              <EventBody event={event} t={t} labels={labels} />
+              <EventBody event={event} t={t} labels={labels} files={files} />
             </div>
           </li>
         );
