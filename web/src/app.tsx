@@ -15,36 +15,37 @@ import { ApiError, onUnauthenticated } from './api/client';
 import { FeedbackBridge, showError, showInfo } from './components/feedback';
 import { FullPageSpin, LoadError, NotFoundPage } from './components/states';
 import { isPortalUser, MeContext } from './features/auth/session';
-import { antdLocale } from './i18n';
+import { antdLocale, withPageTexts } from './i18n';
 import { PortalLayout } from './layouts/portal-layout';
 import { StaffLayout } from './layouts/staff-layout';
 import { QueuePage } from './features/tickets/queue-page';
 import { parseFilters, toListParams } from './features/tickets/queue-state';
 
+// The back-office pages come with their texts (i18n/admin.*.ts): `withPageTexts` resolves once both are in.
 const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
 const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
 const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
 const NewTicketPage = lazy(() => import('./features/tickets/new-ticket-page').then((m) => ({ default: m.NewTicketPage })));
-const CustomersPage = lazy(() => import('./features/customers/customers-page').then((m) => ({ default: m.CustomersPage })));
-const CustomerPage = lazy(() => import('./features/customers/customer-page').then((m) => ({ default: m.CustomerPage })));
-const UsersPage = lazy(() => import('./features/admin/users-page').then((m) => ({ default: m.UsersPage })));
-const CentersPage = lazy(() => import('./features/admin/centers-page').then((m) => ({ default: m.CentersPage })));
-const AuditPage = lazy(() => import('./features/admin/audit-page').then((m) => ({ default: m.AuditPage })));
-const DeliveriesPage = lazy(() => import('./features/admin/deliveries-page').then((m) => ({ default: m.DeliveriesPage })));
-const MailboxesPage = lazy(() => import('./features/mail/mailboxes-page').then((m) => ({ default: m.MailboxesPage })));
-const QuarantinePage = lazy(() => import('./features/mail/quarantine-page').then((m) => ({ default: m.QuarantinePage })));
-const MailTemplatesPage = lazy(() => import('./features/mail/templates-page').then((m) => ({ default: m.TemplatesPage })));
-const JobsPage = lazy(() => import('./features/jobs/jobs-page').then((m) => ({ default: m.JobsPage })));
-const CalendarsPage = lazy(() => import('./features/calendars/calendars-page').then((m) => ({ default: m.CalendarsPage })));
-const CalendarPage = lazy(() => import('./features/calendars/calendar-page').then((m) => ({ default: m.CalendarPage })));
-const PoliciesPage = lazy(() => import('./features/sla-policies/policies-page').then((m) => ({ default: m.PoliciesPage })));
-const PolicyPage = lazy(() => import('./features/sla-policies/policy-page').then((m) => ({ default: m.PolicyPage })));
-const EscalationPage = lazy(() => import('./features/escalation/escalation-page').then((m) => ({ default: m.EscalationPage })));
+const CustomersPage = lazy(() => withPageTexts(import('./features/customers/customers-page')).then((m) => ({ default: m.CustomersPage })));
+const CustomerPage = lazy(() => withPageTexts(import('./features/customers/customer-page')).then((m) => ({ default: m.CustomerPage })));
+const UsersPage = lazy(() => withPageTexts(import('./features/admin/users-page')).then((m) => ({ default: m.UsersPage })));
+const CentersPage = lazy(() => withPageTexts(import('./features/admin/centers-page')).then((m) => ({ default: m.CentersPage })));
+const AuditPage = lazy(() => withPageTexts(import('./features/admin/audit-page')).then((m) => ({ default: m.AuditPage })));
+const DeliveriesPage = lazy(() => withPageTexts(import('./features/admin/deliveries-page')).then((m) => ({ default: m.DeliveriesPage })));
+const MailboxesPage = lazy(() => withPageTexts(import('./features/mail/mailboxes-page')).then((m) => ({ default: m.MailboxesPage })));
+const QuarantinePage = lazy(() => withPageTexts(import('./features/mail/quarantine-page')).then((m) => ({ default: m.QuarantinePage })));
+const MailTemplatesPage = lazy(() => withPageTexts(import('./features/mail/templates-page')).then((m) => ({ default: m.TemplatesPage })));
+const JobsPage = lazy(() => withPageTexts(import('./features/jobs/jobs-page')).then((m) => ({ default: m.JobsPage })));
+const CalendarsPage = lazy(() => withPageTexts(import('./features/calendars/calendars-page')).then((m) => ({ default: m.CalendarsPage })));
+const CalendarPage = lazy(() => withPageTexts(import('./features/calendars/calendar-page')).then((m) => ({ default: m.CalendarPage })));
+const PoliciesPage = lazy(() => withPageTexts(import('./features/sla-policies/policies-page')).then((m) => ({ default: m.PoliciesPage })));
+const PolicyPage = lazy(() => withPageTexts(import('./features/sla-policies/policy-page')).then((m) => ({ default: m.PolicyPage })));
+const EscalationPage = lazy(() => withPageTexts(import('./features/escalation/escalation-page')).then((m) => ({ default: m.EscalationPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
-const TokensPage = lazy(() => import('./features/tokens/tokens-page').then((m) => ({ default: m.TokensPage })));
-const MacrosPage = lazy(() => import('./features/macros/macros-page').then((m) => ({ default: m.MacrosPage })));
+const TokensPage = lazy(() => withPageTexts(import('./features/tokens/tokens-page')).then((m) => ({ default: m.TokensPage })));
+const MacrosPage = lazy(() => withPageTexts(import('./features/macros/macros-page')).then((m) => ({ default: m.MacrosPage })));
 const NotificationSettingsPage = lazy(() =>
-  import('./features/notification-settings/notification-settings-page').then((m) => ({ default: m.NotificationSettingsPage })),
+  withPageTexts(import('./features/notification-settings/notification-settings-page')).then((m) => ({ default: m.NotificationSettingsPage })),
 );
 const PortalNewTicketPage = lazy(() => import('./features/portal/portal-new-ticket-page').then((m) => ({ default: m.PortalNewTicketPage })));
 

@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../../web/src/i18n/en';
-import { zhCN } from '../../../web/src/i18n/zh-CN';
+// The audit page's words load with the admin pages (web/src/i18n/admin.*.ts).
+import { adminEn as en } from '../../../web/src/i18n/admin.en';
+import { adminZhCN as zhCN } from '../../../web/src/i18n/admin.zh-CN';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -3,6 +3,9 @@
  * dayjs follows it here, antd's ConfigProvider follows it in the app shell. Chinese is in the first
  * load (it is also the fallback, with antd's zh_CN locale); English (with antd's en_US) is a chunk of its own, fetched before the first render
  * when it is the stored choice (main.tsx awaits `i18nReady`) or when the user switches to it.
+ * The admin and back-office pages' texts (admin.zh-CN.ts / admin.en.ts) are chunks of their own too: `loadPageTexts`
+ * merges the current language's part into i18next before such a page renders (app.tsx loads it with the page's code),
+ * and from then on `setLanguage` loads the other language's part before it switches.
  */
 import type { Locale } from 'antd/es/locale';
 import zhCNAntd from 'antd/es/locale/zh_CN';
@@ -12,6 +15,7 @@ import 'dayjs/locale/zh-cn';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import i18next, { type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import type { adminZhCN } from './admin.zh-CN';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -21,7 +25,7 @@ const STORAGE_KEY = 'fuwutai.language';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zhCN };
+    resources: { translation: typeof zhCN & typeof adminZhCN };
   }
 }
 
@@ -48,6 +52,33 @@ const loadEnglish = async () => {
   enAntd = antd.default;
   return texts.en;
 };
+
+/** Languages whose admin texts are merged into i18next; set once a page asked for them. */
+const pageTextsLoaded = new Set<Language>();
+let pageTextsWanted = false;
+const importPageTexts = (language: Language) =>
+  language === 'en' ? import('./admin.en').then((m) => m.adminEn) : import('./admin.zh-CN').then((m) => m.adminZhCN);
+
+async function addPageTexts(language: Language) {
+  if (pageTextsLoaded.has(language)) return;
+  const part = await importPageTexts(language);
+  // Deep merge: blocks such as `macros` keep the keys the shell reads in zh-CN.ts/en.ts.
+  i18next.addResourceBundle(language, 'translation', part, true, true);
+  pageTextsLoaded.add(language);
+}
+
+/**
+ * The admin and back-office pages' texts in the current language: app.tsx awaits this with such a page's code,
+ * so the page never renders raw keys. After it, language switches load the other language's part first.
+ */
+export async function loadPageTexts(): Promise<void> {
+  pageTextsWanted = true;
+  await i18nReady;
+  await addPageTexts(currentLanguage());
+}
+
+/** A lazy page's module once its texts are in too (`React.lazy(() => withPageTexts(import('…')))`). */
+export const withPageTexts = <T,>(page: Promise<T>): Promise<T> => Promise.all([page, loadPageTexts()]).then(([module]) => module);
 
 /** antd's locale for `language` (English once its chunk is loaded, which happens before i18next switches). */
 export const antdLocale = (language: string): Locale => (language === 'en' && enAntd) || zhCNAntd;
@@ -76,6 +107,7 @@ export async function setLanguage(language: Language) {
     // Private mode: the choice lasts for this page only.
   }
   if (language === 'en' && !i18next.hasResourceBundle('en', 'translation')) i18next.addResourceBundle('en', 'translation', await loadEnglish());
+  if (pageTextsWanted) await addPageTexts(language);
   applyLanguage(language);
   await i18next.changeLanguage(language);
 }

@@ -8,9 +8,10 @@ import { Link } from 'react-router';
 import { useCan } from '../auth/session';
 import { TicketQueue } from './ticket-queue';
 import { useDocumentTitle } from '../../components/use-document-title';
+import { withPageTexts } from '../../i18n';
 
-// Only administrators see the setup checklist, and only after its own request: it loads with it.
-const SetupChecklistCard = lazy(() => import('../admin/setup-checklist').then((m) => ({ default: m.SetupChecklistCard })));
+// Only administrators see the setup checklist, and only after its own request: it loads with it (and its texts).
+const SetupChecklistCard = lazy(() => withPageTexts(import('../admin/setup-checklist')).then((m) => ({ default: m.SetupChecklistCard })));
 
 export function QueuePage() {
   const { t } = useTranslation();
