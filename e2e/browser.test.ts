@@ -20,6 +20,7 @@ import { macrosSpec } from './specs/macros';
 import { mailSpec } from './specs/mail';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
+import { pageTextsSpec } from './specs/page-texts';
 import { portalSpec } from './specs/portal';
 import { portalReportSpec } from './specs/portal-report';
 import { queueViewsSpec } from './specs/queue-views';
@@ -46,6 +47,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   notificationSettings: notificationSettingsSpec,
   mobile: mobileSpec,
   'admin-mobile': adminMobileSpec,
+  'page-texts': pageTextsSpec,
   links: linksSpec,
   'queue-views': queueViewsSpec,
   'ticket-opening': ticketOpeningSpec,
