@@ -21,11 +21,12 @@ import { StaffLayout } from './layouts/staff-layout';
 import { QueuePage } from './features/tickets/queue-page';
 import { parseFilters, toListParams } from './features/tickets/queue-state';
 
-// The back-office pages come with their texts (i18n/admin.*.ts): `withPageTexts` resolves once both are in.
+// The back-office pages come with their texts (i18n/admin.*.ts), the ticket page and new-ticket form with theirs (i18n/ticket.*.ts):
+// `withPageTexts` resolves once both are in (the texts chunk is small and loads in parallel with the page's code).
 const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
 const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
-const TicketPage = lazy(() => import('./features/tickets/ticket-page').then((m) => ({ default: m.TicketPage })));
-const NewTicketPage = lazy(() => import('./features/tickets/new-ticket-page').then((m) => ({ default: m.NewTicketPage })));
+const TicketPage = lazy(() => withPageTexts(import('./features/tickets/ticket-page'), 'ticket').then((m) => ({ default: m.TicketPage })));
+const NewTicketPage = lazy(() => withPageTexts(import('./features/tickets/new-ticket-page'), 'ticket').then((m) => ({ default: m.NewTicketPage })));
 const CustomersPage = lazy(() => withPageTexts(import('./features/customers/customers-page')).then((m) => ({ default: m.CustomersPage })));
 const CustomerPage = lazy(() => withPageTexts(import('./features/customers/customer-page')).then((m) => ({ default: m.CustomerPage })));
 const UsersPage = lazy(() => withPageTexts(import('./features/admin/users-page')).then((m) => ({ default: m.UsersPage })));

@@ -3,7 +3,8 @@
  * dayjs follows it here, antd's ConfigProvider follows it in the app shell. Chinese is in the first
  * load (it is also the fallback, with antd's zh_CN locale); English (with antd's en_US) is a chunk of its own, fetched before the first render
  * when it is the stored choice (main.tsx awaits `i18nReady`) or when the user switches to it.
- * The admin and back-office pages' texts (admin.zh-CN.ts / admin.en.ts) are chunks of their own too: `loadPageTexts`
+ * The admin and back-office pages' texts (admin.zh-CN.ts / admin.en.ts) and the ticket page's and new-ticket form's
+ * (ticket.zh-CN.ts / ticket.en.ts) are chunks of their own too: `loadPageTexts`
  * merges the current language's part into i18next before such a page renders (app.tsx loads it with the page's code),
  * and from then on `setLanguage` loads the other language's part before it switches.
  */
@@ -16,6 +17,7 @@ import relativeTime from 'dayjs/plugin/relativeTime';
 import i18next, { type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { adminZhCN } from './admin.zh-CN';
+import type { ticketZhCN } from './ticket.zh-CN';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -25,7 +27,7 @@ const STORAGE_KEY = 'fuwutai.language';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zhCN & typeof adminZhCN };
+    resources: { translation: typeof zhCN & typeof adminZhCN & typeof ticketZhCN };
   }
 }
 
@@ -53,32 +55,43 @@ const loadEnglish = async () => {
   return texts.en;
 };
 
-/** Languages whose admin texts are merged into i18next; set once a page asked for them. */
-const pageTextsLoaded = new Set<Language>();
-let pageTextsWanted = false;
-const importPageTexts = (language: Language) =>
-  language === 'en' ? import('./admin.en').then((m) => m.adminEn) : import('./admin.zh-CN').then((m) => m.adminZhCN);
+/** The parts of the texts that come with their pages: the back-office pages' and the ticket page's (with the new-ticket form). */
+export type PageTexts = 'admin' | 'ticket';
+const importPageTexts = (part: PageTexts, language: Language): Promise<object> => {
+  if (part === 'ticket') return language === 'en' ? import('./ticket.en').then((m) => m.ticketEn) : import('./ticket.zh-CN').then((m) => m.ticketZhCN);
+  return language === 'en' ? import('./admin.en').then((m) => m.adminEn) : import('./admin.zh-CN').then((m) => m.adminZhCN);
+};
+/** Parts a page asked for (language switches load them first), and `part:language` pairs merged into i18next. */
+const pageTextsWanted = new Set<PageTexts>();
+const pageTextsLoaded = new Map<string, Promise<void>>();
 
-async function addPageTexts(language: Language) {
-  if (pageTextsLoaded.has(language)) return;
-  const part = await importPageTexts(language);
-  // Deep merge: blocks such as `macros` keep the keys the shell reads in zh-CN.ts/en.ts.
-  i18next.addResourceBundle(language, 'translation', part, true, true);
-  pageTextsLoaded.add(language);
+function addPageTexts(part: PageTexts, language: Language): Promise<void> {
+  const key = `${part}:${language}`;
+  let loading = pageTextsLoaded.get(key);
+  if (!loading) {
+    // Deep merge: blocks such as `macros` keep the keys the shell reads in zh-CN.ts/en.ts.
+    loading = importPageTexts(part, language).then((texts) => {
+      i18next.addResourceBundle(language, 'translation', texts, true, true);
+    });
+    loading.catch(() => pageTextsLoaded.delete(key));
+    pageTextsLoaded.set(key, loading);
+  }
+  return loading;
 }
 
 /**
- * The admin and back-office pages' texts in the current language: app.tsx awaits this with such a page's code,
+ * One part of the page texts (admin by default) in the current language: app.tsx awaits this with such a page's code,
  * so the page never renders raw keys. After it, language switches load the other language's part first.
  */
-export async function loadPageTexts(): Promise<void> {
-  pageTextsWanted = true;
+export async function loadPageTexts(part: PageTexts = 'admin'): Promise<void> {
+  pageTextsWanted.add(part);
   await i18nReady;
-  await addPageTexts(currentLanguage());
+  await addPageTexts(part, currentLanguage());
 }
 
-/** A lazy page's module once its texts are in too (`React.lazy(() => withPageTexts(import('…')))`). */
-export const withPageTexts = <T,>(page: Promise<T>): Promise<T> => Promise.all([page, loadPageTexts()]).then(([module]) => module);
+/** A lazy page's module once its texts are in too (`React.lazy(() => withPageTexts(import('…'), 'ticket'))`). */
+export const withPageTexts = <T,>(page: Promise<T>, part: PageTexts = 'admin'): Promise<T> =>
+  Promise.all([page, loadPageTexts(part)]).then(([module]) => module);
 
 /** antd's locale for `language` (English once its chunk is loaded, which happens before i18next switches). */
 export const antdLocale = (language: string): Locale => (language === 'en' && enAntd) || zhCNAntd;
@@ -107,7 +120,7 @@ export async function setLanguage(language: Language) {
     // Private mode: the choice lasts for this page only.
   }
   if (language === 'en' && !i18next.hasResourceBundle('en', 'translation')) i18next.addResourceBundle('en', 'translation', await loadEnglish());
-  if (pageTextsWanted) await addPageTexts(language);
+  await Promise.all([...pageTextsWanted].map((part) => addPageTexts(part, language)));
   applyLanguage(language);
   await i18next.changeLanguage(language);
 }
