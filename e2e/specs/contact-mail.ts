@@ -16,7 +16,7 @@ export function contactMailSpec(app: () => E2eApp) {
 
     beforeAll(async () => {
       const { factory, services } = app().t;
-      customer = await factory.customer({ name: '招商银行南京分行' });
+      customer = await factory.customer({ name: '招商银行扬州分行（退信）' });
       contact = await services.customers.addContact(await factory.actor(), customer.id, { name: '李工', email: 'li.gong@cmb.example', phones: ['13900001111'] });
       await services.db
         .update(contacts)
