@@ -4,6 +4,7 @@
  * what was mailed to the customer about a ticket (or skipped, and why).
  */
 import { z } from 'zod';
+import { Host } from './mail';
 import { Id, Instant } from './shared';
 
 export const MAIL_LANGUAGES = ['zh-CN', 'en'] as const;
@@ -31,12 +32,6 @@ export const MAIL_PLACEHOLDERS = [
   'desk.name',
 ] as const;
 
-const Host = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(253)
-  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address');
 
 export const MailSender = z.object({
   mailboxId: Id,

@@ -13,7 +13,8 @@ export const IMAP_SECURITY = ['tls', 'starttls'] as const;
 export const PROCESSED_ACTIONS = ['seen', 'move'] as const;
 export const MIN_POLL_SECONDS = 30;
 
-const Host = z
+/** A mail server: host name or IP address (IMAP here, SMTP in mail-out.ts). */
+export const Host = z
   .string()
   .trim()
   .min(1, 'must not be empty')

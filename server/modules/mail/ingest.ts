@@ -15,7 +15,7 @@ import path from 'node:path';
 import { and, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, mailboxes, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
+import { attachments, contacts, customers, emailKey, mailboxes, mailMessages, outbox, ticketCounters, ticketLinks, tickets, type MailboxRow, type MailOutcome } from '../../db/schema';
 import { sanitiseMailHtml } from '../../domain/mail/html';
 import { ticketNumberFromSubject, withoutTicketToken } from '../../domain/mail/threading';
 import type { ParsedMail, ParseOutcome } from '../../domain/mail/types';
@@ -250,7 +250,7 @@ class Ingest {
     const [row] = await this.tx
       .select({ id: contacts.id, customerId: contacts.customerId, name: contacts.name })
       .from(contacts)
-      .where(sql`lower(btrim(${contacts.email})) = ${address} and ${contacts.email} is not null`)
+      .where(and(eq(emailKey(contacts.email), address), isNotNull(contacts.email)))
       .orderBy(contacts.createdAt, contacts.id)
       .limit(1);
     return row ?? null;
@@ -323,7 +323,7 @@ class Ingest {
       await this.tx
         .update(contacts)
         .set({ emailFailingAt: this.now, emailFailingReason: reason.slice(0, 500) })
-        .where(and(isNotNull(contacts.email), inArray(sql`lower(btrim(${contacts.email}))`, failed)));
+        .where(and(isNotNull(contacts.email), inArray(emailKey(contacts.email), failed)));
     }
     const refs = [report?.originalMessageId, this.mail.inReplyTo, ...this.mail.references].filter((x): x is string => Boolean(x));
     let ticketId: string | null = null;
@@ -426,7 +426,7 @@ class Ingest {
       const matches = await this.tx
         .selectDistinct({ customerId: contacts.customerId })
         .from(contacts)
-        .where(and(isNotNull(contacts.email), sql`split_part(lower(btrim(${contacts.email})), '@', 2) = ${domain}`))
+        .where(and(isNotNull(contacts.email), sql`split_part(${emailKey(contacts.email)}, '@', 2) = ${domain}`))
         .limit(2);
       if (matches.length === 1) {
         const [created] = await this.tx

@@ -39,6 +39,7 @@ import {
   contacts,
   customerMails,
   customers,
+  emailKey,
   mailboxes,
   mailMessages,
   mailSenders,
@@ -110,7 +111,7 @@ export function customerMailKind(event: DomainEvent): CustomerMailEvent | null {
 export async function reporterAddress(tx: Db, ticketId: string): Promise<string | null> {
   const [row] = await rows<{ address: string | null }>(
     tx,
-    sql`select coalesce(lower(btrim(c.email)),
+    sql`select coalesce(${emailKey(sql`c.email`)},
               (select m.from_address from mail_messages m where m.ticket_id = t.id and m.direction = 'in' order by m.id limit 1)) as address
         from tickets t left join contacts c on c.id = t.contact_id where t.id = ${ticketId}`,
   );
@@ -216,9 +217,9 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
         const cc = [...new Set(latestIn.ccAddresses.map(norm))].filter((a) => a !== reporter);
         if (cc.length) {
           const known = await tx
-            .select({ email: sql<string>`lower(btrim(${contacts.email}))` })
+            .select({ email: emailKey(contacts.email) })
             .from(contacts)
-            .where(and(eq(contacts.customerId, ticket.customerId), isNotNull(contacts.email), inArray(sql`lower(btrim(${contacts.email}))`, cc)));
+            .where(and(eq(contacts.customerId, ticket.customerId), isNotNull(contacts.email), inArray(emailKey(contacts.email), cc)));
           const knownSet = new Set(known.map((k) => k.email));
           recipients.push(...cc.filter((a) => knownSet.has(a)));
         }
@@ -229,9 +230,9 @@ export function createCustomerMailConsumer(deps: OutgoingConfig & { templates: T
       own.add(defaultFrom.address);
       const failing = recipients.length
         ? await tx
-            .select({ email: sql<string>`lower(btrim(${contacts.email}))`, reason: contacts.emailFailingReason })
+            .select({ email: emailKey(contacts.email), reason: contacts.emailFailingReason })
             .from(contacts)
-            .where(and(isNotNull(contacts.emailFailingAt), inArray(sql`lower(btrim(${contacts.email}))`, recipients)))
+            .where(and(isNotNull(contacts.emailFailingAt), inArray(emailKey(contacts.email), recipients)))
         : [];
       let sendTo: string[] = [];
       for (const r of recipients) {

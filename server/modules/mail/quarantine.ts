@@ -9,7 +9,7 @@ import path from 'node:path';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { QuarantineConvert, QuarantinedMail, QuarantineListQuery, QuarantineResolution } from '../../../common/api/mail';
 import type { Db } from '../../db/client';
-import { attachments, contacts, mailboxes, mailQuarantine, users, type MailQuarantineRow } from '../../db/schema';
+import { attachments, contacts, emailKey, mailboxes, mailQuarantine, users, type MailQuarantineRow } from '../../db/schema';
 import type { MailQuarantine, ParseOutcome } from '../../domain/mail/types';
 import type { Actor } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
@@ -161,7 +161,7 @@ export function createQuarantineService(deps: {
         const [c] = await db
           .select({ id: contacts.id, customerId: contacts.customerId })
           .from(contacts)
-          .where(and(sql`lower(btrim(${contacts.email})) = ${readable.from}`, sql`${contacts.email} is not null`))
+          .where(and(eq(emailKey(contacts.email), readable.from), sql`${contacts.email} is not null`))
           .limit(1);
         if (c) [customerId, contactId] = [c.customerId, c.id];
       }

@@ -140,8 +140,9 @@ export function createTicketCommands(deps: { db: Db; clock: Clock; subscribers?:
     const { current, locked, created } = end;
     const auditRows = end.audit ?? [];
     const alongside = auditRows.length ? [tx.insert(auditLog).values([...auditRows]).getSQL()] : [];
+    // Nothing emitted: nothing changed but what the audit rows say (recordEvents writes just those).
     if (pending.length === 0) {
-      for (const statement of alongside) await tx.execute(statement);
+      await recordEvents(tx, [], alongside);
       return;
     }
     let fresh: TicketRow;
