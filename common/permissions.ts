@@ -55,6 +55,16 @@ export const PERMISSIONS = {
   'mail.manage': ['admin'],
   /** Messages held in the mail quarantine: list, retry, turn into a ticket, dismiss. */
   'mail.quarantine': ['admin'],
+  /** The installed base (issue 11): the product catalog, devices and contracts. Customers read their own devices and contracts. */
+  'installed_base.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  /** Devices: add, edit, import; name them on tickets. */
+  'devices.write': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** The product catalog. */
+  'products.write': ['admin', 'manager'],
+  /** Contracts: create, edit, terminate, attach the signed PDF. */
+  'contracts.write': ['admin', 'manager'],
+  /** Approve or reject a replacement proposal of the second-failure rule; the rule's and renewal reminders' settings. */
+  'replacements.decide': ['admin', 'manager'],
   /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
   'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

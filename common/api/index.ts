@@ -17,3 +17,4 @@ export * from './setup';
 export * from './macros';
 export * from './ticket-overview';
 export * from './mail';
+export * from './installed-base';

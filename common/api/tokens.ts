@@ -14,6 +14,8 @@ export const TOKEN_SCOPES = {
   'tickets:write': ['tickets.create', 'tickets.update', 'tickets.transition', 'tickets.comment', 'tickets.attach', 'tickets.milestones'],
   'customers:read': ['customers.read'],
   'customers:write': ['customers.write', 'contacts.write'],
+  'installed_base:read': ['installed_base.read'],
+  'installed_base:write': ['devices.write', 'products.write', 'contracts.write', 'replacements.decide'],
   'directory:read': ['users.read', 'centers.read'],
   'time_rules:read': ['time_rules.read'],
   'audit:read': ['audit.read'],

@@ -9,3 +9,4 @@ export * from './time-rules';
 export * from './platform';
 export * from './mail';
 export * from './mail-out';
+export * from './installed-base';

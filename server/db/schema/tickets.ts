@@ -15,7 +15,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Category, Channel, Impact, Severity, TicketLinkKind, TicketStatus, TicketType } from '../../../common/domain';
+import type { Entitlement } from '../../../common/api/installed-base';
 import { createdAt, id, instant, tsvector } from './columns';
+import { contracts } from './installed-base';
 import { contacts, customers, serviceCenters, sites, users } from './organisation';
 import { slaPolicies } from './time-rules';
 
@@ -72,6 +74,10 @@ export const tickets = pgTable(
     mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => tickets.id),
     /** When the "closes by itself soon" mail went out for the current resolution (cleared on reopen). */
     autoCloseWarnedAt: instant('auto_close_warned_at'),
+    /** The contract covering the ticket (entitlement, issue 11): the policy chain's second link. */
+    contractId: uuid('contract_id').references((): AnyPgColumn => contracts.id),
+    /** The entitlement as judged on the report day, with its explanation (recomputed when devices, site or customer change). */
+    entitlement: jsonb('entitlement').$type<Entitlement>(),
     /** Words and Chinese character pairs of the title and number (fw_search_tokens, migration 0004). */
     search: tsvector('search').generatedAlwaysAs(sql`array_to_tsvector(fw_search_tokens(title || ' ' || number))`),
   },
