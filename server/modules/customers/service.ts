@@ -27,10 +27,11 @@ import { reevaluateOpenTickets } from '../time-rules';
 import { containsPattern } from '../../db/text';
 import { normalizePhone, phoneDigits } from '../../domain/phone';
 import { OPEN_STATUSES } from '../../domain/ticket-lifecycle';
-import { isCustomer, seesAllCenters, type Actor } from '../../platform/actor';
+import { isCustomer, type Actor } from '../../platform/actor';
 import type { Clock } from '../../platform/clock';
 import { AppError, fieldError, notFound } from '../../platform/errors';
 import { diff, type Audit } from '../audit';
+import { assertCustomerVisible, assertCustomerWritable, centerInScope } from './scope';
 
 type CustomerRow = typeof customers.$inferSelect;
 
@@ -68,29 +69,8 @@ const toCustomerForCustomer = (row: CustomerRow & { openTickets: number }): Cust
 export function createCustomerService(deps: { db: Db; clock: Clock; audit: Audit }) {
   const { db, clock, audit } = deps;
 
-  /** A customer the actor may see, or 404 — another tenant's organisation does not exist for them. */
-  function assertVisible(actor: Actor, customerId: string) {
-    if (isCustomer(actor) && actor.customerId !== customerId) throw notFound('customer.not_found', 'Customer');
-  }
-
-  /** The center's path is in the actor's subtree (organisation-wide staff: everywhere). */
-  async function centerInScope(tx: Db, actor: Actor, centerId: string): Promise<boolean> {
-    if (seesAllCenters(actor)) return true;
-    const [center] = await tx.select({ path: serviceCenters.path }).from(serviceCenters).where(eq(serviceCenters.id, centerId));
-    return Boolean(center && actor.centerPath && center.path.startsWith(actor.centerPath));
-  }
-
-  /**
-   * A customer the actor may change, or 404. Like tickets: customer users their own organisation;
-   * staff customers without a center or in their center's subtree; organisation-wide staff all.
-   */
-  async function assertWritable(tx: Db, actor: Actor, customerId: string) {
-    assertVisible(actor, customerId);
-    const [customer] = await tx.select({ centerId: customers.centerId }).from(customers).where(eq(customers.id, customerId));
-    if (!customer) throw notFound('customer.not_found', 'Customer');
-    if (isCustomer(actor) || customer.centerId === null) return;
-    if (!(await centerInScope(tx, actor, customer.centerId))) throw notFound('customer.not_found', 'Customer');
-  }
+  const assertVisible = assertCustomerVisible;
+  const assertWritable = assertCustomerWritable;
 
   /** Staff may not place a customer in a center outside their scope (refused before writing). */
   async function assertCenterTarget(tx: Db, actor: Actor | null, centerId: string | null | undefined) {
