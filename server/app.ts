@@ -88,6 +88,16 @@ import { installIdempotency } from './platform/idempotency';
 import { installSecurity } from './platform/security';
 import { serveWebApp } from './platform/web';
 import { AppError } from './platform/errors';
+import { createProductService } from './modules/products/service';
+import { productRoutes } from './modules/products/routes';
+import { createDeviceService } from './modules/devices/service';
+import { deviceRoutes } from './modules/devices/routes';
+import { createDeviceImportService } from './modules/device-import/service';
+import { deviceImportRoutes } from './modules/device-import/routes';
+import { createContractService } from './modules/contracts/service';
+import { contractRoutes } from './modules/contracts/routes';
+import { createInstalledBaseService } from './modules/installed-base/service';
+import { installedBaseRoutes } from './modules/installed-base/routes';
 
 export interface AppDeps {
   config: Config;
@@ -132,6 +142,7 @@ export function createServices(deps: AppDeps) {
   consumers.register(createCustomerMailConsumer({ ...mailOutConfig, publicUrl: config.publicUrl, acksPerHour: config.mailAcksPerHour, templates: mailTemplates }));
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
+  const installedBase = { db, clock, audit, timeZone: config.timeZone, filesDir, maxUploadBytes: config.maxUploadBytes };
   const services = {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
@@ -149,6 +160,12 @@ export function createServices(deps: AppDeps) {
     policies: createPolicyService(timeRules),
     escalation: createEscalationService(timeRules),
     customers: createCustomerService({ db, clock, audit }),
+    // The installed base (issue 11): catalog, devices, imports, contracts; entitlement and the second-failure rule.
+    products: createProductService(installedBase),
+    devices: createDeviceService(installedBase),
+    deviceImport: createDeviceImportService(installedBase),
+    contracts: createContractService(installedBase),
+    installedBase: createInstalledBaseService(installedBase),
     tickets: ticketService,
     macros: createMacroService({ db, clock, audit, tickets: ticketService, commands: ticketCommands }),
     assignees: createAssigneeService({ db }),
@@ -276,6 +293,11 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   tokenRoutes(app, services);
   centerRoutes(app, services);
   customerRoutes(app, services);
+  productRoutes(app, services);
+  deviceRoutes(app, services);
+  deviceImportRoutes(app, services);
+  contractRoutes(app, services);
+  installedBaseRoutes(app, services);
   ticketRoutes(app, services);
   macroRoutes(app, services);
   assigneeRoutes(app, services);

@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeviceService } from './service';
+
+export function deviceRoutes(app: FastifyInstance, deps: { devices: DeviceService }) {
+  void app;
+  void deps;
+}
