@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SEVERITIES, TICKET_STATUSES } from '../domain';
 import { Phone } from './customers';
+import { Entitlement, IdList, POLICY_SOURCES } from './installed-base';
 import { Id, Instant } from './shared';
 
 /**
@@ -67,6 +68,9 @@ export type HotlineTickets = z.infer<typeof HotlineTickets>;
 
 export const DuePreviewQuery = z.object({
   customerId: Id,
+  /** The site and devices chosen so far: they decide the entitlement and the policy chain's contract and product links. */
+  siteId: Id.optional(),
+  deviceIds: IdList.optional(),
   severity: z.enum(SEVERITIES),
   /** When the customer reported; defaults to now. */
   reportedAt: Instant.optional(),
@@ -78,7 +82,10 @@ const LocalizedName = z.object({ zh: z.string(), en: z.string() });
 export const DuePreview = z.object({
   /** The severity these times belong to (the form may already show another one while this loads). */
   severity: z.enum(SEVERITIES),
-  policy: z.object({ id: Id, name: z.string(), nameEn: z.string().nullable(), source: z.enum(['customer', 'default']) }).nullable(),
+  /** The policy the ticket would get and the link of the chain that chose it (contract → product → customer → default). */
+  policy: z.object({ id: Id, name: z.string(), nameEn: z.string().nullable(), source: z.enum(POLICY_SOURCES) }).nullable(),
+  /** What would cover the ticket if reported at `reportedAt`. */
+  entitlement: Entitlement,
   reportedAt: Instant,
   milestones: z.array(
     z.object({

@@ -36,6 +36,17 @@ export const Day = z
 
 const Ref = z.object({ id: Id, name: z.string() });
 
+/** Ids in a query string, comma-separated (at most 20). */
+export const IdList = z
+  .string()
+  .max(800)
+  .transform((s, ctx) => {
+    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    if (ids.length > 20) ctx.addIssue({ code: 'custom', message: 'at most 20 ids' });
+    for (const id of ids) if (!Id.safeParse(id).success) ctx.addIssue({ code: 'custom', message: 'must be valid ids separated by commas' });
+    return ids;
+  });
+
 // ── Products ───────────────────────────────────────────────────────────────────────────────────
 
 export const ProductSparePart = z.object({
@@ -347,17 +358,7 @@ export type PolicySource = (typeof POLICY_SOURCES)[number];
 export const EntitlementPreviewQuery = z.object({
   customerId: Id,
   siteId: Id.optional(),
-  /** Comma-separated device ids (at most 20). */
-  deviceIds: z
-    .string()
-    .max(800)
-    .optional()
-    .transform((s, ctx) => {
-      const ids = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-      if (ids.length > 20) ctx.addIssue({ code: 'custom', message: 'at most 20 devices' });
-      for (const id of ids) if (!Id.safeParse(id).success) ctx.addIssue({ code: 'custom', message: 'must be valid ids separated by commas' });
-      return ids;
-    }),
+  deviceIds: IdList.optional(),
   reportedAt: Instant.optional(),
 });
 export type EntitlementPreviewQuery = z.infer<typeof EntitlementPreviewQuery>;

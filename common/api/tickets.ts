@@ -29,6 +29,8 @@ export const TicketCreate = z.object({
   parentId: Id.nullish(),
   /** The number the caller rang from, as typed in the hotline lookup (staff only). */
   callerNumber: CallerNumber.optional(),
+  /** The devices the fault concerns, in order (the customer's own; the first one's product is the policy chain's product link). */
+  deviceIds: z.array(Id).max(20).optional(),
 });
 export type TicketCreate = z.input<typeof TicketCreate>;
 

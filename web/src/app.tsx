@@ -42,6 +42,15 @@ const CalendarPage = lazy(() => withPageTexts(import('./features/calendars/calen
 const PoliciesPage = lazy(() => withPageTexts(import('./features/sla-policies/policies-page')).then((m) => ({ default: m.PoliciesPage })));
 const PolicyPage = lazy(() => withPageTexts(import('./features/sla-policies/policy-page')).then((m) => ({ default: m.PolicyPage })));
 const EscalationPage = lazy(() => withPageTexts(import('./features/escalation/escalation-page')).then((m) => ({ default: m.EscalationPage })));
+const ProductsPage = lazy(() => withPageTexts(import('./features/installed-base/products-page'), 'installed').then((m) => ({ default: m.ProductsPage })));
+const DevicesPage = lazy(() => withPageTexts(import('./features/installed-base/devices-page'), 'installed').then((m) => ({ default: m.DevicesPage })));
+const DevicePage = lazy(() => withPageTexts(import('./features/installed-base/device-page'), 'installed').then((m) => ({ default: m.DevicePage })));
+const DeviceImportPage = lazy(() => withPageTexts(import('./features/installed-base/device-import-page'), 'installed').then((m) => ({ default: m.DeviceImportPage })));
+const ContractsPage = lazy(() => withPageTexts(import('./features/installed-base/contracts-page'), 'installed').then((m) => ({ default: m.ContractsPage })));
+const ContractPage = lazy(() => withPageTexts(import('./features/installed-base/contract-page'), 'installed').then((m) => ({ default: m.ContractPage })));
+const ReplacementsPage = lazy(() => withPageTexts(import('./features/installed-base/replacements-page'), 'installed').then((m) => ({ default: m.ReplacementsPage })));
+const PortalDevicesPage = lazy(() => withPageTexts(import('./features/installed-base/portal-devices-page'), 'installed').then((m) => ({ default: m.PortalDevicesPage })));
+const PortalContractsPage = lazy(() => withPageTexts(import('./features/installed-base/portal-contracts-page'), 'installed').then((m) => ({ default: m.PortalContractsPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
 const TokensPage = lazy(() => withPageTexts(import('./features/tokens/tokens-page')).then((m) => ({ default: m.TokensPage })));
 const MacrosPage = lazy(() => withPageTexts(import('./features/macros/macros-page')).then((m) => ({ default: m.MacrosPage })));
@@ -128,6 +137,13 @@ function StaffRoutes() {
         <Route path="/customers" element={<CustomersPage />} />
         <Route path="/customers/:id" element={<CustomerPage />} />
         <Route path="/macros" element={<MacrosPage />} />
+        <Route path="/products" element={<ProductsPage />} />
+        <Route path="/devices" element={<DevicesPage />} />
+        <Route path="/devices/import" element={<DeviceImportPage />} />
+        <Route path="/devices/:id" element={<DevicePage />} />
+        <Route path="/contracts" element={<ContractsPage />} />
+        <Route path="/contracts/:id" element={<ContractPage />} />
+        <Route path="/replacements" element={<ReplacementsPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />
@@ -158,6 +174,8 @@ function PortalRoutes() {
         <Route index element={<Navigate to="/tickets" replace />} />
         <Route path="/tickets" element={<PortalTicketsPage />} />
         <Route path="/tickets/new" element={<PortalNewTicketPage />} />
+        <Route path="/devices" element={<PortalDevicesPage />} />
+        <Route path="/contracts" element={<PortalContractsPage />} />
         <Route path="/settings/tokens" element={<TokensPage />} />
         <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />

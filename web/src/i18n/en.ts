@@ -80,6 +80,11 @@ export const en: Messages<typeof zhCN> = {
     submit: 'Set the new password and continue',
   },
   nav: {
+    devices: 'Devices',
+    contracts: 'Contracts',
+    products: 'Products',
+    replacements: 'Replacements',
+    installedBaseGroup: 'Installed base',
     macros: 'Canned replies',
     queue: 'Ticket queue',
     newTicket: 'New ticket',
@@ -300,6 +305,8 @@ export const en: Messages<typeof zhCN> = {
     openTicket: 'Open ticket {{number}}',
   },
   portal: {
+    myDevices: 'My devices',
+    myContracts: 'Contracts',
     myTickets: 'My tickets',
     report: 'Report a problem',
     reportTitle: 'Report a problem',

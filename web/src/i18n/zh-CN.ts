@@ -76,6 +76,11 @@ export const zhCN = {
     submit: '设置新密码并继续',
   },
   nav: {
+    devices: '设备',
+    contracts: '合同',
+    products: '产品目录',
+    replacements: '换新审批',
+    installedBaseGroup: '装机与合同',
     macros: '快捷回复',
     queue: '工单队列',
     newTicket: '新建工单',
@@ -259,6 +264,8 @@ export const zhCN = {
     severityRequired: '请选择故障级别',
   },
   portal: {
+    myDevices: '我的设备',
+    myContracts: '服务合同',
     myTickets: '我的工单',
     report: '报修',
     reportTitle: '提交报修',

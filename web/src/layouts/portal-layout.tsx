@@ -2,7 +2,7 @@
  * The customer portal: a light top bar with the organisation's name (cut with an ellipsis when long),
  * 我的工单 and 报修, the bell. On a phone the two links move into a drawer behind a header button.
  */
-import { PlusOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { DesktopOutlined, PlusOutlined, SolutionOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -16,10 +16,12 @@ export function PortalLayout() {
   const can = useCan();
   const location = useLocation();
   const narrow = useNarrow();
-  const selected = location.pathname === '/tickets/new' ? '/tickets/new' : '/tickets';
+  const selected = ['/tickets/new', '/devices', '/contracts'].find((key) => location.pathname.startsWith(key)) ?? '/tickets';
   const items = [
     { key: '/tickets', icon: <UnorderedListOutlined />, label: <Link to="/tickets">{t('portal.myTickets')}</Link> },
     can('tickets.create') && { key: '/tickets/new', icon: <PlusOutlined />, label: <Link to="/tickets/new">{t('portal.report')}</Link> },
+    can('installed_base.read') && { key: '/devices', icon: <DesktopOutlined />, label: <Link to="/devices">{t('portal.myDevices')}</Link> },
+    can('installed_base.read') && { key: '/contracts', icon: <SolutionOutlined />, label: <Link to="/contracts">{t('portal.myContracts')}</Link> },
   ].filter((item) => item !== false);
   const title = t('app.portalTitle', { customer: me.customerName ?? '' });
   return (

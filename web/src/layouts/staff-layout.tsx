@@ -20,6 +20,10 @@ import {
   TeamOutlined,
   ThunderboltOutlined,
   UnorderedListOutlined,
+  AppstoreOutlined,
+  DesktopOutlined,
+  SolutionOutlined,
+  SwapOutlined,
 } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { useState } from 'react';
@@ -68,6 +72,12 @@ export function StaffLayout() {
     can('customers.read') && { key: '/customers', icon: <ShopOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
     can('macros.use') && { key: '/macros', icon: <ThunderboltOutlined />, label: <Link to="/macros">{t('nav.macros')}</Link> },
   ]);
+  const installedBase = present([
+    can('installed_base.read') && { key: '/devices', icon: <DesktopOutlined />, label: <Link to="/devices">{t('nav.devices')}</Link> },
+    can('installed_base.read') && { key: '/contracts', icon: <SolutionOutlined />, label: <Link to="/contracts">{t('nav.contracts')}</Link> },
+    can('installed_base.read') && { key: '/products', icon: <AppstoreOutlined />, label: <Link to="/products">{t('nav.products')}</Link> },
+    can('replacements.decide') && { key: '/replacements', icon: <SwapOutlined />, label: <Link to="/replacements">{t('nav.replacements')}</Link> },
+  ]);
   const timeRules = present([
     can('time_rules.read') && { key: '/admin/calendars', icon: <CalendarOutlined />, label: <Link to="/admin/calendars">{t('nav.calendars')}</Link> },
     can('time_rules.read') && { key: '/admin/sla-policies', icon: <FieldTimeOutlined />, label: <Link to="/admin/sla-policies">{t('nav.policies')}</Link> },
@@ -87,10 +97,10 @@ export function StaffLayout() {
   // Groups only when expanded: a collapsed sider shows icons alone.
   const group = (key: string, label: string, children: Item[]) =>
     children.length === 0 ? [] : collapsed ? children : [{ type: 'group' as const, key, label, children }];
-  const items = [...work, ...group('time-rules', t('nav.timeRulesGroup'), timeRules), ...group('system', t('nav.systemGroup'), system)];
+  const items = [...work, ...group('installed-base', t('nav.installedBaseGroup'), installedBase), ...group('time-rules', t('nav.timeRulesGroup'), timeRules), ...group('system', t('nav.systemGroup'), system)];
 
   // The longest menu key that prefixes the path is the current page (/tickets/new beats /tickets).
-  const selectedKey = [...work, ...timeRules, ...system]
+  const selectedKey = [...work, ...installedBase, ...timeRules, ...system]
     .map((i) => i.key)
     .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`))
     .sort((a, b) => b.length - a.length)[0];
