@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, IMPACTS, SEVERITIES, TICKET_STATUSES, TICKET_TYPES } from '../domain';
 import { CallerNumber } from './hotline';
+import { Entitlement, POLICY_SOURCES, TicketDevice } from './installed-base';
 import { Id, Instant, trimmed } from './shared';
 import { ChildResolution } from './ticket-links';
 
@@ -155,8 +156,8 @@ export const Ticket = z.object({
       id: Id,
       name: z.string(),
       nameEn: z.string().nullable(),
-      /** Where it comes from: set on this ticket, the customer's service level, or the default. */
-      source: z.enum(['ticket', 'customer', 'default']),
+      /** The link of the policy chain that chose it: set on this ticket, the covering contract, the first device's product, the customer's service level, or the default. */
+      source: z.enum(POLICY_SOURCES),
     })
     .nullable(),
   sla: z.array(SlaMilestone),
@@ -166,6 +167,10 @@ export const Ticket = z.object({
   callerNumber: z.string().nullable(),
   /** How to reach the contact and where the site is. */
   contactCard: TicketContactCard,
+  /** The devices the ticket names, in order (issue 11). */
+  devices: z.array(TicketDevice),
+  /** What covers it (contract, warranty, nothing), judged on the report day; null only for tickets from before issue 11 not yet judged. */
+  entitlement: Entitlement.nullable(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
