@@ -81,6 +81,14 @@ export const ERROR_KEYS = {
   // Customer codes (unique whatever their case).
   /** {code, name} — the code and the customer that already has it */
   'customer.code_taken': 'conflict',
+  // Installed base: products and devices (issue 11).
+  'product.not_found': 'not_found',
+  /** {model, maker} */
+  'product.model_taken': 'conflict',
+  'device.not_found': 'not_found',
+  /** {serial} */
+  'device.serial_taken': 'conflict',
+  'device.cursor_invalid': 'validation',
   // Tickets and attachments.
   // Domain-event consumers (admin).
   /** {name} */
@@ -309,6 +317,8 @@ export const FIELD_KEYS = [
   'field.calendar_invalid',
   'field.unknown_recipient',
   'field.cursor_invalid',
+  'field.no_such_product',
+  'field.not_device_customer_site',
   'field.file_required',
   'field.automatic_milestone',
   'field.milestone_not_in_policy',

@@ -547,6 +547,8 @@ export const en: Messages<typeof zhCN> = {
       center: { not_found: 'Service center not found' },
       customer: { not_found: 'Customer not found', name_taken: 'A customer named “{{name}}” already exists', code_taken: 'The code “{{code}}” is already used by the customer “{{name}}”' },
       contact: { not_found: 'Contact not found' },
+      product: { not_found: 'Product not found', model_taken: 'The model “{{model}}” is already in the catalog' },
+      device: { not_found: 'Device not found', serial_taken: 'A device of this product with the serial number “{{serial}}” already exists', cursor_invalid: 'Invalid page position: start again from the first page' },
       link: {
         not_found: 'That link does not exist or was removed',
         self: 'A ticket cannot be linked to itself',
@@ -690,6 +692,8 @@ export const en: Messages<typeof zhCN> = {
       calendar_invalid: 'Not right',
       unknown_recipient: 'Unknown user or contact',
       cursor_invalid: 'Invalid page position',
+      no_such_product: 'No such product',
+      not_device_customer_site: 'Not a site of the device’s customer',
       file_required: 'Choose a file',
       automatic_milestone: 'This milestone is met automatically',
       milestone_not_in_policy: 'Not a milestone of the SLA policy',

@@ -542,6 +542,8 @@ export const zhCN = {
       center: { not_found: '服务中心不存在' },
       customer: { not_found: '客户不存在', name_taken: '已存在名为“{{name}}”的客户', code_taken: '客户编码“{{code}}”已被客户“{{name}}”使用' },
       contact: { not_found: '联系人不存在' },
+      product: { not_found: '产品不存在', model_taken: '产品目录中已有型号“{{model}}”' },
+      device: { not_found: '设备不存在', serial_taken: '该产品已有序列号为“{{serial}}”的设备', cursor_invalid: '分页参数无效，请从第一页重新开始' },
       link: {
         not_found: '该关联不存在或已被删除',
         self: '工单不能与自身关联',
@@ -686,6 +688,8 @@ export const zhCN = {
       calendar_invalid: '设置有误',
       unknown_recipient: '用户或联系人不存在',
       cursor_invalid: '分页参数无效',
+      no_such_product: '产品不存在',
+      not_device_customer_site: '不是该设备所属客户的网点',
       file_required: '请选择文件',
       automatic_milestone: '此里程碑自动达成',
       milestone_not_in_policy: 'SLA 策略中没有此里程碑',
