@@ -290,6 +290,8 @@ export const FIELD_KEYS = [
   'field.invalid',
   'field.taken',
   'field.no_such_customer',
+  'field.device_not_customers',
+  'field.device_replaced',
   'field.no_such_center',
   'field.no_such_sla_policy',
   'field.no_such_user',

@@ -670,6 +670,8 @@ export const en: Messages<typeof zhCN> = {
       invalid: 'Invalid',
       taken: 'Already taken',
       no_such_customer: 'No such customer',
+      device_not_customers: "Not a device of the ticket's customer",
+      device_replaced: 'This unit was replaced: choose the unit in service',
       no_such_center: 'No such service center',
       no_such_sla_policy: 'No such SLA policy',
       no_such_user: 'No such active user',

@@ -666,6 +666,8 @@ export const zhCN = {
       invalid: '无效',
       taken: '已被使用',
       no_such_customer: '客户不存在',
+      device_not_customers: '不是该客户的设备',
+      device_replaced: '该设备已被更换，请选择在用的新设备',
       no_such_center: '服务中心不存在',
       no_such_sla_policy: 'SLA 策略不存在',
       no_such_user: '用户不存在或已停用',
