@@ -89,6 +89,10 @@ export const ERROR_KEYS = {
   /** {serial} */
   'device.serial_taken': 'conflict',
   'device.cursor_invalid': 'validation',
+  // Installed base: contracts (issue 11).
+  'contract.not_found': 'not_found',
+  /** {number} */
+  'contract.number_taken': 'conflict',
   // Tickets and attachments.
   // Domain-event consumers (admin).
   /** {name} */
@@ -321,6 +325,15 @@ export const FIELD_KEYS = [
   'field.cursor_invalid',
   'field.no_such_product',
   'field.not_device_customer_site',
+  // Contracts (modules/contracts).
+  'field.end_before_start',
+  'field.no_such_calendar',
+  'field.not_customer_device',
+  'field.coverage_not_allowed',
+  'field.coverage_required',
+  'field.not_staff_user',
+  'field.outside_period',
+  'field.only_when_terminated',
   'field.file_required',
   'field.automatic_milestone',
   'field.milestone_not_in_policy',
