@@ -217,6 +217,21 @@ export const ERROR_KEYS = {
   'setup.incomplete': 'conflict',
   // Backups (server/ops).
   'backup.use_pg_dump': 'conflict',
+  // Device imports (modules/device-import).
+  'device_import.not_found': 'not_found',
+  'device_import.file_required': 'validation',
+  /** {formats} — not an .xlsx workbook nor a .csv file */
+  'device_import.file_type': 'validation',
+  'device_import.unreadable': 'validation',
+  'device_import.no_header': 'validation',
+  /** {rows, max} */
+  'device_import.too_many_rows': 'validation',
+  /** {column, columnEn} — a required column is not in the header row */
+  'device_import.column_missing': 'validation',
+  /** {max} — more unknown columns than a device has attributes */
+  'device_import.too_many_columns': 'validation',
+  /** {status} — only a checked file waiting for import can be imported */
+  'device_import.not_previewed': 'conflict',
   // Scoping: writes that would reach outside what the actor may see (refused before writing).
   'scope.ticket_center_forbidden': 'forbidden',
   /** A ticket moved to a customer served by a center outside the writer's subtree. */

@@ -636,6 +636,17 @@ export const en: Messages<typeof zhCN> = {
       },
       job: { not_found: 'No scheduled job “{{name}}”' },
       setup: { incomplete: 'Some steps are still open: complete them or mark them skipped before putting the checklist away' },
+      device_import: {
+        not_found: 'Import not found',
+        file_required: 'Upload one file (multipart field "file")',
+        file_type: 'Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported: {{formats}}',
+        unreadable: 'The Excel file cannot be read; open it in Excel, save it as .xlsx and upload it again',
+        no_header: 'Row 1 must hold the column headers (Serial number, Product model, Customer …)',
+        too_many_rows: 'The file has {{rows}} rows; one import takes at most {{max}}: split it',
+        column_missing: 'The file has no column “{{column}}” ({{columnEn}}); it is required',
+        too_many_columns: 'Too many unknown columns: at most {{max}} become device attributes',
+        not_previewed: 'This import is {{status}}; only a checked file waiting for import can be imported',
+      },
       backup: { use_pg_dump: 'This desk runs on PostgreSQL: back up the database with pg_dump and copy the attachments folder (see the operations guide)' },
       macro: {
         not_found: 'The canned reply does not exist or was deleted',

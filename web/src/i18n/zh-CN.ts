@@ -631,6 +631,17 @@ export const zhCN = {
       },
       job: { not_found: '定时任务“{{name}}”不存在' },
       setup: { incomplete: '还有未完成的步骤：请先完成或标记为跳过，再收起清单' },
+      device_import: {
+        not_found: '导入记录不存在',
+        file_required: '请上传一个文件（multipart 字段 file）',
+        file_type: '只接受 Excel 工作簿 (.xlsx) 或 CSV 文件 (.csv)：{{formats}}',
+        unreadable: '无法读取该 Excel 文件，请在 Excel 中打开后另存为 .xlsx 再上传',
+        no_header: '第 1 行必须是表头（序列号、产品型号、客户……）',
+        too_many_rows: '文件有 {{rows}} 行，每次最多导入 {{max}} 行，请拆分后分批导入',
+        column_missing: '文件缺少必填列“{{column}}”',
+        too_many_columns: '未识别的列过多，最多 {{max}} 列可作为设备属性导入',
+        not_previewed: '该导入当前状态为 {{status}}，只有已检查、待导入的文件可以导入',
+      },
       backup: { use_pg_dump: '本系统使用 PostgreSQL 数据库：请用 pg_dump 备份数据库，并复制附件目录（见运维文档）' },
       macro: {
         not_found: '快捷回复不存在或已被删除',
