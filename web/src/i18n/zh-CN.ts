@@ -638,7 +638,7 @@ export const zhCN = {
         unreadable: '无法读取该 Excel 文件，请在 Excel 中打开后另存为 .xlsx 再上传',
         no_header: '第 1 行必须是表头（序列号、产品型号、客户……）',
         too_many_rows: '文件有 {{rows}} 行，每次最多导入 {{max}} 行，请拆分后分批导入',
-        column_missing: '文件缺少必填列“{{column}}”',
+        column_missing: '文件缺少必填列“{{column}}”（{{columnEn}}）',
         too_many_columns: '未识别的列过多，最多 {{max}} 列可作为设备属性导入',
         not_previewed: '该导入当前状态为 {{status}}，只有已检查、待导入的文件可以导入',
       },
