@@ -183,7 +183,7 @@ export function createServices(deps: AppDeps) {
       publicUrl: config.publicUrl,
     }),
     hotline: createHotlineContext({ db, clock }),
-    duePreview: createDuePreview({ db, clock, registry }),
+    duePreview: createDuePreview({ db, clock, registry, timeZone: config.timeZone }),
     views: createViewService({ db, clock, audit }),
     setup: createSetupService({ db, clock, audit, mailConfigured: Boolean(config.smtpUrl) }),
     /** What inbound mail needs to become tickets (modules/mail/ingest.ts); the poller and quarantine use it. */

@@ -197,7 +197,18 @@ export const TicketListQuery = z.object({
 });
 export type TicketListQuery = z.infer<typeof TicketListQuery>;
 
-export const TicketSummary = Ticket.omit({ description: true, allowedTransitions: true, following: true, sla: true, slaPolicy: true, childResults: true, callerNumber: true, contactCard: true });
+export const TicketSummary = Ticket.omit({
+  description: true,
+  allowedTransitions: true,
+  following: true,
+  sla: true,
+  slaPolicy: true,
+  childResults: true,
+  callerNumber: true,
+  contactCard: true,
+  devices: true,
+  entitlement: true,
+});
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const TicketPage = z.object({

@@ -5,6 +5,7 @@
  * and queue summary. Nothing here keeps counters: every number is derived again from the facts.
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
+import type { PolicySource } from '../../../common/api/installed-base';
 import type { TicketStatus } from '../../../common/domain';
 import { rows, type Db } from '../../db/client';
 import { customers, ticketFirings, tickets } from '../../db/schema';
@@ -52,6 +53,9 @@ export interface Evaluation {
  */
 export interface ClockInputs {
   rulesVersion: number;
+  /** The policy chain's links after the ticket's own (issue 11): the covering contract's, the first named device's product's, the customer's. */
+  contractPolicyId: string | null;
+  productPolicyId: string | null;
   customerPolicyId: string | null;
   /** `[at ms, from, to]` of each status change, oldest first. */
   history: Array<[number, TicketStatus, TicketStatus]>;
@@ -63,6 +67,8 @@ export interface ClockInputs {
 /** The clock inputs as a select returns them (clockInputsSql); the SLA module reads them, nobody else looks inside. */
 export interface RawClockInputs {
   v: number | null;
+  c: string | null;
+  d: string | null;
   p: string | null;
   h: ClockInputs['history'] | null;
   s: ClockInputs['stamps'] | null;
@@ -81,6 +87,9 @@ export function clockInputsSql(ticketId: SQL | string, customerId: SQL | string)
   const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)::float8`;
   return sql<RawClockInputs>`json_build_object(
     'v', ${rulesVersionSql()},
+    'c', (select c.sla_policy_id from tickets t join contracts c on c.id = t.contract_id where t.id = ${ticketId}),
+    'd', (select p.sla_policy_id from ticket_devices td join devices dv on dv.id = td.device_id join products p on p.id = dv.product_id
+      where td.ticket_id = ${ticketId} and p.sla_policy_id is not null order by td.position limit 1),
     'p', (select sla_policy_id from customers where id = ${customerId}),
     'h', (select json_agg(json_build_array(${ms(sql`e.created_at`)}, e.data->>'from', e.data->>'to') order by e.id)
       from ticket_events e where e.ticket_id = ${ticketId} and e.kind = 'status_changed'),
@@ -91,6 +100,8 @@ export function clockInputsSql(ticketId: SQL | string, customerId: SQL | string)
 
 const toClockInputs = (raw: RawClockInputs | undefined): ClockInputs => ({
   rulesVersion: Number(raw?.v ?? 0),
+  contractPolicyId: raw?.c ?? null,
+  productPolicyId: raw?.d ?? null,
   customerPolicyId: raw?.p ?? null,
   history: raw?.h ?? [],
   stamps: raw?.s ?? [],
@@ -141,7 +152,7 @@ function clockFacts(ticket: TicketRow, inputs: ClockInputs): TicketClockFacts {
   };
 }
 
-export type PolicySource = 'ticket' | 'customer' | 'default';
+export type { PolicySource } from '../../../common/api/installed-base';
 
 /** One ticket's clocks as of a moment, with everything they were derived from. */
 export interface Derived {
@@ -177,30 +188,29 @@ export function deriveClocksFrom(tx: Db, registry: TimeRulesRegistry, ticket: Ti
 
 async function deriveFrom(tx: Db, registry: TimeRulesRegistry, ticket: TicketRow, inputs: ClockInputs, now: Date): Promise<Derived> {
   const rules = await registry.get(tx, inputs.rulesVersion);
-  const { policy, source } = policyIn(rules, ticket.slaPolicyId, inputs.customerPolicyId);
+  const { policy, source } = policyIn(rules, { ticket: ticket.slaPolicyId, contract: inputs.contractPolicyId, product: inputs.productPolicyId, customer: inputs.customerPolicyId });
   const facts = clockFacts(ticket, inputs);
   const milestones = policy ? computeMilestones(policy.definition, facts, rules.calendar, now.getTime()) : [];
   const stampedBy = new Map(inputs.stamps.flatMap(([, , by, name]) => (by && name !== null ? [[by, name] as const] : [])));
   return { ticket, rules, policy, source, facts, milestones, fired: new Set(inputs.fired), stampedBy };
 }
 
-/** The policy in force: the ticket's own, else its customer's service level, else the default. */
-function policyIn(rules: TimeRules, ticketPolicyId: string | null, customerPolicyId: string | null): { policy: PolicyInForce | undefined; source: PolicySource } {
-  const own = ticketPolicyId ? rules.policy(ticketPolicyId) : undefined;
-  if (own) return { policy: own, source: 'ticket' };
-  const theirs = customerPolicyId ? rules.policy(customerPolicyId) : undefined;
-  if (theirs) return { policy: theirs, source: 'customer' };
-  return { policy: rules.defaultPolicy, source: 'default' };
-}
+/** The links of the policy chain, in order: a policy id or null each. */
+export type PolicyChain = Partial<Record<Exclude<PolicySource, 'default'>, string | null>>;
+const CHAIN: ReadonlyArray<Exclude<PolicySource, 'default'>> = ['ticket', 'contract', 'product', 'customer'];
 
-/** The policy a customer's tickets get: its service level, else the default. */
-export async function customerPolicy(
-  tx: Db,
-  rules: TimeRules,
-  customerId: string,
-): Promise<{ policy: PolicyInForce | undefined; source: 'customer' | 'default' }> {
-  const [customer] = await tx.select({ slaPolicyId: customers.slaPolicyId }).from(customers).where(eq(customers.id, customerId));
-  return policyIn(rules, null, customer?.slaPolicyId ?? null) as { policy: PolicyInForce | undefined; source: 'customer' | 'default' };
+/**
+ * The policy in force, as one ordered chain (issue 11): the ticket's own, else the covering
+ * contract's, else the first named device's product's, else the customer's service level, else the
+ * default — with the link that chose it. A link naming a policy that no longer exists is skipped.
+ */
+export function policyIn(rules: TimeRules, chain: PolicyChain): { policy: PolicyInForce | undefined; source: PolicySource } {
+  for (const link of CHAIN) {
+    const id = chain[link];
+    const policy = id ? rules.policy(id) : undefined;
+    if (policy) return { policy, source: link };
+  }
+  return { policy: rules.defaultPolicy, source: 'default' };
 }
 
 type StoredSummary = Pick<TicketRow, 'nextDueAt' | 'escalationLevel' | 'slaMilestone' | 'slaMilestoneName' | 'slaDueAt' | 'slaAmberAt' | 'slaState'>;

@@ -51,10 +51,13 @@ export interface TicketWrite {
 
 /**
  * A just-created ticket's clock inputs besides its row: its timeline has no status change, no
- * stamp and nothing fired yet, so the SLA subscriber needs only these two (read with the customer).
+ * stamp and nothing fired yet, so the SLA subscriber needs only the rules' version and the policy
+ * chain's links (read with the customer and the entitlement facts).
  */
 export interface CreatedTicketInputs {
   rulesVersion: number;
+  contractPolicyId: string | null;
+  productPolicyId: string | null;
   customerPolicyId: string | null;
 }
 

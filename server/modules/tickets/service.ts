@@ -9,7 +9,8 @@ import type { CommentCreate, SlaMilestone, Ticket, TicketCreate, TicketListQuery
 import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketEvents, ticketFollowers, tickets, users } from '../../db/schema';
+import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketDevices, ticketEvents, ticketFollowers, tickets, users } from '../../db/schema';
+import { checkedDevices, entitlementFactsSql, judge, productPolicyOf, ticketDevicesSql } from '../installed-base/entitlements';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
 import { isCustomer, requirePermission, seesAllCenters, type Actor } from '../../platform/actor';
@@ -145,6 +146,7 @@ export function createTicketService(deps: {
       ...contactCardColumns,
       following: sql<boolean>`exists (select 1 from ticket_followers f where f.ticket_id = ${tickets.id} and f.user_id = ${actor.id})`,
       slaInputs: deps.sla ? deps.sla.inputs(sql`${tickets.id}`, sql`${tickets.customerId}`) : sql<null>`null`,
+      devices: ticketDevicesSql(sql`${tickets.id}`),
     });
     if (!found) throw notFound('ticket.not_found', 'Ticket');
     const { row, ticket, extra } = found;
@@ -158,6 +160,8 @@ export function createTicketService(deps: {
       slaPolicy: sla.policy,
       sla: sla.milestones,
       ...toContactCard(actor, row, extra),
+      devices: extra.devices,
+      entitlement: row.entitlement,
     };
   }
 
@@ -342,16 +346,24 @@ export function createTicketService(deps: {
         throw fieldError('reportedAt', 'field.in_future', 'cannot be in the future');
       }
       if (reportedAt > now) reportedAt = now;
+      const deviceIds = [...new Set(input.deviceIds ?? [])];
 
       const number = await nextNumber(now);
       const id = await db.transaction(async (tx) => {
         // With the time rules' version: with the customer's service level, a new ticket's clock inputs.
+        // …and the entitlement facts (the customer's contracts, the named devices): what covers it (issue 11).
         const [found] = await tx
-          .select({ customer: customers, rulesVersion: deps.sla ? deps.sla.rulesVersion() : sql<null>`null` })
+          .select({
+            customer: customers,
+            rulesVersion: deps.sla ? deps.sla.rulesVersion() : sql<null>`null`,
+            facts: entitlementFactsSql(sql`${customers.id}`, input.siteId ?? null, deviceIds),
+          })
           .from(customers)
           .where(eq(customers.id, customerId));
         if (!found) throw fieldError('customerId', 'field.no_such_customer', 'no such customer');
         const { customer } = found;
+        const named = checkedDevices(found.facts, customerId, deviceIds);
+        const entitlement = judge(found.facts, named, input.siteId ?? null, reportedAt, deps.timeZone);
         const { assignee } = await checkReferences(tx, customerId, input);
         const actorCenter = isCustomer(actor) ? null : actor.centerId;
         const centerId = input.centerId ?? assignee?.centerId ?? customer.centerId ?? actorCenter ?? null;
@@ -378,8 +390,16 @@ export function createTicketService(deps: {
             ])
             .getSQL(),
         );
+        const devicesNamed = tx.$with('named_devices', {}).as(
+          named.length
+            ? tx
+                .insert(ticketDevices)
+                .values(named.map((d, position) => ({ ticketId, deviceId: d.id, position, createdAt: now })))
+                .getSQL()
+            : sql`select 1`,
+        );
         const [row] = await tx
-          .with(timeline)
+          .with(timeline, devicesNamed)
           .insert(tickets)
           .values({
             id: ticketId,
@@ -405,6 +425,8 @@ export function createTicketService(deps: {
             updatedAt: now,
             // The number typed in the hotline lookup: staff's intake record (a customer's is not taken).
             callerNumber: isCustomer(actor) ? null : (input.callerNumber ?? null),
+            contractId: entitlement.contract?.id ?? null,
+            entitlement,
           })
           .returning();
         const ticket = row!;
@@ -427,7 +449,15 @@ export function createTicketService(deps: {
           current: asChildState.latest ?? ticket,
           audit: [createdAudit, ...asChildState.audit],
           // Nothing in its timeline yet moves a clock: the SLA subscriber needs no read of its inputs.
-          created: found.rulesVersion === null ? undefined : { rulesVersion: Number(found.rulesVersion), customerPolicyId: customer.slaPolicyId },
+          created:
+            found.rulesVersion === null
+              ? undefined
+              : {
+                  rulesVersion: Number(found.rulesVersion),
+                  contractPolicyId: entitlement.contract?.slaPolicyId ?? null,
+                  productPolicyId: productPolicyOf(named),
+                  customerPolicyId: customer.slaPolicyId,
+                },
         });
         return ticket.id;
       });
