@@ -90,6 +90,9 @@ export const ERROR_KEYS = {
   'device.serial_taken': 'conflict',
   'device.cursor_invalid': 'validation',
   // Installed base: contracts (issue 11).
+  'replacement.not_found': 'not_found',
+  /** {status} */
+  'replacement.decided': 'conflict',
   'contract.not_found': 'not_found',
   /** {number} */
   'contract.number_taken': 'conflict',

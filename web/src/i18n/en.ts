@@ -550,6 +550,7 @@ export const en: Messages<typeof zhCN> = {
       product: { not_found: 'Product not found', model_taken: 'The model “{{model}}” is already in the catalog' },
       contract: { not_found: 'Contract not found', number_taken: 'The contract number “{{number}}” is already used' },
       device: { not_found: 'Device not found', serial_taken: 'A device of this product with the serial number “{{serial}}” already exists', cursor_invalid: 'Invalid page position: start again from the first page' },
+      replacement: { not_found: 'Replacement proposal not found', decided: 'This proposal was already decided ({{status}})' },
       link: {
         not_found: 'That link does not exist or was removed',
         self: 'A ticket cannot be linked to itself',

@@ -545,6 +545,7 @@ export const zhCN = {
       product: { not_found: '产品不存在', model_taken: '产品目录中已有型号“{{model}}”' },
       contract: { not_found: '合同不存在', number_taken: '合同编号“{{number}}”已被使用' },
       device: { not_found: '设备不存在', serial_taken: '该产品已有序列号为“{{serial}}”的设备', cursor_invalid: '分页参数无效，请从第一页重新开始' },
+      replacement: { not_found: '换新申请不存在', decided: '该换新申请已处理（{{status}}）' },
       link: {
         not_found: '该关联不存在或已被删除',
         self: '工单不能与自身关联',
