@@ -1,7 +1,7 @@
 /** The hotline form's context: the customer's open and recent tickets (likely duplicates marked), and the due-time preview. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Severity } from '../../../common/domain';
-import type { DuePreview, HotlineTickets } from '../../../common/api';
+import type { Device, DuePreview, HotlineTickets } from '../../../common/api';
 import { api, qs } from './client';
 
 export interface HotlineTicketsParams {
@@ -23,7 +23,16 @@ export function useHotlineTickets(params: HotlineTicketsParams, enabled = true) 
   });
 }
 
-export function useDuePreview(params: { customerId?: string; severity?: Severity; reportedAt?: string }, enabled = true) {
+export interface DuePreviewParams {
+  customerId?: string;
+  severity?: Severity;
+  reportedAt?: string;
+  /** The site and devices named so far: they decide the entitlement and the policy chain's contract and product links. */
+  siteId?: string | null;
+  deviceIds?: readonly string[];
+}
+
+export function useDuePreview(params: DuePreviewParams, enabled = true) {
   return useQuery({
     queryKey: ['hotline', 'due-preview', params],
     queryFn: ({ signal }) => api.get<DuePreview>(`/api/hotline/due-preview${qs({ ...params })}`, { signal }),
@@ -31,5 +40,16 @@ export function useDuePreview(params: { customerId?: string; severity?: Severity
     placeholderData: keepPreviousData,
     // "Now" moves: a preview of a report made now is refreshed every minute.
     refetchInterval: params.reportedAt ? false : 60_000,
+  });
+}
+
+/** The device finder: devices whose serial or asset tag starts with `q` (3+ characters), optionally of one customer. */
+export function useDeviceSearch(q: string, customerId?: string | null, enabled = true) {
+  return useQuery({
+    queryKey: ['devices', 'search', q, customerId ?? null],
+    queryFn: ({ signal }) => api.get<Device[]>(`/api/devices/search${qs({ q, customerId })}`, { signal }),
+    enabled: enabled && q.length >= 3,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
   });
 }

@@ -90,6 +90,10 @@ export const useFollowTicket = (id: string) =>
 export const useStampMilestone = (id: string) =>
   useTicketMutation(id, (body: MilestoneStamp) => api.post<Ticket>(`/api/tickets/${id}/milestones`, body), true);
 
+/** The devices the ticket names, in order (PUT replaces the list; the entitlement and SLA policy follow). */
+export const useSetTicketDevices = (id: string) =>
+  useTicketMutation(id, (deviceIds: string[]) => api.put<Ticket>(`/api/tickets/${id}/devices`, { deviceIds }));
+
 export function useTicketEscalations(id: string, enabled: boolean) {
   return useQuery({
     queryKey: ticketKeys.escalations(id),

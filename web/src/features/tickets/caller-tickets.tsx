@@ -128,10 +128,23 @@ export function DueLine({ preview }: { preview: DuePreview }) {
 }
 
 /** Next to the severity choice: the due times it would give, on the customer's policy. */
-export function DuePreviewHint({ customerId, severity, reportedAt }: { customerId?: string; severity?: Severity; reportedAt?: string }) {
+export function DuePreviewHint({
+  customerId,
+  severity,
+  reportedAt,
+  siteId,
+  deviceIds,
+}: {
+  customerId?: string;
+  severity?: Severity;
+  reportedAt?: string;
+  /** The site and devices named: the covering contract's or the device's product policy decides the times. */
+  siteId?: string | null;
+  deviceIds?: readonly string[];
+}) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const preview = useDuePreview({ customerId, severity, reportedAt });
+  const preview = useDuePreview({ customerId, severity, reportedAt, siteId: siteId ?? undefined, deviceIds });
   if (!customerId || !severity) return <span className="muted">{t('hotline.previewNeeds')}</span>;
   if (!preview.data) return <span className="muted">{t('common.loading')}</span>;
   const policy = preview.data.policy;
@@ -139,7 +152,12 @@ export function DuePreviewHint({ customerId, severity, reportedAt }: { customerI
     // While the chosen severity's times load, the previous ones stay, dimmed, under their own label.
     <span className={`due-preview${preview.isPlaceholderData ? ' is-stale' : ''}`} data-testid="due-preview" aria-busy={preview.isPlaceholderData}>
       <strong>{t('hotline.previewLabel', { severity: preview.data.severity })}</strong> <DueLine preview={preview.data} />
-      {policy && <span className="muted due-preview-policy">{(labels.lang === 'en' && policy.nameEn) || policy.name}</span>}
+      {policy && (
+        <span className="muted due-preview-policy" data-testid="due-preview-policy" data-source={policy.source}>
+          {(labels.lang === 'en' && policy.nameEn) || policy.name}
+          {policy.source === 'contract' || policy.source === 'product' ? ` · ${t(`coverage.chain.${policy.source}`)}` : ''}
+        </span>
+      )}
     </span>
   );
 }

@@ -1,6 +1,9 @@
 /**
- * /tickets/new — logging a phone call: identify the caller by number first, then the problem,
- * its severity (with the P1–P4 definitions), and optionally an assignee.
+ * /tickets/new — logging a phone call: identify the caller by number first (or the device by its
+ * serial number: picking one fills the customer in), then the problem, its severity (with the P1–P4
+ * definitions), and optionally an assignee. Once the customer is known, the entitlement badge says
+ * what covers the call (warranty, a contract, or nothing: billable) and the due preview follows the
+ * policy the contract or the device's product gives.
  */
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Form, Select, Space, Typography } from 'antd';
@@ -9,6 +12,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { Category, Channel, Severity, TicketType } from '../../../../common/domain';
+import type { Device } from '../../../../common/api';
+import { useDuePreview } from '../../api/hotline';
 import { useCustomer } from '../../api/customers';
 import type { Contact, PhoneMatch } from '../../api/types';
 import { AssigneeSelect, CustomerSelect } from '../../components/selects';
@@ -16,6 +21,8 @@ import { useCan } from '../auth/session';
 import { ContactModal } from '../customers/contact-modal';
 import { useDebounced } from '../../components/use-debounced';
 import { CallerLookup } from './caller-lookup';
+import { DeviceFinder, NamedDevices } from './device-finder';
+import { EntitlementBadge } from './entitlement-badge';
 import { useChildOf } from './links-panel';
 import { CallerTickets, DuePreviewHint, DuplicateWarning } from './caller-tickets';
 import { NewTicketActions, TicketClassFields, TicketProblemFields, useCreateTicketAndOpen } from './ticket-fields';
@@ -58,6 +65,8 @@ export function NewTicketPage() {
   const [phone, setPhone] = useState('');
   const [addingContact, setAddingContact] = useState(false);
   const [justAdded, setJustAdded] = useState<Contact | null>(null);
+  // The devices the fault concerns, in the order named (the first one's product is the policy chain's product link).
+  const [devices, setDevices] = useState<Device[]>([]);
   const customerId = Form.useWatch('customerId', form);
   const contactId = Form.useWatch('contactId', form);
   const customer = useCustomer(customerId);
@@ -65,6 +74,11 @@ export function NewTicketPage() {
   const severity = Form.useWatch('severity', form);
   const reportedAt = Form.useWatch('reportedAt', form);
   const title = useDebounced((Form.useWatch('title', form) ?? '').trim(), 400);
+  const deviceIds = useMemo(() => devices.map((d) => d.id), [devices]);
+  const reportedIso = reportedAt ? reportedAt.toISOString() : undefined;
+  // The entitlement does not depend on the severity: before one is chosen, P4's preview answers it
+  // (the same request as the due preview's once P4 is chosen).
+  const coverage = useDuePreview({ customerId, severity: severity ?? 'P4', reportedAt: reportedIso, siteId: siteId ?? undefined, deviceIds });
   // The same params for the list and the duplicate warning: one request.
   const context = { customerId, contactId, siteId, callerNumber: phone.trim() || undefined, title: title || undefined };
 
@@ -75,7 +89,18 @@ export function NewTicketPage() {
   }, [customer.data, justAdded, customerId]);
   const siteOptions = (customer.data?.sites ?? []).map((s) => ({ value: s.id, label: s.address ? `${s.name}（${s.address}）` : s.name }));
 
-  const pick = (match: PhoneMatch) => form.setFieldsValue({ customerId: match.customer.id, contactId: match.contact.id, siteId: null });
+  const pick = (match: PhoneMatch) => {
+    // Devices of another customer no longer apply.
+    if (match.customer.id !== customerId) setDevices([]);
+    form.setFieldsValue({ customerId: match.customer.id, contactId: match.contact.id, siteId: null });
+  };
+
+  // A device named before the customer fills the customer (and its site) in, as the phone lookup does.
+  const pickDevice = (device: Device) => {
+    if (!customerId) form.setFieldsValue({ customerId: device.customer.id, contactId: null, siteId: device.site?.id ?? null });
+    else if (!siteId && device.site && device.customer.id === customerId) form.setFieldsValue({ siteId: device.site.id });
+    setDevices((list) => (list.some((d) => d.id === device.id) ? list : [...list, device]));
+  };
 
   const submit = (values: NewTicketValues) =>
     create.submit({
@@ -90,6 +115,7 @@ export function NewTicketPage() {
       category: values.category,
       reportedAt: values.reportedAt ? values.reportedAt.toISOString() : undefined,
       assigneeId: values.assigneeId ?? undefined,
+      deviceIds: deviceIds.length ? deviceIds : undefined,
       ...childOf.fields,
       // The number typed in the lookup is kept on the ticket (shown when it is not the contact's).
       callerNumber: /\d/.test(phone) ? phone.trim() : undefined,
@@ -109,7 +135,10 @@ export function NewTicketPage() {
         onFinish={(values) => void submit(values)}
         onValuesChange={(changed) => {
           // Another customer: the contact and site chosen for the previous one no longer apply.
-          if ('customerId' in changed) form.setFieldsValue({ contactId: null, siteId: null });
+          if ('customerId' in changed) {
+            form.setFieldsValue({ contactId: null, siteId: null });
+            setDevices([]);
+          }
         }}
         scrollToFirstError
       >
@@ -150,6 +179,18 @@ export function NewTicketPage() {
               <Select allowClear options={siteOptions} placeholder={t('newTicket.sitePlaceholder')} disabled={!customerId} data-testid="site-select" />
             </Form.Item>
           </div>
+          <Form.Item label={t('coverage.finder')} extra={t('coverage.finderHint')} className="device-finder-item">
+            <div className="caller-lookup">
+              <DeviceFinder customerId={customerId} excludeIds={deviceIds} onPick={pickDevice} full={devices.length >= 20} />
+              <NamedDevices devices={devices} onRemove={(d) => setDevices((list) => list.filter((x) => x.id !== d.id))} />
+            </div>
+          </Form.Item>
+          {customerId && coverage.data && (
+            <div className="coverage-row" data-testid="coverage-row">
+              <span className="coverage-row-label">{t('coverage.title')}</span>
+              <EntitlementBadge entitlement={coverage.data.entitlement} policy={coverage.data.policy} stale={coverage.isPlaceholderData} />
+            </div>
+          )}
           <CallerTickets {...context} />
         </section>
 
@@ -157,7 +198,7 @@ export function NewTicketPage() {
           <h3 className="form-section-title">{t('newTicket.problem')}</h3>
           <TicketProblemFields
             descriptionRows={{ minRows: 4, maxRows: 14 }}
-            severityExtra={<DuePreviewHint customerId={customerId} severity={severity} reportedAt={reportedAt ? reportedAt.toISOString() : undefined} />}
+            severityExtra={<DuePreviewHint customerId={customerId} severity={severity} reportedAt={reportedIso} siteId={siteId} deviceIds={deviceIds} />}
           />
           <TicketClassFields order={['channel', 'type', 'category']} />
           <div className="form-row-3">

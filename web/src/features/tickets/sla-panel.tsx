@@ -1,6 +1,6 @@
 /**
  * The ticket's time promises: the policy in force and where it comes from (this ticket, the
- * customer's service level, the default); each milestone with its state, target, due time, who met
+ * covering contract, the first device's product, the customer's service level, the default); each milestone with its state, target, due time, who met
  * it when, paused time and a bar of time used; the buttons that record plan / arrival /
  * restoration / custom milestones; and, for staff, the escalation steps fired so far.
  */
@@ -14,6 +14,7 @@ import {
   PauseCircleOutlined,
 } from '@ant-design/icons';
 import { Button, Card, Progress, Tag, Tooltip, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -151,7 +152,18 @@ function MilestoneRow({
   );
 }
 
-const SOURCE_COLORS = { ticket: 'purple', customer: 'blue', default: 'default' } as const;
+const SOURCE_COLORS = { ticket: 'purple', contract: 'geekblue', product: 'cyan', customer: 'blue', default: 'default' } as const;
+
+/** Where the policy comes from, in words: the contract's number, the product and its device when known. */
+function sourceHint(ticket: Ticket, t: TFunction): string {
+  const source = ticket.slaPolicy?.source;
+  const contract = ticket.entitlement?.contract;
+  const first = ticket.devices[0];
+  if (source === 'contract') return contract ? t('sla.sourceHint.contract', { contract: contract.number }) : t('sla.sourceHint.contractUnnamed');
+  if (source === 'product') return first ? t('sla.sourceHint.product', { serial: first.serial, product: `${first.product.model} ${first.product.name}` }) : t('sla.sourceHint.productUnnamed');
+  if (source === 'ticket') return t('sla.sourceHint.ticket');
+  return source === 'customer' ? t('sla.sourceHint.customer', { customer: ticket.customer.name }) : t('sla.sourceHint.default', { customer: ticket.customer.name });
+}
 
 /** The policy in force, linked for those who may read policies, with where it comes from. */
 function PolicyName({ ticket }: { ticket: Ticket }) {
@@ -170,7 +182,7 @@ function PolicyName({ ticket }: { ticket: Ticket }) {
       ) : (
         <span data-testid="sla-policy-name">{name}</span>
       )}
-      <Tooltip title={t(`sla.sourceHint.${policy.source}`, { customer: ticket.customer.name })}>
+      <Tooltip title={sourceHint(ticket, t)}>
         <Tag color={SOURCE_COLORS[policy.source]} className="sla-policy-source" data-testid="sla-policy-source" data-source={policy.source}>
           {t(`sla.source.${policy.source}`)}
         </Tag>

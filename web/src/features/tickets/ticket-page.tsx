@@ -25,7 +25,9 @@ import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
 import { LinksPanel, MergedBanner } from './links-panel';
 import { ContactCard } from './contact-card';
+import { EntitlementBadge } from './entitlement-badge';
 import { SlaPanel } from './sla-panel';
+import { TicketDevices } from './ticket-devices';
 import { TicketLiveBar, usePresenceAnnouncer } from './ticket-live';
 import { SeverityProposalBanner } from './severity-proposal-banner';
 import { EditTicketModal, SeverityModal } from './ticket-dialogs';
@@ -165,6 +167,7 @@ export function TicketPage() {
               <SeverityTag severity={tk.severity} withName pending={tk.severityPending} />
               {!portal && tk.slaBadge && <SlaBadge badge={tk.slaBadge} />}
               {!portal && <EscalationTag level={tk.escalationLevel} />}
+              {!portal && tk.entitlement && <EntitlementBadge entitlement={tk.entitlement} policy={tk.slaPolicy} />}
             </div>
             <Typography.Title level={4} className="ticket-title-heading" data-testid="ticket-title">
               {tk.title}
@@ -204,6 +207,9 @@ export function TicketPage() {
         <Col xs={24} lg={8}>
           <SlaPanel ticket={tk} />
           <ContactCard ticket={tk} editable={editable && !portal} />
+          {(tk.devices.length > 0 || (!portal && can('devices.write'))) && (
+            <TicketDevices ticket={tk} canEdit={editable && !portal && can('devices.write')} canOpen={!portal && can('installed_base.read')} />
+          )}
           <Card size="small" title={t('ticket.details')} className="section-card">
             <Details ticket={tk} />
           </Card>

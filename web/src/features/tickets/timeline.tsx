@@ -14,6 +14,8 @@ import {
   FlagOutlined,
   RiseOutlined,
   FileOutlined,
+  HddOutlined,
+  SafetyCertificateOutlined,
   LockOutlined,
   MessageOutlined,
   PaperClipOutlined,
@@ -26,11 +28,13 @@ import { Empty, Image, Tag, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Channel, Severity, TicketStatus } from '../../../../common/domain';
+import type { Entitlement } from '../../../../common/api';
 import type { TicketEvent } from '../../api/types';
 import { formatTarget } from '../../components/duration';
 import { formatDateTime, RelativeTime } from '../../components/time';
 import { useLabels, type Labels } from '../../i18n/labels';
 import { MailHtml, MailTag, mailOf } from '../mail/mail-event';
+import { entitlementText } from './entitlement-badge';
 import { MergedFromTag, relationSentence } from './relation-events';
 
 /** Image types the server shows inline (`?inline=1`); others download. */
@@ -61,12 +65,27 @@ const ICONS: Record<string, React.ReactNode> = {
   link: <LinkOutlined />,
   merge: <MergeCellsOutlined />,
   parent: <BranchesOutlined />,
+  devices_changed: <HddOutlined />,
+  entitlement_changed: <SafetyCertificateOutlined />,
 };
 
 /** The policy's name for a milestone when the page knows it (custom ones), else the built-in name. */
 type MilestoneNames = Record<string, string>;
 const milestoneName = (code: unknown, t: TFunction, names: MilestoneNames) =>
   names[str(code)] ?? (t(`milestone.${str(code)}` as 'milestone.respond', { defaultValue: str(code) }) as string);
+
+/** `[{id, serial}]` → "SN1、SN2". */
+const serials = (value: unknown, labels: Labels) =>
+  Array.isArray(value)
+    ? value
+        .map((v) => (v && typeof v === 'object' && 'serial' in v ? str((v as { serial: unknown }).serial) : ''))
+        .filter(Boolean)
+        .join(labels.lang === 'zh' ? '、' : ', ')
+    : '';
+
+/** An entitlement as the data of an entitlement_changed line carries it (null: not judged before). */
+const coverageWords = (value: unknown, t: TFunction) =>
+  entitlementText(value && typeof value === 'object' && 'kind' in value ? (value as Entitlement) : null, t);
 
 const names = (value: unknown, labels: Labels) =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').join(labels.lang === 'zh' ? '、' : ', ') : '';
@@ -128,6 +147,14 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
       if (after && who) return t('event.escalatedTo', { level, after, who });
       return t('event.escalated', { level });
     }
+    case 'devices_changed': {
+      const added = serials(d.added, labels);
+      const removed = serials(d.removed, labels);
+      if (added && removed) return t('coverage.devicesChanged', { actor, added, removed });
+      return removed ? t('coverage.devicesRemoved', { actor, removed }) : t('coverage.devicesAdded', { actor, added });
+    }
+    case 'entitlement_changed':
+      return t('coverage.entitlementChanged', { from: coverageWords(d.from, t), to: coverageWords(d.to, t) });
     default:
       return relationSentence(event, t, actor) ?? t('event.unknown', { actor, kind: event.kind });
   }
