@@ -5,8 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Attachment } from '../../../common/api';
@@ -20,8 +19,7 @@ import { addEvent } from './events';
 import { createTicketCommands, type TicketCommands } from './command';
 import { visibleTo } from './repository';
 import { classifyUpload, sanitizeFilename } from './upload-policy';
-
-const SNIFF_BYTES = 4100;
+import { receiveUpload, uploadTmpDir, type ReceivedFile } from './uploads';
 
 type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -36,17 +34,7 @@ const toDto = (row: AttachmentRow): Attachment => ({
   url: `/api/attachments/${row.id}`,
 });
 
-/** An upload streamed to a temporary file, not yet attached to anything. */
-export interface ReceivedFile {
-  tmpPath: string;
-  size: number;
-  sha256: string;
-  /** The first bytes, for sniffing the type. */
-  head: Buffer;
-}
-
-/** Where uploads are streamed before they are checked and stored: housekeeping cleans it. */
-export const uploadTmpDir = (filesDir: string) => path.join(filesDir, 'tmp');
+export { uploadTmpDir, type ReceivedFile } from './uploads';
 
 export function createAttachmentService(deps: {
   db: Db;
@@ -60,38 +48,8 @@ export function createAttachmentService(deps: {
   const { db, clock, audit, filesDir } = deps;
   const commands = deps.commands ?? createTicketCommands({ db, clock });
 
-  /** Streams to a temporary file, keeping the first bytes for sniffing and a running SHA-256. */
-  async function receive(stream: Readable & { truncated?: boolean }): Promise<ReceivedFile> {
-    const tmpDir = uploadTmpDir(filesDir);
-    await fs.promises.mkdir(tmpDir, { recursive: true });
-    const tmpPath = path.join(tmpDir, crypto.randomUUID());
-    const hash = crypto.createHash('sha256');
-    const headChunks: Buffer[] = [];
-    let headLength = 0;
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        if (headLength < SNIFF_BYTES) {
-          headChunks.push(chunk.subarray(0, SNIFF_BYTES - headLength));
-          headLength += Math.min(chunk.length, SNIFF_BYTES - headLength);
-        }
-        done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(stream, tap, fs.createWriteStream(tmpPath));
-    } catch (error) {
-      await fs.promises.rm(tmpPath, { force: true });
-      throw error;
-    }
-    if (stream.truncated) {
-      await fs.promises.rm(tmpPath, { force: true });
-      throw new AppError('attachment.too_large', `The file is larger than ${Math.round(deps.maxBytes / 1048576)} MB`, { maxMb: Math.round(deps.maxBytes / 1048576) });
-    }
-    return { tmpPath, size, sha256: hash.digest('hex'), head: Buffer.concat(headChunks) };
-  }
+  /** Streams to a temporary file, keeping the first bytes for sniffing and a running SHA-256 (uploads.ts). */
+  const receive = (stream: Readable & { truncated?: boolean }): Promise<ReceivedFile> => receiveUpload(stream, { filesDir, maxBytes: deps.maxBytes });
 
   return {
     /** The temporary folder uploads stream into (housekeeping cleans what a crash left there). */
