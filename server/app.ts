@@ -96,7 +96,7 @@ import { createDeviceImportService } from './modules/device-import/service';
 import { deviceImportRoutes } from './modules/device-import/routes';
 import { createContractService } from './modules/contracts/service';
 import { contractRoutes } from './modules/contracts/routes';
-import { createInstalledBaseService } from './modules/installed-base/service';
+import { createInstalledBaseService, createSecondFailureConsumer } from './modules/installed-base/service';
 import { installedBaseRoutes } from './modules/installed-base/routes';
 
 export interface AppDeps {
@@ -140,6 +140,8 @@ export function createServices(deps: AppDeps) {
   const mailTemplates = createTemplateService({ db, clock, audit });
   const mailOutConfig = { globalSmtp: Boolean(config.smtpUrl), mailFrom: config.mailFrom, loopMark: new URL(config.publicUrl).hostname };
   consumers.register(createCustomerMailConsumer({ ...mailOutConfig, publicUrl: config.publicUrl, acksPerHour: config.mailAcksPerHour, templates: mailTemplates }));
+  // The second-failure rule (issue 11): a device's repeated faults raise a replacement proposal.
+  consumers.register(createSecondFailureConsumer({ timeZone: config.timeZone }));
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
   const installedBase = { db, clock, audit, timeZone: config.timeZone, filesDir, maxUploadBytes: config.maxUploadBytes };
@@ -165,7 +167,7 @@ export function createServices(deps: AppDeps) {
     devices: createDeviceService(installedBase),
     deviceImport: createDeviceImportService(installedBase),
     contracts: createContractService(installedBase),
-    installedBase: createInstalledBaseService(installedBase),
+    installedBase: createInstalledBaseService({ ...installedBase, commands: ticketCommands, presentTicket: ticketService.get }),
     tickets: ticketService,
     macros: createMacroService({ db, clock, audit, tickets: ticketService, commands: ticketCommands }),
     assignees: createAssigneeService({ db }),

@@ -254,6 +254,10 @@ export const TICKET_EVENT_KINDS = [
   'link',
   'merge',
   'parent',
+  /** The devices named changed (issue 11): { added: [{id, serial}], removed: [{id, serial}], order: [serial] } (internal). */
+  'devices_changed',
+  /** The entitlement was judged again and differs: { from: Entitlement | null, to: Entitlement } (internal). */
+  'entitlement_changed',
 ] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 

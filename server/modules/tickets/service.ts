@@ -10,6 +10,7 @@ import { TicketCreate as TicketCreateSchema } from '../../../common/api';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
 import { attachments, contacts, customers, serviceCenters, sites, slaPolicies, ticketCounters, ticketDevices, ticketEvents, ticketFollowers, tickets, users } from '../../db/schema';
+import { rejudgeTicket } from '../installed-base/ticket-devices';
 import { checkedDevices, entitlementFactsSql, judge, productPolicyOf, ticketDevicesSql } from '../installed-base/entitlements';
 import { formatTicketNumber, yearIn } from '../../domain/ticket-number';
 import { checkTransition, isReopen, nextStatuses } from '../../domain/ticket-lifecycle';
@@ -241,6 +242,11 @@ export function createTicketService(deps: {
     // Customer, contact and site by name, not by id.
     Object.assign(rest, await namedRefs(tx, changes));
     if (changes.customerId) await dropForeignFollowers(tx, id, scoped.customerId);
+    // Another customer or site: what covers the ticket is judged again (another customer's devices are dropped).
+    if (changes.customerId || changes.siteId) {
+      const siteId = (changes.siteId ? changes.siteId.to : ticket.siteId) as string | null;
+      await rejudgeTicket(write, { audit, timeZone: deps.timeZone }, { customerId: scoped.customerId, siteId, dropForeign: Boolean(changes.customerId) });
+    }
     if (Object.keys(rest).length) {
       await addEvent(tx, id, actor.id, now, { kind: 'field_changed', public: false, data: { changes: rest } });
     }
