@@ -8,9 +8,6 @@ import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { contactMailSpec } from './specs/contact-mail';
-import { contractsSpec } from './specs/contracts';
-import { deviceImportSpec } from './specs/device-import';
-import { devicesSpec } from './specs/devices';
 import { entitlementSpec } from './specs/entitlement';
 import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
@@ -57,10 +54,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   'ticket-opening': ticketOpeningSpec,
   mail: mailSpec,
   'contact-mail': contactMailSpec,
-  contracts: contractsSpec,
   entitlement: entitlementSpec,
-  devices: devicesSpec,
-  'device-import': deviceImportSpec,
 };
 
 describeBrowser('browser', () => {
