@@ -11,6 +11,7 @@ import { registerPlatformJobs } from './jobs/platform-jobs';
 import { purgeUploadTemps, RETENTION } from './jobs/purge';
 import { createJobRegistry, startScheduler } from './jobs/scheduler';
 import { registerTestJobs } from './jobs/test-jobs';
+import { createRenewalReminders } from './modules/contracts/reminders';
 import { ensureTimeRuleDefaults } from './modules/time-rules/seed';
 import { systemClock } from './platform/clock';
 import { loadConfig } from './platform/config';
@@ -59,6 +60,13 @@ async function main() {
     deliveryIntervalMs: config.deliveryIntervalMs,
     uploadTmpDir: services.attachments.tmpDir,
     autoClose: services.autoClose,
+    renewalReminders: createRenewalReminders({
+      db: services.db,
+      audit: services.audit,
+      timeZone: config.timeZone,
+      emailEnabled: Boolean(config.smtpUrl),
+      publicUrl: config.publicUrl,
+    }),
   });
   // Inbound mail: one job per enabled mailbox (its lease is the mailbox's), IDLE watchers inside them.
   services.mailJobs.register(jobRegistry);

@@ -4,6 +4,7 @@
  * Each is idempotent per slot: the sweep and the outbox claim their own rows (SKIP LOCKED,
  * unique firings, leased messages), and deleting what is already gone deletes nothing.
  */
+import type { RenewalReminders } from '../modules/contracts/reminders';
 import type { SlaEngine } from '../modules/sla/engine';
 import type { AutoClose } from '../modules/tickets/auto-close';
 import type { Clock } from '../platform/clock';
@@ -12,7 +13,7 @@ import { purgeExpired, purgeUploadTemps, RETENTION } from './purge';
 import type { JobRegistry } from './scheduler';
 import { sweepOnce } from './sweep';
 
-export const JOB_NAMES = { sweep: 'sla.sweep', delivery: 'outbox.delivery', purge: 'housekeeping.purge', autoClose: 'tickets.auto_close' } as const;
+export const JOB_NAMES = { sweep: 'sla.sweep', delivery: 'outbox.delivery', purge: 'housekeeping.purge', autoClose: 'tickets.auto_close', renewalReminders: 'contracts.renewal_reminders' } as const;
 
 /** Resolved tickets the customer left unanswered close by themselves (tickets/auto-close.ts); minutes late is fine. */
 export const AUTO_CLOSE_EVERY_SECONDS = 600;
@@ -35,6 +36,8 @@ export function registerPlatformJobs(
     /** The attachments' temporary folder (housekeeping removes files abandoned by a crash). */
     uploadTmpDir?: string;
     autoClose?: AutoClose;
+    /** Contract renewal reminders (modules/contracts/reminders.ts), daily at 08:00 in the desk's time zone. */
+    renewalReminders?: RenewalReminders;
   },
 ): void {
   registry.registerJob({
@@ -61,6 +64,18 @@ export function registerPlatformJobs(
       async run({ log, now }) {
         const result = await autoClose.run(now(), { onError: (ticketId, error) => log.error({ err: error, ticketId }, 'auto-close failed for a ticket') });
         if (result.warned || result.closed || result.failed) log.info(result, 'auto-close: warned and closed resolved tickets');
+      },
+    });
+  }
+  const { renewalReminders } = deps;
+  if (renewalReminders) {
+    // Daily in working hours; idempotent per slot and per day (contract_reminders), a missed day is caught up.
+    registry.registerJob({
+      name: JOB_NAMES.renewalReminders,
+      cron: '0 8 * * *',
+      async run({ log, now }) {
+        const result = await renewalReminders.run(now(), { onError: (contractId, error) => log.error({ err: error, contractId }, 'renewal reminder failed for a contract') });
+        if (result.reminded || result.failed) log.info(result, 'renewal reminders sent');
       },
     });
   }

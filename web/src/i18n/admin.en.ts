@@ -673,6 +673,7 @@ export const adminEn: Messages<typeof adminZhCN> = {
       outbox_delivery: 'Notification delivery',
       housekeeping_purge: 'Purge of expired data',
       tickets_auto_close: 'Automatic close of resolved tickets',
+      contracts_renewal_reminders: 'Contract renewal reminders',
       mail_mailboxes: 'Mailbox polling jobs in step (one mail.poll job per enabled mailbox)',
       test_tick: 'Test job (every second)',
     },

@@ -676,6 +676,7 @@ export const adminZhCN = {
       outbox_delivery: '通知投递',
       housekeeping_purge: '过期数据清理',
       tickets_auto_close: '已解决工单自动关闭',
+      contracts_renewal_reminders: '合同续约提醒',
       mail_mailboxes: '邮箱收取任务同步（每个启用的邮箱一个 mail.poll 任务）',
       test_tick: '测试任务（每秒）',
     },
