@@ -118,6 +118,8 @@ interface Step {
 
 interface Story {
   customer: string;
+  /** Serial numbers of the units the fault concerns (demo-installed-base.ts). */
+  devices?: string[];
   title: string;
   description: string;
   severity: Severity;
@@ -139,7 +141,7 @@ const resolvedStory = (engineer: string, fix: string): Step[] => [
 
 export const DEMO_TICKETS: Story[] = [
   {
-    customer: 'ICBC-BJ', title: '西单支行 ATM 全部停机', description: '网点 4 台 ATM 同时黑屏，无法取款，客户排队。',
+    customer: 'ICBC-BJ', title: '西单支行 ATM 全部停机', devices: ['GRG68N2301001'], description: '网点 4 台 ATM 同时黑屏，无法取款，客户排队。',
     severity: 'P1', channel: 'phone', type: 'fault', category: 'hardware', hoursAgo: 1.5, takenBy: 'sun.zuoxi',
     steps: [
       { after: 3, assign: 'wang.gong' },
@@ -149,7 +151,7 @@ export const DEMO_TICKETS: Story[] = [
     ],
   },
   {
-    customer: 'SGCC-ZJ', title: '调度自动化系统数据刷新延迟', description: 'SCADA 画面数据刷新延迟约 30 秒，影响调度员判断。',
+    customer: 'SGCC-ZJ', title: '调度自动化系统数据刷新延迟', devices: ['D5000-ZJ-LIC-001'], description: 'SCADA 画面数据刷新延迟约 30 秒，影响调度员判断。',
     severity: 'P2', channel: 'phone', type: 'fault', category: 'software', hoursAgo: 5, takenBy: 'li.zuoxi',
     steps: [
       { after: 8, assign: 'chen.gong' },
@@ -165,7 +167,7 @@ export const DEMO_TICKETS: Story[] = [
     steps: resolvedStory('huang.gong', '更新打印机驱动并调整字库编码为 GB18030，连续打印 200 张无乱码。'),
   },
   {
-    customer: 'HXB-JS', title: '自助填单机触摸屏定位偏移', description: '新街口支行 2 号填单机点击位置偏右约 1 厘米。',
+    customer: 'HXB-JS', title: '自助填单机触摸屏定位偏移', devices: ['CASH-ST200-1202'], description: '新街口支行 2 号填单机点击位置偏右约 1 厘米。',
     severity: 'P4', channel: 'email', type: 'fault', category: 'hardware', hoursAgo: 50, takenBy: 'li.zuoxi',
     steps: [...resolvedStory('liu.gong', '现场重新校准触摸屏。'), { after: 600, by: 'li.zuoxi', to: 'closed', note: '客户回访确认已恢复。' }],
   },
@@ -174,7 +176,7 @@ export const DEMO_TICKETS: Story[] = [
     severity: 'P4', channel: 'chat', type: 'consultation', category: 'hardware', hoursAgo: 3, takenBy: 'sun.zuoxi', steps: [],
   },
   {
-    customer: 'CSG-GD', title: '营业厅排队叫号系统无法出票', description: '天河营业厅叫号机按键无反应，无法出票。',
+    customer: 'CSG-GD', title: '营业厅排队叫号系统无法出票', devices: ['QM30-GZ-TH-01'], description: '天河营业厅叫号机按键无反应，无法出票。',
     severity: 'P2', channel: 'fax', type: 'fault', category: 'hardware', hoursAgo: 8, takenBy: 'li.zuoxi',
     steps: [{ after: 20, assign: 'huang.gong' }],
   },

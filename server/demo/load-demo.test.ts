@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TICKET_STATUSES } from '../../common/domain';
 import { eq } from 'drizzle-orm';
-import { ticketMilestones, tickets } from '../db/schema';
+import { ticketDevices, ticketMilestones, tickets } from '../db/schema';
 import { createTestApp, type TestApp } from '../test/harness';
 import { DEMO_PASSWORD, loadDemoData } from './load-demo';
 
@@ -22,6 +22,14 @@ describe('demo data', () => {
     // Engineers submitted solution plans, so the demo desk is not a sea of red clocks.
     const plans = await t.services.db.select().from(ticketMilestones).where(eq(ticketMilestones.milestone, 'plan'));
     expect(plans.length).toBeGreaterThanOrEqual(6);
+
+    // The installed base: units under warranty and out of it, contracts; tickets name their units.
+    const named = await t.services.db.select().from(ticketDevices);
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    const judged = await t.services.db.select({ e: tickets.entitlement }).from(tickets);
+    const kinds = new Set(judged.map((r) => r.e?.kind));
+    expect(kinds).toContain('contract');
+    expect(kinds).toContain('none');
 
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'icbc.ma', password: DEMO_PASSWORD } });
     expect(login.statusCode).toBe(200);

@@ -7,7 +7,8 @@
  */
 import { count } from 'drizzle-orm';
 import { createServices, type AppDeps } from '../app';
-import { customers as customersTable } from '../db/schema';
+import { customers as customersTable, slaPolicies } from '../db/schema';
+import { loadDemoInstalledBase } from './demo-installed-base';
 import type { Actor } from '../platform/actor';
 import { FakeClock } from '../platform/clock';
 import { DEMO_CUSTOMERS, DEMO_ORGANISATION, DEMO_TICKETS } from './demo-data';
@@ -86,6 +87,10 @@ export async function loadDemoData(deps: AppDeps, options: { now?: Date } = {}) 
     customerIds.set(c.code, { id: customer.id, contacts, sites });
   }
 
+  // What they run and on which terms (issue 11): products, units, contracts.
+  const policyIds = new Map((await services.db.select({ id: slaPolicies.id, key: slaPolicies.key }).from(slaPolicies)).map((p) => [p.key, p.id]));
+  const deviceIds = await loadDemoInstalledBase(services.db, customerIds, { now, timeZone: deps.config.timeZone, policyIds, createdById: system.id });
+
   // Work each ticket through its story on the walking clock.
   let worked = 0;
   for (const story of DEMO_TICKETS) {
@@ -104,6 +109,7 @@ export async function loadDemoData(deps: AppDeps, options: { now?: Date } = {}) 
       contactId: customer.contacts[0],
       siteId: customer.sites[0],
       reportedAt: reportedAt.toISOString(),
+      deviceIds: story.devices?.map((serial) => deviceIds.get(serial)!).filter(Boolean),
     });
     for (const step of story.steps) {
       clock.advance(step.after);
