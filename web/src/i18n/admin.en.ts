@@ -537,6 +537,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       tickets_write: 'Create and work tickets',
       customers_read: 'Read customers and contacts',
       customers_write: 'Maintain customers and contacts',
+      installed_base_read: 'Read products, devices and contracts',
+      installed_base_write: 'Maintain products, devices and contracts; decide replacements',
       directory_read: 'Read users and service centers',
       time_rules_read: 'Read calendars, SLA policies and escalation rules',
       audit_read: 'Read the audit log',

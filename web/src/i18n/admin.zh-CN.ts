@@ -540,6 +540,8 @@ export const adminZhCN = {
       tickets_write: '创建和处理工单',
       customers_read: '查看客户和联系人',
       customers_write: '维护客户和联系人',
+      installed_base_read: '查看产品、设备和合同',
+      installed_base_write: '维护产品、设备和合同，审批换新',
       directory_read: '查看用户和服务中心',
       time_rules_read: '查看日历、SLA 策略和升级规则',
       audit_read: '查看审计日志',
