@@ -10,7 +10,7 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { devices } from '../../db/schema';
 import { DEVICE_COLUMNS, DEVICE_STATUS_WORDS } from '../device-import/columns';
-import { cursorOf, deviceListQuery, type DeviceCursor } from './repository';
+import { assetTagPrefix, cursorOf, deviceListQuery, serialPrefix, type DeviceCursor } from './repository';
 
 /** Rows exported at most; a larger selection is cut there (narrow it with the list's filters). */
 export const EXPORT_LIMIT = 200_000;
@@ -26,11 +26,11 @@ export function exportLanguage(lang: string | undefined, acceptLanguage: string 
   return (acceptLanguage ?? '').trim().toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-export async function exportDevices(db: Db, conditions: (SQL | undefined)[], language: ExportLanguage, out: Writable) {
+export async function exportDevices(db: Db, conditions: (SQL | undefined)[], q: string | undefined, language: ExportLanguage, out: Writable) {
   const keys = await db
     .selectDistinct({ key: sql<string>`k` })
     .from(sql`${devices}, jsonb_object_keys(${devices.attributes}) k`)
-    .where(and(...conditions))
+    .where(and(...conditions, q ? sql`(${serialPrefix(q)} or ${assetTagPrefix(q)})` : undefined))
     .orderBy(sql`k`)
     .limit(ATTRIBUTE_COLUMNS);
   const attributeKeys = keys.map((k) => k.key);
@@ -42,7 +42,7 @@ export async function exportDevices(db: Db, conditions: (SQL | undefined)[], lan
   let cursor: DeviceCursor | null = null;
   let written = 0;
   while (written < EXPORT_LIMIT) {
-    const rows = await deviceListQuery(db, conditions, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
+    const rows = await deviceListQuery(db, conditions, q, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
     for (const r of rows) {
       const d = r.row;
       const cells: Record<(typeof DEVICE_COLUMNS)[number]['key'], string | null> = {

@@ -83,7 +83,7 @@ export function devicesVisibleTo(actor: Actor): SQL | undefined {
   return isCustomer(actor) ? eq(devices.customerId, actor.customerId!) : undefined;
 }
 
-/** The list's filters (no cursor), shared by the list and the export. */
+/** The list's filters (no cursor), shared by the list and the export; `q` is applied by deviceListQuery. */
 export type DeviceFilter = Omit<DeviceListQuery, 'cursor' | 'limit'>;
 
 export function filterConditions(actor: Actor, query: DeviceFilter, today: string): (SQL | undefined)[] {
@@ -96,7 +96,6 @@ export function filterConditions(actor: Actor, query: DeviceFilter, today: strin
   if (query.warranty === 'in') conditions.push(sql`${devices.warrantyEndsOn} >= ${today}::date`);
   if (query.warranty === 'out') conditions.push(sql`${devices.warrantyEndsOn} < ${today}::date`);
   if (query.warranty === 'unknown') conditions.push(isNull(devices.warrantyEndsOn));
-  if (query.q) conditions.push(sql`(${serialPrefix(query.q)} or ${assetTagPrefix(query.q)})`);
   return conditions;
 }
 
@@ -129,12 +128,24 @@ const serialKey = sql`lower(${devices.serial})`;
 export const afterCursor = (c: DeviceCursor) =>
   sql`${serialKey} ~>=~ ${c.s} and (${serialKey} ~>~ ${c.s} or ${devices.id} > ${c.i}::uuid)`;
 
-/** The list query as the database receives it (no execution): the list and the export run it; the bench EXPLAINs it. */
-export function deviceListQuery(db: Db, conditions: (SQL | undefined)[], cursor: DeviceCursor | null, limit: number) {
+/**
+ * The list query as the database receives it (no execution): the list and the export run it; the
+ * bench EXPLAINs it. With `q`, the serial-prefix matches and the asset-tag-prefix matches are
+ * gathered as two branches, each limited to the page: an OR of the two is not an index range, and
+ * the planner then walked the whole serial index filtering it (275 ms on 50,000 devices for a
+ * 3-character prefix near the end of the alphabet).
+ */
+export function deviceListQuery(db: Db, conditions: (SQL | undefined)[], q: string | undefined, cursor: DeviceCursor | null, limit: number) {
+  const where = and(...conditions, cursor ? afterCursor(cursor) : undefined);
+  const branch = (match: SQL) =>
+    sql`(select ${devices.id} from ${devices} where ${where ? sql`${match} and ${where}` : match} order by ${serialKey} using ~<~, ${devices.id} limit ${limit})`;
+  const matching = q
+    ? sql`${devices.id} in (select m.id from (${branch(serialPrefix(q))} union all ${branch(sql`${assetTagPrefix(q)} and not ${serialPrefix(q)}`)}) m)`
+    : undefined;
   return db
     .select(deviceColumns)
     .from(devices)
-    .where(and(...conditions, cursor ? afterCursor(cursor) : undefined))
+    .where(q ? and(matching, where) : where)
     .orderBy(sql`${serialKey} using ~<~`, devices.id)
     .limit(limit);
 }
