@@ -37,6 +37,11 @@ export function createDeviceImportService(deps: DeviceImportDeps) {
   const { db, clock, audit } = deps;
   /** Imports running in this process → rows written so far. */
   const progress = new Map<string, number>();
+  /**
+   * Their answer as of the start, served to the progress polls without touching the database:
+   * on PGlite (one connection) a query would wait for the import's transaction to end.
+   */
+  const live = new Map<string, { dto: DeviceImport; createdById: string | null }>();
   const running = new Set<Promise<void>>();
 
   async function toDto(row: ImportRow, names?: Awaited<ReturnType<typeof checkRows>>['names']): Promise<DeviceImport> {
@@ -123,8 +128,8 @@ export function createDeviceImportService(deps: DeviceImportDeps) {
     });
   }
 
+  /** Runs a registered import (progress and live set by run()) in the background. */
   function start(actor: Actor, row: ImportRow) {
-    progress.set(row.id, 0);
     const job = execute(actor, row)
       .catch(async (error: unknown) => {
         const failure = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
@@ -136,6 +141,7 @@ export function createDeviceImportService(deps: DeviceImportDeps) {
       })
       .finally(() => {
         progress.delete(row.id);
+        live.delete(row.id);
         running.delete(job);
       });
     running.add(job);
@@ -165,6 +171,11 @@ export function createDeviceImportService(deps: DeviceImportDeps) {
 
     /** The import with its progress; one left 'running' by a process that is gone shows as failed. */
     async get(actor: Actor, id: string): Promise<DeviceImport> {
+      const current = live.get(id);
+      if (current) {
+        if (current.createdById !== actor.id && actor.role !== 'admin') throw notFound('device_import.not_found', 'Import');
+        return { ...current.dto, progress: progress.get(id) ?? 0 };
+      }
       let row = await load(actor, id);
       if (row.status === 'running' && !progress.has(id)) {
         const [failed] = await db
@@ -180,18 +191,34 @@ export function createDeviceImportService(deps: DeviceImportDeps) {
     /** Starts the import of a preview; answers at once (status running). */
     async run(actor: Actor, id: string): Promise<DeviceImport> {
       const current = await load(actor, id);
+      // Registered as live before the status changes, so a poll in between never takes it for an
+      // import left behind by a restart.
+      const dto: DeviceImport = { ...(await toDto(current)), status: 'running', progress: 0 };
+      const refuse = (status: string) =>
+        new AppError('device_import.not_previewed', `This import is ${status}; only a checked file waiting for import can be imported`, { status });
+      // A second click while the first starts it: this process runs it already.
+      if (current.status !== 'previewed' || live.has(id)) throw refuse(live.has(id) ? 'running' : current.status);
+      progress.set(id, 0);
+      live.set(id, { dto, createdById: current.createdById });
+      const unregister = () => {
+        progress.delete(id);
+        live.delete(id);
+      };
       const [row] = await db
         .update(deviceImports)
         .set({ status: 'running' })
         .where(and(eq(deviceImports.id, id), eq(deviceImports.status, 'previewed')))
-        .returning();
-      if (!row) {
-        throw new AppError('device_import.not_previewed', `This import is ${current.status}; only a checked file waiting for import can be imported`, {
-          status: current.status,
+        .returning()
+        .catch((error: unknown) => {
+          unregister();
+          throw error;
         });
+      if (!row) {
+        unregister();
+        throw refuse('running');
       }
       start(actor, row);
-      return toDto(row);
+      return dto;
     },
 
     /** The template: headers, an example row, and a sheet 说明 with the formats and the catalog's models. */
