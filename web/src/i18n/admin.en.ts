@@ -93,6 +93,9 @@ export const adminEn: Messages<typeof adminZhCN> = {
       mail_template: 'Mail template',
       mailbox: 'Mailbox',
       mail_quarantine: 'Quarantined mail',
+      device_import: 'Device import',
+      replacement: 'Replacement proposal',
+      settings: 'Settings',
     },
     actions: {
       quarantine_retried: 'Retried quarantined mail',
@@ -129,6 +132,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       resolved_with_parent: 'Resolved with its parent',
       auto_close_warned: 'Warned of automatic close',
       coverage_changed: 'Changed devices and coverage',
+      previewed: 'Checked an import file',
+      imported: 'Imported devices',
       approved: 'Approved',
       rejected: 'Rejected',
       dismissed: 'Put the checklist away',

@@ -96,6 +96,9 @@ export const adminZhCN = {
       mail_template: '邮件模板',
       mailbox: '邮箱',
       mail_quarantine: '隔离邮件',
+      device_import: '设备导入',
+      replacement: '换新申请',
+      settings: '系统设置',
     },
     actions: {
       quarantine_retried: '重新收取隔离邮件',
@@ -132,6 +135,8 @@ export const adminZhCN = {
       resolved_with_parent: '随父工单解决',
       auto_close_warned: '发送自动关闭提醒',
       coverage_changed: '变更设备与保障',
+      previewed: '检查导入文件',
+      imported: '导入设备',
       approved: '批准',
       rejected: '驳回',
       dismissed: '收起清单',
