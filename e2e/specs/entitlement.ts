@@ -131,6 +131,15 @@ export function entitlementSpec(app: () => E2eApp) {
       expect(await header.getByTestId('entitlement-contract-tag').textContent()).toContain(contractNumber);
       expect(await panel.getByTestId('named-device').count()).toBe(0);
 
+      // It was after all: 添加设备 offers the customer's devices; Enter names it again, the warranty comes back.
+      await panel.getByTestId('add-device').click();
+      await panel.getByTestId('device-finder-input').fill(serialPrefix);
+      await page.locator(`[data-testid=device-option][data-serial="${serial}"]`).waitFor();
+      await page.keyboard.press('Enter');
+      await panel.locator(`[data-testid=named-device][data-serial="${serial}"]`).waitFor();
+      await header.getByTestId('entitlement-warranty').waitFor();
+      await timelineEvents(page, 'devices_changed').filter({ hasText: '添加了设备' }).waitFor();
+
       // On a phone: nothing scrolls sideways.
       await page.setViewportSize({ width: 390, height: 844 });
       await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
