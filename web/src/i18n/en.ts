@@ -303,6 +303,10 @@ export const en: Messages<typeof zhCN> = {
     createdWithFailuresHint: 'The report is safe. Try these files again, or open the ticket and add them under “Attachments”.',
     retryFailed: 'Retry the failed files',
     openTicket: 'Open ticket {{number}}',
+    devices: 'Devices',
+    devicesPlaceholder: 'The devices with the problem (several; type a serial number to search)',
+    devicesHint: 'Optional; naming the devices lets the desk confirm warranty and contract sooner',
+    devicesNone: 'No device found',
   },
   portal: {
     myDevices: 'My devices',

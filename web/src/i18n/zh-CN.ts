@@ -310,6 +310,10 @@ export const zhCN = {
     createdWithFailuresHint: '报修不受影响。可以重试这些文件，或打开工单后在“附件”中重新上传。',
     retryFailed: '重试未上传的文件',
     openTicket: '打开工单 {{number}}',
+    devices: '设备',
+    devicesPlaceholder: '出问题的设备（可多选，输入序列号查找）',
+    devicesHint: '选填；选了设备，服务台能更快确认保修和合同',
+    devicesNone: '没有找到设备',
   },
   customers: {
     title: '客户',

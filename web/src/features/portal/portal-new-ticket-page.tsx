@@ -22,6 +22,7 @@ import { useDocumentTitle } from '../../components/use-document-title';
 import { useMe } from '../auth/session';
 import { formatSize } from '../tickets/timeline';
 import { NewTicketActions, TicketProblemFields } from '../tickets/ticket-fields';
+import { OwnDeviceSelect } from './device-own-select';
 import { ImpactCards } from './impact-cards';
 import { uploadWithProgress } from './upload-with-progress';
 
@@ -31,6 +32,7 @@ interface ReportValues {
   impact?: Impact;
   contactId?: string | null;
   siteId?: string | null;
+  deviceIds?: string[];
 }
 
 interface ChosenFile {
@@ -129,6 +131,7 @@ export function PortalNewTicketPage() {
       channel: 'portal',
       contactId: values.contactId ?? undefined,
       siteId: values.siteId ?? undefined,
+      deviceIds: values.deviceIds?.length ? values.deviceIds : undefined,
     };
     const text = JSON.stringify(body);
     const idempotencyKey = unanswered.current?.body === text ? unanswered.current.key : newIdempotencyKey();
@@ -214,6 +217,9 @@ export function PortalNewTicketPage() {
             <Select allowClear options={sites} placeholder={t('newTicket.sitePlaceholder')} loading={customer.isLoading} />
           </Form.Item>
         </div>
+        <Form.Item name="deviceIds" label={t('portalReport.devices')} extra={t('portalReport.devicesHint')}>
+          <OwnDeviceSelect customerId={me.customerId} />
+        </Form.Item>
         <Form.Item label={t('portalReport.attachments')} extra={t('portalReport.attachmentsHint')}>
           <Upload
             multiple
