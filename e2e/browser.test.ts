@@ -8,6 +8,7 @@ import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { contactMailSpec } from './specs/contact-mail';
+import { contractsSpec } from './specs/contracts';
 import { deviceImportSpec } from './specs/device-import';
 import { entitlementSpec } from './specs/entitlement';
 import { errorsSpec } from './specs/errors';
@@ -55,6 +56,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   'ticket-opening': ticketOpeningSpec,
   mail: mailSpec,
   'contact-mail': contactMailSpec,
+  contracts: contractsSpec,
   'device-import': deviceImportSpec,
   entitlement: entitlementSpec,
 };

@@ -236,7 +236,7 @@ export const installedZhCN = {
     residentEngineers: '驻场工程师',
     accountManager: '客户经理',
     nobody: '未指定',
-    price: '合同金额（元）',
+    price: '合同金额',
     priceInvalid: '请输入金额，最多两位小数',
     currency: '币种',
     notes: '备注',

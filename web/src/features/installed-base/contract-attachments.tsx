@@ -15,7 +15,16 @@ export function formatBytes(size: number): string {
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function ContractFileList({ contract, onDelete }: { contract: Pick<ContractDetail, 'id' | 'attachments'>; onDelete?: (id: string) => void }) {
+/** `showUploader`: staff see who uploaded a file; customers see the file only. */
+export function ContractFileList({
+  contract,
+  onDelete,
+  showUploader = true,
+}: {
+  contract: Pick<ContractDetail, 'id' | 'attachments'>;
+  onDelete?: (id: string) => void;
+  showUploader?: boolean;
+}) {
   const { t } = useTranslation();
   if (contract.attachments.length === 0) return null;
   return (
@@ -28,7 +37,7 @@ export function ContractFileList({ contract, onDelete }: { contract: Pick<Contra
           </a>
           <span className="muted contract-file-meta">
             {formatBytes(a.size)}
-            {a.uploadedBy ? ` · ${a.uploadedBy.name}` : ''} · <DateTime value={a.createdAt} />
+            {showUploader && a.uploadedBy ? ` · ${a.uploadedBy.name}` : ''} · <DateTime value={a.createdAt} />
           </span>
           <span className="contract-file-actions">
             <Button size="small" type="text" icon={<DownloadOutlined />} href={contractAttachmentUrl(contract.id, a.id)} download={a.filename} aria-label={t('contracts.download', { name: a.filename })} />

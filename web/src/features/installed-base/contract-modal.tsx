@@ -110,6 +110,7 @@ export function ContractModal({ contract, open, onClose, onSaved }: { contract?:
   const customerId = Form.useWatch('customerId', form);
   const scope = Form.useWatch('scope', form);
   const status = Form.useWatch('status', form);
+  const currency = Form.useWatch('currency', form);
   const customer = useCustomer(customerId);
   const products = useProductList(open);
   const calendars = useCalendars(open);
@@ -285,7 +286,7 @@ export function ContractModal({ contract, open, onClose, onSaved }: { contract?:
           label={t('contracts.price')}
           rules={[{ validator: (_, v: string | undefined) => (yuanToFen(v) === undefined ? Promise.reject(new Error(t('contracts.priceInvalid'))) : Promise.resolve()) }]}
         >
-          <Input inputMode="decimal" placeholder="0.00" data-testid="contract-price" />
+          <Input inputMode="decimal" placeholder="0.00" prefix={<span className="muted">{currency === 'CNY' || !currency ? '¥' : currency}</span>} data-testid="contract-price" />
         </Form.Item>
         <Form.Item name="currency" label={t('contracts.currency')} initialValue="CNY">
           <Select options={CURRENCIES.map((c) => ({ value: c, label: c }))} />

@@ -59,18 +59,18 @@ export function ContractsPage() {
     {
       title: t('contracts.number'),
       dataIndex: 'number',
-      width: 150,
+      width: 170,
       render: (n: string, c) => (
-        <Link to={`/contracts/${c.id}`} className="mono" onClick={(e) => e.stopPropagation()} data-testid="contract-link">
+        <Link to={`/contracts/${c.id}`} className="mono nowrap" onClick={(e) => e.stopPropagation()} data-testid="contract-link">
           {n}
         </Link>
       ),
     },
-    { title: t('contracts.titleField'), dataIndex: 'title', ellipsis: true },
+    { title: t('contracts.titleField'), dataIndex: 'title', width: 220, ellipsis: true },
     {
       title: t('contracts.customer'),
       key: 'customer',
-      width: 180,
+      width: 170,
       ellipsis: true,
       render: (_, c) => (
         <Link to={`/customers/${c.customer.id}`} onClick={(e) => e.stopPropagation()}>
@@ -78,10 +78,10 @@ export function ContractsPage() {
         </Link>
       ),
     },
-    { title: t('contracts.period'), key: 'period', width: 200, render: (_, c) => <span className="nowrap">{periodText(c)}</span> },
-    { title: t('contracts.state.title'), key: 'state', width: 150, render: (_, c) => <ContractStateTag contract={c} /> },
-    { title: t('contracts.slaPolicy'), key: 'sla', width: 150, ellipsis: true, render: (_, c) => policy(c) ?? <span className="muted">—</span> },
-    { title: t('contracts.coverage'), key: 'coverage', width: 200, render: (_, c) => coverageText(c) },
+    { title: t('contracts.period'), key: 'period', width: 190, render: (_, c) => <span className="nowrap">{periodText(c)}</span> },
+    { title: t('contracts.state.title'), key: 'state', width: 140, render: (_, c) => <ContractStateTag contract={c} /> },
+    { title: t('contracts.slaPolicy'), key: 'sla', width: 140, ellipsis: true, render: (_, c) => policy(c) ?? <span className="muted">—</span> },
+    { title: t('contracts.coverage'), key: 'coverage', width: 180, ellipsis: true, render: (_, c) => coverageText(c) },
     { title: t('contracts.accountManager'), key: 'am', width: 110, render: (_, c) => c.accountManager?.name ?? <span className="muted">—</span> },
   ];
 
@@ -163,6 +163,7 @@ export function ContractsPage() {
           dataSource={rows}
           loading={list.isPending}
           tableLayout="fixed"
+          scroll={{ x: 1300 }}
           pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
           locale={{ emptyText: list.isPending ? <LoadingRows /> : empty }}
           onRow={(c) => ({ onClick: () => navigate(`/contracts/${c.id}`), className: 'queue-row', 'data-testid': 'contract-row' }) as React.HTMLAttributes<HTMLElement>}

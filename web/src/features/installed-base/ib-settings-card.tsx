@@ -82,16 +82,18 @@ export function IbSettingsCard() {
       ) : (
         <Form form={form} layout="vertical" requiredMark={false} disabled={settings.isPending}>
           <div className="ib-settings-section">
-            <Typography.Text strong>{t('ibSettings.secondFailure')}</Typography.Text>
+            <div className="ib-settings-line">
+              <Typography.Text strong>{t('ibSettings.secondFailure')}</Typography.Text>
+              <Form.Item name="enabled" valuePropName="checked" noStyle>
+                <Switch size="small" aria-label={t('ibSettings.enabled')} data-testid="ib-second-failure-enabled" />
+              </Form.Item>
+            </div>
             <p className="muted ib-settings-hint">{t('ibSettings.secondFailureHint')}</p>
-            <Form.Item name="enabled" valuePropName="checked" label={t('ibSettings.enabled')} style={{ marginBottom: 8 }}>
-              <Switch data-testid="ib-second-failure-enabled" />
-            </Form.Item>
             <div className="form-row-2">
               <Form.Item name="count" label={t('ibSettings.count')} extra={t('ibSettings.countHint')} rules={[{ required: true, message: t('common.required') }]}>
                 <InputNumber min={2} max={10} precision={0} disabled={!enabled} suffix={t('ibSettings.times')} style={{ width: 140 }} />
               </Form.Item>
-              <Form.Item label={t('ibSettings.window')} extra={t('ibSettings.windowHint')} style={{ marginBottom: 0 }}>
+              <Form.Item label={t('ibSettings.window')} extra={t('ibSettings.windowHint')}>
                 <div className="ib-settings-line">
                   <Form.Item name="windowKind" noStyle>
                     <Radio.Group
@@ -135,8 +137,13 @@ export function IbSettingsCard() {
             >
               <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} style={{ maxWidth: 360 }} data-testid="ib-days-before" />
             </Form.Item>
-            <Form.Item name="customerLeaders" valuePropName="checked" label={t('ibSettings.customerLeaders')} extra={t('ibSettings.customerLeadersHint')}>
-              <Switch />
+            <Form.Item extra={t('ibSettings.customerLeadersHint')}>
+              <div className="ib-settings-line" style={{ marginBottom: 0 }}>
+                <Form.Item name="customerLeaders" valuePropName="checked" noStyle>
+                  <Switch size="small" aria-label={t('ibSettings.customerLeaders')} />
+                </Form.Item>
+                <span>{t('ibSettings.customerLeaders')}</span>
+              </div>
             </Form.Item>
           </div>
           <Button type="primary" onClick={() => void submit()} loading={save.isPending} data-testid="ib-settings-save">

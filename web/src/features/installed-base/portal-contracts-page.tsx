@@ -77,7 +77,7 @@ function PortalContractCard({ contract }: { contract: Contract }) {
           </>
         )}
       </dl>
-      {detail.isPending ? <Skeleton active title={false} paragraph={{ rows: 1 }} /> : d && d.attachments.length > 0 && <ContractFileList contract={d} />}
+      {detail.isPending ? <Skeleton active title={false} paragraph={{ rows: 1 }} /> : d && d.attachments.length > 0 && <ContractFileList contract={d} showUploader={false} />}
     </Card>
   );
 }
