@@ -52,7 +52,7 @@ beforeAll(async () => {
   t = await createTestApp({ clock, config: { maxUploadBytes: 64 * 1024, sessionTtlHours: 24 * 30 } });
   manager = await t.as('manager');
   dispatcher = await t.as('dispatcher');
-}, 60_000);
+}, 180_000);
 afterAll(() => t?.close());
 
 describe('create, read and change', () => {
@@ -175,6 +175,24 @@ describe('create, read and change', () => {
     expect(moved.body.customer.id).toBe(other.id);
     expect((await manager.patch(`/api/contracts/${crypto.randomUUID()}`, { title: 'x' })).status).toBe(404);
     expect((await manager.get('/api/contracts/not-a-uuid')).status).toBe(400);
+  });
+});
+
+describe('open tickets', () => {
+  it('are judged again in the same write when a contract starts, changes or ends covering them', async () => {
+    const customer = await t.factory.customer();
+    const ticket = await t.factory.ticket({ customerId: customer.id });
+    const entitlement = async () => (await dispatcher.get(`/api/tickets/${ticket.id}`)).body.entitlement;
+    expect((await entitlement()).kind).not.toBe('contract');
+    const draft = (await manager.post('/api/contracts', base(customer.id, { status: 'draft' }))).body;
+    expect((await entitlement()).considered).toEqual([expect.objectContaining({ id: draft.id, verdict: 'draft' })]);
+    const active = await manager.patch(`/api/contracts/${draft.id}`, { status: 'active' });
+    expect(active.status).toBe(200);
+    expect((await entitlement()).contract).toMatchObject({ id: draft.id, number: draft.number });
+    await manager.patch(`/api/contracts/${draft.id}`, { title: '改名后的合同' });
+    expect((await entitlement()).contract.title).toBe('改名后的合同');
+    await manager.patch(`/api/contracts/${draft.id}`, { status: 'terminated', terminatedOn: '2026-03-01' });
+    expect(await entitlement()).toMatchObject({ kind: 'none', contract: null, considered: [expect.objectContaining({ verdict: 'terminated' })] });
   });
 });
 
@@ -312,5 +330,42 @@ describe('attachments', () => {
     expect(stored).toEqual([]);
     const actions = (await t.services.db.select().from(auditLog).where(eq(auditLog.entityId, up.body.id))).map((e) => e.action);
     expect(actions).toEqual(['uploaded', 'deleted']);
+  });
+
+  it('answers odd multipart bodies with a keyed 4xx, keeping no temporary file', async () => {
+    const customer = await t.factory.customer();
+    const contract = (await manager.post('/api/contracts', base(customer.id))).body;
+    const boundary = 'fuzzboundary42';
+    const field = (name: string, value: string) => `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const file = (filename: string, content: Buffer | string = PDF) =>
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${filename}"\r\ncontent-type: application/pdf\r\n\r\n`),
+        Buffer.from(content),
+        Buffer.from('\r\n'),
+      ]);
+    const end = `--${boundary}--\r\n`;
+    const bodies: Array<[string, Buffer, string?]> = [
+      ['NUL in the filename', Buffer.concat([file('a\u0000.pdf'), Buffer.from(end)])],
+      ['two files', Buffer.concat([file('a.pdf'), file('b.pdf'), Buffer.from(end)])],
+      ['an empty file', Buffer.concat([file('empty.pdf', ''), Buffer.from(end)])],
+      ['fields only', Buffer.from(field('note', 'x') + end)],
+      ['eleven fields', Buffer.concat([Buffer.from(Array.from({ length: 11 }, (_, i) => field(`f${i}`, 'x')).join('')), file('a.pdf'), Buffer.from(end)])],
+      ['cut inside the file', file('a.pdf').subarray(0, 80)],
+      ['nothing', Buffer.alloc(0)],
+      ['no boundary in the header', Buffer.concat([file('a.pdf'), Buffer.from(end)]), 'multipart/form-data'],
+    ];
+    for (const [label, payload, contentType] of bodies) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/contracts/${contract.id}/attachments`,
+        headers: { cookie: manager.cookie!, 'content-type': contentType ?? `multipart/form-data; boundary=${boundary}` },
+        payload,
+      });
+      expect(res.statusCode, label).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(typeof res.json().error?.key, label).toBe('string');
+    }
+    const fs = await import('node:fs');
+    const tmp = t.services.contracts.uploadTmpDir;
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
   });
 });

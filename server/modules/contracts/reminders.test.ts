@@ -25,7 +25,7 @@ beforeAll(async () => {
   t = await createTestApp({ clock, config: { sessionTtlHours: 24 * 365 } });
   admin = await t.as('admin');
   reminders = createRenewalReminders({ db: t.services.db, audit: t.services.audit, timeZone: 'Asia/Shanghai', emailEnabled: true, publicUrl: 'https://desk.example.com/' });
-}, 60_000);
+}, 180_000);
 afterAll(() => t?.close());
 
 async function setup(fields: { endsOn: string; accountManager?: boolean; status?: string }) {
