@@ -8,6 +8,7 @@ import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { contactMailSpec } from './specs/contact-mail';
+import { devicesSpec } from './specs/devices';
 import { contractsSpec } from './specs/contracts';
 import { deviceImportSpec } from './specs/device-import';
 import { entitlementSpec } from './specs/entitlement';
@@ -57,6 +58,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   mail: mailSpec,
   'contact-mail': contactMailSpec,
   contracts: contractsSpec,
+  devices: devicesSpec,
   'device-import': deviceImportSpec,
   entitlement: entitlementSpec,
 };

@@ -28,7 +28,11 @@ export function TagsInput({
       open={false}
       suffixIcon={null}
       value={value}
-      onChange={(next: string[]) => onChange?.(next.map((v) => v.trim()).filter(Boolean))}
+      onChange={(next: string[]) => {
+        onChange?.(next.map((v) => v.trim()).filter(Boolean));
+        // Enter adds the typed tag but leaves the typed text in the box (antd 6 with a controlled search).
+        setSearch('');
+      }}
       showSearch={{ searchValue: search, onSearch: setSearch }}
       onBlur={commit}
       tokenSeparators={[',', '，', ';', '；']}
