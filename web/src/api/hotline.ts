@@ -1,7 +1,7 @@
 /** The hotline form's context: the customer's open and recent tickets (likely duplicates marked), and the due-time preview. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Severity } from '../../../common/domain';
-import type { Device, DuePreview, HotlineTickets } from '../../../common/api';
+import type { Device, DevicePage, DuePreview, HotlineTickets } from '../../../common/api';
 import { api, qs } from './client';
 
 export interface HotlineTicketsParams {
@@ -40,6 +40,17 @@ export function useDuePreview(params: DuePreviewParams, enabled = true) {
     placeholderData: keepPreviousData,
     // "Now" moves: a preview of a report made now is refreshed every minute.
     refetchInterval: params.reportedAt ? false : 60_000,
+  });
+}
+
+/** The portal's 报修 form: the organisation's own devices (first 50), by serial or asset-tag prefix when typed. */
+export function useOwnDevices(customerId: string | null | undefined, q: string) {
+  return useQuery({
+    queryKey: ['devices', 'own', customerId ?? null, q],
+    queryFn: ({ signal }) => api.get<DevicePage>(`/api/devices${qs({ customerId, q, limit: 50 })}`, { signal }),
+    enabled: Boolean(customerId),
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
   });
 }
 

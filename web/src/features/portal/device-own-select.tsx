@@ -6,7 +6,8 @@
 import { Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDeviceList, type Device } from '../../api/devices';
+import type { Device } from '../../../../common/api';
+import { useOwnDevices } from '../../api/hotline';
 import { useDebounced } from '../../components/use-debounced';
 
 const label = (d: Device) => [d.serial, `${d.product.model} ${d.product.name}`, d.site?.name].filter(Boolean).join(' · ');
@@ -15,8 +16,8 @@ export function OwnDeviceSelect({ customerId, value, onChange }: { customerId: s
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 250);
-  const list = useDeviceList({ customerId: customerId ?? undefined, q: q || undefined }, Boolean(customerId));
-  const items = list.data?.pages[0]?.items ?? [];
+  const list = useOwnDevices(customerId, q);
+  const items = list.data?.items ?? [];
   // The labels of devices chosen under an earlier search stay known.
   const [seen, setSeen] = useState<Record<string, string>>({});
   const options = items.map((d) => ({ value: d.id, label: label(d) }));
