@@ -18,11 +18,13 @@ import {
   calendars,
   contacts,
   customers,
+  devices,
   escalationContacts,
   escalationRules,
   macros,
   mailboxes,
   mailQuarantine,
+  products,
   savedViews,
   serviceCenters,
   sites,
@@ -139,6 +141,18 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
       .innerJoin(customers, eq(customers.id, sites.customerId))
       .where(inArray(sites.id, list));
     for (const r of rows) put('site', r.id, r.name, r.customer, r.customerId);
+  });
+  run(ids('device'), async (list) => {
+    const rows = await db
+      .select({ id: devices.id, serial: devices.serial, customerId: customers.id, customer: customers.name })
+      .from(devices)
+      .innerJoin(customers, eq(customers.id, devices.customerId))
+      .where(inArray(devices.id, list));
+    for (const r of rows) put('device', r.id, r.serial, r.customer, r.customerId);
+  });
+  run(ids('product'), async (list) => {
+    const rows = await db.select({ id: products.id, model: products.model, name: products.name }).from(products).where(inArray(products.id, list));
+    for (const r of rows) put('product', r.id, r.model, r.name);
   });
   // Staff-readable directories: the entries' own objects and any id named in values, in one query each.
   const userIds = ids('user');

@@ -6,21 +6,21 @@
  * - Organisation-wide staff (admin, QA, staff without a center): everything.
  * - Tickets (and their attachments): `visibleTo` of the ticket repository — the same rule as
  *   GET /api/tickets/:id.
- * - Customers, their contacts and sites: customers without a center or in the actor's subtree
- *   (the scope of customer writes).
- * - Users, centers and time rules (calendars, SLA policies, escalation rules and contacts): every
- *   staff member reads those objects, so their entries too.
+ * - Customers, their contacts, sites and devices: customers without a center or in the actor's
+ *   subtree (the scope of customer writes).
+ * - Users, centers, time rules (calendars, SLA policies, escalation rules and contacts) and the
+ *   product catalog: every staff member reads those objects, so their entries too.
  * - Anything else (API tokens, deliveries, event consumers, kinds added later): administrators'
  *   objects, hidden from scoped staff until someone decides otherwise.
  */
 import { and, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, sites, tickets } from '../../db/schema';
+import { attachments, contacts, customers, devices, sites, tickets } from '../../db/schema';
 import { seesAllCenters, type Actor } from '../../platform/actor';
 import { visibleTo } from '../tickets/repository';
 
 /** Entities every staff member may read. */
-const STAFF_READABLE = ['user', 'center', 'calendar', 'sla_policy', 'escalation_rule', 'escalation_contact'];
+const STAFF_READABLE = ['user', 'center', 'calendar', 'sla_policy', 'escalation_rule', 'escalation_contact', 'product'];
 
 // The outer row, named by hand: inside these subqueries Drizzle leaves columns unqualified. The
 // CASE keeps a non-uuid entity id from ever reaching the cast.
@@ -56,6 +56,11 @@ export function auditScope(db: Db, actor: Actor): SQL | undefined {
     .from(sites)
     .innerJoin(customers, eq(customers.id, sites.customerId))
     .where(and(sql`${sites.id} = ${entityUuid}`, customerInScope));
+  const device = db
+    .select({ one: sql`1` })
+    .from(devices)
+    .innerJoin(customers, eq(customers.id, devices.customerId))
+    .where(and(sql`${devices.id} = ${entityUuid}`, customerInScope));
   return or(
     sql`audit_log.entity in (${sql.join(
       STAFF_READABLE.map((e) => sql`${e}`),
@@ -66,5 +71,6 @@ export function auditScope(db: Db, actor: Actor): SQL | undefined {
     and(entityIs('customer'), exists(customer)),
     and(entityIs('contact'), exists(contact)),
     and(entityIs('site'), exists(site)),
+    and(entityIs('device'), exists(device)),
   );
 }

@@ -65,6 +65,10 @@ describe('device writes', () => {
     expect((await eventsOf(res.body.id)).map((e) => e.kind)).toEqual(['created']);
     const audits = await t.services.db.select().from(auditLog).where(and(eq(auditLog.entity, 'device'), eq(auditLog.entityId, res.body.id)));
     expect(audits.map((a) => a.action)).toEqual(['created']);
+    // The audit page names the device by its serial and its customer.
+    const admin = await t.as('admin');
+    const [entry] = (await admin.get(`/api/audit?entity=device&entityId=${res.body.id}`)).body;
+    expect([entry.entityLabel, entry.entityParentId]).toEqual(['CR-0001', c]);
     // Given explicitly, the warranty end is kept; without an install day it stays unknown.
     expect((await device({ serial: 'CR-0002', customerId: c, installedOn: '2026-01-31', warrantyEndsOn: '2026-03-01' })).warrantyEndsOn).toBe('2026-03-01');
     expect(await device({ serial: 'CR-0003', customerId: c })).toMatchObject({ warrantyEndsOn: null, warranty: 'unknown' });

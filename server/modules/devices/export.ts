@@ -6,11 +6,11 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { and, sql, type SQL } from 'drizzle-orm';
+import { and, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { devices } from '../../db/schema';
 import { DEVICE_COLUMNS, DEVICE_STATUS_WORDS } from '../device-import/columns';
-import { assetTagPrefix, cursorOf, deviceListQuery, serialPrefix, type DeviceCursor } from './repository';
+import { assetTagPrefix, cursorOf, deviceListQuery, serialPrefix, type DeviceCursor, type DeviceSelection } from './repository';
 
 /** Rows exported at most; a larger selection is cut there (narrow it with the list's filters). */
 export const EXPORT_LIMIT = 200_000;
@@ -26,7 +26,8 @@ export function exportLanguage(lang: string | undefined, acceptLanguage: string 
   return (acceptLanguage ?? '').trim().toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
-export async function exportDevices(db: Db, conditions: (SQL | undefined)[], q: string | undefined, language: ExportLanguage, out: Writable) {
+export async function exportDevices(db: Db, selection: DeviceSelection, language: ExportLanguage, out: Writable) {
+  const { conditions, q } = selection;
   const keys = await db
     .selectDistinct({ key: sql<string>`k` })
     .from(sql`${devices}, jsonb_object_keys(${devices.attributes}) k`)
@@ -42,7 +43,7 @@ export async function exportDevices(db: Db, conditions: (SQL | undefined)[], q: 
   let cursor: DeviceCursor | null = null;
   let written = 0;
   while (written < EXPORT_LIMIT) {
-    const rows = await deviceListQuery(db, conditions, q, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
+    const rows = await deviceListQuery(db, selection, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
     for (const r of rows) {
       const d = r.row;
       const cells: Record<(typeof DEVICE_COLUMNS)[number]['key'], string | null> = {

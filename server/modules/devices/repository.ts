@@ -128,25 +128,45 @@ const serialKey = sql`lower(${devices.serial})`;
 export const afterCursor = (c: DeviceCursor) =>
   sql`${serialKey} ~>=~ ${c.s} and (${serialKey} ~>~ ${c.s} or ${devices.id} > ${c.i}::uuid)`;
 
+/** What a list page selects: the filters' conditions, the prefix typed, and whether one product is asked for. */
+export interface DeviceSelection {
+  conditions: (SQL | undefined)[];
+  q?: string | undefined;
+  productId?: string | undefined;
+}
+
+export function deviceSelection(actor: Actor, query: DeviceFilter, today: string): DeviceSelection {
+  return { conditions: filterConditions(actor, query, today), q: query.q, productId: query.productId };
+}
+
 /**
  * The list query as the database receives it (no execution): the list and the export run it; the
- * bench EXPLAINs it. With `q`, the serial-prefix matches and the asset-tag-prefix matches are
- * gathered as two branches, each limited to the page: an OR of the two is not an index range, and
- * the planner then walked the whole serial index filtering it (275 ms on 50,000 devices for a
- * 3-character prefix near the end of the alphabet).
+ * bench EXPLAINs it.
+ *
+ * With `q`, the serial-prefix matches and the asset-tag-prefix matches are gathered as two
+ * branches, each limited to the page: an OR of the two is not an index range, and the planner then
+ * walked the whole serial index filtering it (275 ms on 50,000 devices for a 3-character prefix).
+ *
+ * With one product, the order is written so the serial index cannot provide it: a model's serials
+ * share its maker's prefix, so walking the serial index for one product's rows crosses most of
+ * the other products' first (4.2 s on 1,000,000 devices); its devices_product_idx rows sorted are
+ * far cheaper. An index on (product_id, lower(serial) text_pattern_ops) would give that order
+ * directly (asked of the lead; bench/device-search.ts).
  */
-export function deviceListQuery(db: Db, conditions: (SQL | undefined)[], q: string | undefined, cursor: DeviceCursor | null, limit: number) {
-  const where = and(...conditions, cursor ? afterCursor(cursor) : undefined);
+export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: DeviceCursor | null, limit: number) {
+  const { q } = selection;
+  const where = and(...selection.conditions, cursor ? afterCursor(cursor) : undefined);
   const branch = (match: SQL) =>
     sql`(select ${devices.id} from ${devices} where ${where ? sql`${match} and ${where}` : match} order by ${serialKey} using ~<~, ${devices.id} limit ${limit})`;
   const matching = q
     ? sql`${devices.id} in (select m.id from (${branch(serialPrefix(q))} union all ${branch(sql`${assetTagPrefix(q)} and not ${serialPrefix(q)}`)}) m)`
     : undefined;
+  const order = selection.productId && !q ? sql`(${serialKey} || '') using ~<~` : sql`${serialKey} using ~<~`;
   return db
     .select(deviceColumns)
     .from(devices)
     .where(q ? and(matching, where) : where)
-    .orderBy(sql`${serialKey} using ~<~`, devices.id)
+    .orderBy(order, devices.id)
     .limit(limit);
 }
 

@@ -32,9 +32,9 @@ import {
   deviceColumns,
   deviceListQuery,
   deviceSearchQuery,
+  deviceSelection,
   devicesVisibleTo,
   encodeCursor,
-  filterConditions,
   toDeviceDto,
   type DeviceFilter,
 } from './repository';
@@ -115,7 +115,7 @@ export function createDeviceService(deps: DeviceDeps) {
     async list(actor: Actor, query: DeviceListQuery): Promise<DevicePage> {
       const day = today();
       const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-      const rows = await deviceListQuery(db, filterConditions(actor, query, day), query.q, cursor, query.limit + 1);
+      const rows = await deviceListQuery(db, deviceSelection(actor, query, day), cursor, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
@@ -232,7 +232,7 @@ export function createDeviceService(deps: DeviceDeps) {
     /** The spreadsheet of every device matching the list's filters (at most EXPORT_LIMIT rows), written into `out`. */
     async exportTo(actor: Actor, filter: DeviceFilter, language: ExportLanguage, out: Writable): Promise<void> {
       const day = today();
-      await exportDevices(db, filterConditions(actor, filter, day), filter.q, language, out);
+      await exportDevices(db, deviceSelection(actor, filter, day), language, out);
     },
   };
 }

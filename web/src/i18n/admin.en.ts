@@ -94,6 +94,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       mailbox: 'Mailbox',
       mail_quarantine: 'Quarantined mail',
       device_import: 'Device import',
+      device: 'Device',
+      product: 'Product',
       replacement: 'Replacement proposal',
       settings: 'Settings',
     },

@@ -97,6 +97,8 @@ export const adminZhCN = {
       mailbox: '邮箱',
       mail_quarantine: '隔离邮件',
       device_import: '设备导入',
+      device: '设备',
+      product: '产品',
       replacement: '换新申请',
       settings: '系统设置',
     },
