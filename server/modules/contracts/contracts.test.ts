@@ -296,6 +296,7 @@ describe('attachments', () => {
     expect(down.headers['content-type']).toBe('application/pdf');
     expect(down.headers['content-disposition']).toMatch(/^attachment; filename="__ ___.pdf"; filename\*=UTF-8''/);
     expect(down.headers['x-content-type-options']).toBe('nosniff');
+    expect((await user.get(`/api/contracts/${contract.id}`)).body.attachments[0]).toMatchObject({ id: up.body.id, uploadedBy: null });
     const stranger = await t.as('customer_user');
     expect((await stranger.get(`${url}/${up.body.id}`)).status).toBe(404);
     // The attachment must belong to that contract.

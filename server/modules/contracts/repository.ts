@@ -187,7 +187,8 @@ export async function loadContractDetail(db: Db, id: string, day: string, forCus
       sites: coveredSites,
       products: coveredProducts,
     },
-    attachments: files.map(({ file, uploaderName }) => toAttachmentDto(file, uploaderName)),
+    // Customers do not read which staff member filed the document.
+    attachments: files.map(({ file, uploaderName }) => toAttachmentDto(file, forCustomer ? null : uploaderName)),
     remindersSent: reminders.map((r) => ({ daysBefore: r.daysBefore, sentAt: r.sentAt.toISOString() })),
   };
 }
