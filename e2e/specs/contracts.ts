@@ -104,6 +104,20 @@ export function contractsSpec(app: () => E2eApp) {
       await page.getByTestId('contract-file').filter({ hasText: '维保合同-签字版.pdf' }).waitFor();
       await snap(page, 'contract-page');
 
+      // Narrowed to one device, found by its serial in the edit form.
+      await page.getByTestId('contract-edit').click();
+      const editDialog = page.locator('.ant-modal').filter({ hasText: '编辑合同' });
+      await editDialog.getByText('指定范围', { exact: true }).click();
+      const devicePicker = page.getByTestId('contract-devices');
+      await devicePicker.click();
+      await page.keyboard.type(serial.slice(0, 6));
+      await chooseOption(page, devicePicker, serial);
+      await snap(page, 'contract-form-listed');
+      await editDialog.getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByTestId('contract-coverage').getByRole('link', { name: serial }).waitFor();
+      await page.getByText('1 台设备', { exact: true }).waitFor();
+      await snap(page, 'contract-page-listed');
+
       await page.goto('/contracts');
       await page.getByTestId('contract-search').fill(number);
       const row = page.getByTestId('contract-row').filter({ hasText: number });

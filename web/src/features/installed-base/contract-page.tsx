@@ -89,19 +89,12 @@ function Coverage({ contract }: { contract: ContractDetail }) {
   const can = useCan();
   if (contract.scope === 'customer') return <Typography.Paragraph>{t('contracts.coverageAllText', { name: contract.customer.name })}</Typography.Paragraph>;
   const { devices, sites, products } = contract.coverage;
+  if (!devices.length && !sites.length && !products.length) return <Typography.Paragraph type="secondary">{t('contracts.coverageNothing')}</Typography.Paragraph>;
   return (
     <div className="contract-coverage" data-testid="contract-coverage">
-      <div className="contract-coverage-group">
-        <div className="contract-coverage-label">{t('contracts.sites')}</div>
-        {sites.length ? sites.map((s) => <Tag key={s.id}>{s.name}</Tag>) : <span className="muted">{t('common.none')}</span>}
-      </div>
-      <div className="contract-coverage-group">
-        <div className="contract-coverage-label">{t('contracts.products')}</div>
-        {products.length ? products.map((p) => <Tag key={p.id}>{`${p.model} ${p.name}`}</Tag>) : <span className="muted">{t('common.none')}</span>}
-      </div>
-      <div className="contract-coverage-group">
-        <div className="contract-coverage-label">{t('contracts.devicesCount', { count: devices.length })}</div>
-        {devices.length ? (
+      {devices.length > 0 && (
+        <div className="contract-coverage-group">
+          <div className="contract-coverage-label">{t('contracts.devicesCount', { count: devices.length })}</div>
           <Table
             size="small"
             rowKey="id"
@@ -116,10 +109,24 @@ function Coverage({ contract }: { contract: ContractDetail }) {
               { title: t('contracts.product'), dataIndex: 'product' },
             ]}
           />
-        ) : (
-          <span className="muted">{t('common.none')}</span>
-        )}
-      </div>
+        </div>
+      )}
+      {sites.length > 0 && (
+        <div className="contract-coverage-group">
+          <div className="contract-coverage-label">{t('contracts.sitesCount', { count: sites.length })}</div>
+          {sites.map((s) => (
+            <Tag key={s.id}>{s.name}</Tag>
+          ))}
+        </div>
+      )}
+      {products.length > 0 && (
+        <div className="contract-coverage-group">
+          <div className="contract-coverage-label">{t('contracts.productsCount', { count: products.length })}</div>
+          {products.map((p) => (
+            <Tag key={p.id}>{`${p.model} ${p.name}`}</Tag>
+          ))}
+        </div>
+      )}
     </div>
   );
 }
@@ -176,7 +183,7 @@ export function ContractPage() {
             { key: 'customer', label: t('contracts.customer'), children: <Link to={`/customers/${c.customer.id}`}>{c.customer.name}</Link> },
             { key: 'status', label: t('contracts.status'), children: t(`contracts.statuses.${c.status}`) + (c.terminatedOn ? `（${c.terminatedOn}）` : '') },
             { key: 'coverage', label: t('contracts.coverage'), children: coverageText(c) },
-            { key: 'sla', label: t('contracts.slaPolicy'), children: policyText(c.slaPolicy, i18n.language) ?? <span className="muted">{t('contracts.slaPolicyNone')}</span> },
+            { key: 'sla', label: t('contracts.slaPolicy'), children: policyText(c.slaPolicy, i18n.language) ?? <span className="muted">{t('contracts.slaPolicyUnset')}</span> },
             { key: 'onsite', label: t('contracts.onsiteCalendar'), children: c.onsiteCalendar?.name ?? none },
             { key: 'phone', label: t('contracts.phoneCalendar'), children: c.phoneCalendar?.name ?? none },
             { key: 'visits', label: t('contracts.includedVisits'), children: c.includedVisits ?? none },
