@@ -8,7 +8,7 @@
  * device writes a devices_changed line; the warranty tag goes, the contract stays. 1440 px and 390 px.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { login, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
+import { chooseOption, login, PASSWORD, snap, timelineEvents, waitForPath, type E2eApp } from '../support';
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 24 * 3600_000).toISOString().slice(0, 10);
 
@@ -22,6 +22,7 @@ export function entitlementSpec(app: () => E2eApp) {
     const contractNumber = `HT-E2E-${suffix}`;
     const contractEnds = day(400);
     let dispatcher: { username: string };
+    let customerUser: string;
 
     beforeAll(async () => {
       const admin = await app().t.as('admin');
@@ -57,6 +58,8 @@ export function entitlementSpec(app: () => E2eApp) {
         'contract',
       );
       dispatcher = await app().t.factory.user({ role: 'dispatcher', name: '吴座席' });
+      customerUser = `ent${suffix.toLowerCase()}`;
+      await app().t.services.users.create(null, { username: customerUser, password: PASSWORD, name: '何护士长', role: 'customer_user', customerId: customer.id });
     });
 
     it('finds the device by serial, shows warranty and contract, and the ticket gets the contract policy', async () => {
@@ -161,6 +164,26 @@ export function entitlementSpec(app: () => E2eApp) {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByTestId('coverage-row').evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await snap(page, 'entitlement-form-390');
+    }, 60_000);
+
+    it('the customer names their own device when reporting in the portal', async () => {
+      const { page } = await app().newPage();
+      await login(page, customerUser);
+      await page.goto('/tickets/new');
+      await page.getByTestId('ticket-title-input').fill('挂号机触摸屏失灵');
+      await page.getByTestId('impact-limited').click();
+      const devices = page.getByTestId('report-devices');
+      await devices.click();
+      await page.keyboard.type(serialPrefix);
+      await chooseOption(page, devices, serial);
+      await page.keyboard.press('Escape');
+      await snap(page, 'entitlement-portal-report');
+      await page.getByTestId('create-ticket').click();
+      await waitForPath(page, /^\/tickets\/[0-9a-f-]{36}$/);
+      await page.getByTestId('ticket-devices').locator(`[data-testid=named-device][data-serial="${serial}"]`).waitFor();
+      // The customer sees their device, not the desk's billing words.
+      expect(await page.getByTestId('entitlement-badge').count()).toBe(0);
+      expect(await page.getByTestId('ticket-devices').getByTestId('remove-device').count()).toBe(0);
     }, 60_000);
   });
 }
