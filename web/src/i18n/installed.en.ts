@@ -368,6 +368,7 @@ export const installedEn: Messages<typeof installedZhCN> = {
     hours: 'Service hours',
     onsite: 'On site',
     phone: 'Phone',
+    moreCovered: 'and {{count}} more',
     noContracts: 'No service contracts',
   },
 };

@@ -371,6 +371,7 @@ export const installedZhCN = {
     hours: '服务时间',
     onsite: '现场',
     phone: '电话',
+    moreCovered: '等另外 {{count}} 台',
     noContracts: '暂无服务合同',
   },
 };

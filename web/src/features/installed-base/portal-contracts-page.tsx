@@ -11,6 +11,7 @@ import { ContractFileList } from './contract-attachments';
 import { ContractStateTag, periodText, policyText, useCoverageText } from './contract-parts';
 import './contract-pages.css';
 
+const SHOWN_DEVICES = 12;
 // Drafts are the service desk's work in progress, not the customer's business.
 const shown = (c: Contract) => c.state !== 'draft';
 
@@ -47,8 +48,14 @@ function PortalContractCard({ contract }: { contract: Contract }) {
         <dt>{t('contracts.coverage')}</dt>
         <dd>
           {coverageText(contract)}
-          {d && contract.scope === 'listed' && (d.coverage.sites.length > 0 || d.coverage.products.length > 0) && (
+          {d && contract.scope === 'listed' && (d.coverage.devices.length > 0 || d.coverage.sites.length > 0 || d.coverage.products.length > 0) && (
             <div className="portal-contract-coverage">
+              {d.coverage.devices.slice(0, SHOWN_DEVICES).map((x) => (
+                <Tag key={x.id} className="mono" title={x.product}>
+                  {x.serial}
+                </Tag>
+              ))}
+              {d.coverage.devices.length > SHOWN_DEVICES && <span className="muted">{t('portalInstalled.moreCovered', { count: d.coverage.devices.length - SHOWN_DEVICES })}</span>}
               {d.coverage.sites.map((s) => (
                 <Tag key={s.id}>{s.name}</Tag>
               ))}
