@@ -17,6 +17,8 @@ import {
   attachments,
   calendars,
   contacts,
+  contractAttachments,
+  contracts,
   customers,
   devices,
   escalationContacts,
@@ -149,6 +151,27 @@ export async function labelEntries(db: Db, actor: Actor, entries: Entry[]) {
       .innerJoin(customers, eq(customers.id, devices.customerId))
       .where(inArray(devices.id, list));
     for (const r of rows) put('device', r.id, r.serial, r.customer, r.customerId);
+  });
+  // Contracts: the entries' own, and those named in values (a contract file's contractId).
+  const contractIds = ids('contract');
+  run([...new Set([...contractIds, ...refList])], async (all) => {
+    const rows = await db
+      .select({ id: contracts.id, number: contracts.number, customerId: customers.id, customer: customers.name })
+      .from(contracts)
+      .innerJoin(customers, eq(customers.id, contracts.customerId))
+      .where(inArray(contracts.id, all));
+    for (const r of rows) {
+      put('contract', r.id, r.number, r.customer, r.customerId);
+      refLabels[r.id] = r.number;
+    }
+  });
+  run(ids('contract_attachment'), async (list) => {
+    const rows = await db
+      .select({ id: contractAttachments.id, filename: contractAttachments.filename, contractId: contracts.id, number: contracts.number })
+      .from(contractAttachments)
+      .innerJoin(contracts, eq(contracts.id, contractAttachments.contractId))
+      .where(inArray(contractAttachments.id, list));
+    for (const r of rows) put('contract_attachment', r.id, r.filename, r.number, r.contractId);
   });
   run(ids('product'), async (list) => {
     const rows = await db.select({ id: products.id, model: products.model, name: products.name }).from(products).where(inArray(products.id, list));

@@ -6,8 +6,9 @@
  * - Organisation-wide staff (admin, QA, staff without a center): everything.
  * - Tickets (and their attachments): `visibleTo` of the ticket repository — the same rule as
  *   GET /api/tickets/:id.
- * - Customers, their contacts, sites and devices: customers without a center or in the actor's
- *   subtree (the scope of customer writes).
+ * - Customers, their contacts, sites, devices and contracts (and the contracts' files, found by the
+ *   `contractId` the entry carries, so a deleted file's entry stays readable): customers without a
+ *   center or in the actor's subtree (the scope of customer writes).
  * - Users, centers, time rules (calendars, SLA policies, escalation rules and contacts) and the
  *   product catalog: every staff member reads those objects, so their entries too.
  * - Anything else (API tokens, deliveries, event consumers, kinds added later): administrators'
@@ -15,7 +16,7 @@
  */
 import { and, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { attachments, contacts, customers, devices, sites, tickets } from '../../db/schema';
+import { attachments, contacts, contracts, customers, devices, sites, tickets } from '../../db/schema';
 import { seesAllCenters, type Actor } from '../../platform/actor';
 import { visibleTo } from '../tickets/repository';
 
@@ -61,6 +62,16 @@ export function auditScope(db: Db, actor: Actor): SQL | undefined {
     .from(devices)
     .innerJoin(customers, eq(customers.id, devices.customerId))
     .where(and(sql`${devices.id} = ${entityUuid}`, customerInScope));
+  const contract = db
+    .select({ one: sql`1` })
+    .from(contracts)
+    .innerJoin(customers, eq(customers.id, contracts.customerId))
+    .where(and(sql`${contracts.id} = ${entityUuid}`, customerInScope));
+  const contractFile = db
+    .select({ one: sql`1` })
+    .from(contracts)
+    .innerJoin(customers, eq(customers.id, contracts.customerId))
+    .where(and(sql`${contracts.id}::text = coalesce(audit_log.after->>'contractId', audit_log.before->>'contractId')`, customerInScope));
   return or(
     sql`audit_log.entity in (${sql.join(
       STAFF_READABLE.map((e) => sql`${e}`),
@@ -72,5 +83,7 @@ export function auditScope(db: Db, actor: Actor): SQL | undefined {
     and(entityIs('contact'), exists(contact)),
     and(entityIs('site'), exists(site)),
     and(entityIs('device'), exists(device)),
+    and(entityIs('contract'), exists(contract)),
+    and(entityIs('contract_attachment'), exists(contractFile)),
   );
 }

@@ -273,6 +273,11 @@ describe('tenant isolation', () => {
     const contract = (await manager.post('/api/contracts', base(customer.id))).body;
     const eastManager = await t.as('manager', { centerId: east.id });
     expect((await eastManager.get(`/api/contracts/${contract.id}`)).status).toBe(200);
+    // The audit trail names the contract, and shows it only to staff whose scope holds its customer.
+    const trail = await manager.get(`/api/audit?entity=contract&entityId=${contract.id}`);
+    expect(trail.body.items ?? trail.body).toEqual([expect.objectContaining({ action: 'created', entityLabel: contract.number, entityDetail: customer.name })]);
+    const hidden = await eastManager.get(`/api/audit?entity=contract&entityId=${contract.id}`);
+    expect(hidden.body.items ?? hidden.body).toEqual([]);
     expect((await eastManager.patch(`/api/contracts/${contract.id}`, { title: 'x' })).status).toBe(404);
     expect((await eastManager.post('/api/contracts', base(customer.id))).status).toBe(404);
   });

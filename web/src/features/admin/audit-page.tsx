@@ -42,6 +42,8 @@ export const AUDIT_ENTITIES = [
   'mailbox',
   'mail_quarantine',
   'mail_template',
+  'contract',
+  'contract_attachment',
 ] as const;
 
 export const AUDIT_ACTIONS = [
@@ -83,6 +85,7 @@ export const AUDIT_ACTIONS = [
   'quarantine_retried',
   'quarantine_converted',
   'quarantine_dismissed',
+  'renewal_reminded',
 ] as const;
 
 /** Where an entry's object is shown. */
@@ -123,6 +126,10 @@ function entityHref(e: AuditEntry): string | null {
       return '/admin/mail-quarantine';
     case 'mail_template':
       return '/admin/mail-templates';
+    case 'contract':
+      return `/contracts/${e.entityId}`;
+    case 'contract_attachment':
+      return e.entityParentId ? `/contracts/${e.entityParentId}` : null;
     default:
       return null;
   }
