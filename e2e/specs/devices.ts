@@ -60,6 +60,7 @@ export function devicesSpec(app: () => E2eApp) {
       await page.getByTestId('product-add-part').click();
       await page.getByPlaceholder('备件号').fill('PN-CARD-01');
       await page.getByPlaceholder('备件名称').fill('读卡器模块');
+      await snap(page, 'product-modal');
       await page.getByRole('button', { name: /保\s*存/ }).click();
       const productRow = page.getByTestId('product-table').locator('tr').filter({ hasText: model });
       await productRow.waitFor();
@@ -77,11 +78,13 @@ export function devicesSpec(app: () => E2eApp) {
       await typeDay(page, page.getByTestId('device-installed-on'), '2026-03-01');
       await inputOf(page, 'device-software-version').fill('V1.0');
       await page.locator('.ant-modal-title').click();
+      await snap(page, 'device-modal');
       await page.getByRole('button', { name: /保\s*存/ }).click();
       await page.getByText(`已新增设备 ${serial}`).waitFor();
 
       // Found by a prefix of its serial ("/" focuses the search box).
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      // (The dialog must be gone: while it is open, `/` belongs to it.)
+      await expect.poll(() => page.locator('.ant-modal-wrap').evaluateAll((wraps) => wraps.every((w) => getComputedStyle(w).display === 'none'))).toBe(true);
       await page.keyboard.press('/');
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid'))).toBe('device-search');
       await page.keyboard.type(serialPrefix);
@@ -96,6 +99,13 @@ export function devicesSpec(app: () => E2eApp) {
       expect(await row.getByTestId('warranty-tag').textContent()).toBe('保修期内');
       expect(await page.getByTestId('device-loaded').textContent()).toBe('已加载全部 1 台');
       await snap(page, 'devices');
+
+      // 导出 Excel downloads what the filters match.
+      const download = page.waitForEvent('download');
+      await page.getByTestId('device-export').click();
+      const file = await download;
+      expect(file.url()).toContain(`/api/devices/export.xlsx?q=${serialPrefix}`);
+      expect(await file.failure()).toBeNull();
 
       // Its page, and a software version change in the history.
       await row.getByTestId('device-link').click();
@@ -126,6 +136,9 @@ export function devicesSpec(app: () => E2eApp) {
       await waitForPath(page, /^\/devices\/[^/]+$/);
       await page.getByTestId('device-history').waitFor();
       await snap(page, 'device-390');
+      await page.getByTestId('device-edit').click();
+      await page.getByTestId('device-serial').waitFor();
+      await snap(page, 'device-modal-390');
     }, 120_000);
   });
 }

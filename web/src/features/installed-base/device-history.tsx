@@ -120,17 +120,22 @@ export function DeviceHistory({ device }: { device: DeviceDetail }) {
         const serial = str(data.newSerial);
         const id = str(data.newDeviceId);
         return (
-          <div className="device-history-line">
-            <b>{serial ? t('devices.event.replaced', { serial }) : t('devices.event.replacedNoSerial')}</b>
-            {id && serial && <Link to={`/devices/${id}`}>{serial}</Link>}
-          </div>
+          <>
+            <div className="device-history-line">
+              <b>{serial ? t('devices.event.replaced') : t('devices.event.replacedNoSerial')}</b>
+              {serial && (id ? <Link to={`/devices/${id}`} className="mono">{serial}</Link> : <span className="mono">{serial}</span>)}
+            </div>
+            {str(data.note) && <div className="muted">{str(data.note)}</div>}
+          </>
         );
       }
       case 'replacement_of': {
-        const serial = str(data.oldSerial) ?? str(data.replacedSerial) ?? str(data.serial);
+        const serial = str(data.oldSerial);
+        const id = str(data.oldDeviceId);
         return (
           <div className="device-history-line">
-            <b>{serial ? t('devices.event.replacement_of', { serial }) : t('devices.event.replacementOfNoSerial')}</b>
+            <b>{serial ? t('devices.event.replacement_of') : t('devices.event.replacementOfNoSerial')}</b>
+            {serial && (id ? <Link to={`/devices/${id}`} className="mono">{serial}</Link> : <span className="mono">{serial}</span>)}
           </div>
         );
       }

@@ -132,9 +132,10 @@ export function DevicesPage() {
       width: 180,
       ellipsis: true,
       render: (_, d) => (
-        <span title={`${d.product.model} · ${d.product.name}`}>
-          <span className="mono">{d.product.model}</span> <span className="muted">{d.product.name}</span>
-        </span>
+        <div title={`${d.product.model} · ${d.product.name}`} className="device-product-cell">
+          <div className="mono">{d.product.model}</div>
+          <div className="muted">{d.product.name}</div>
+        </div>
       ),
     },
     { title: t('devices.customer'), key: 'customer', ellipsis: true, render: (_, d) => <span title={d.customer.name}>{d.customer.name}</span> },

@@ -5,7 +5,7 @@
  * everyone else reads. Phones get cards.
  */
 import { EditOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Input, Popover, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Empty, Input, Popover, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -169,7 +169,6 @@ export function ProductsPage() {
         />
         {products.data && <span className="muted">{t('products.count', { count: rows.length })}</span>}
       </div>
-      {!mayWrite && <Alert type="info" showIcon className="page-alert" title={t('products.readOnly')} style={{ marginBottom: 12 }} />}
       {products.isError ? (
         <LoadError error={products.error} onRetry={() => void products.refetch()} />
       ) : narrow ? (
