@@ -100,6 +100,7 @@ export function entitlementSpec(app: () => E2eApp) {
       expect(await policyLine.textContent()).toContain('合同');
       await snap(page, 'entitlement-form-explain');
       await page.keyboard.press('Escape');
+      await expect.poll(() => badge.getAttribute('aria-expanded')).toBe('false');
 
       await page.getByTestId('ticket-title-input').fill('自助挂号机无法打印凭条');
       await page.getByTestId('severity-P2').click();

@@ -8,6 +8,7 @@
  */
 import { Popover, Tag } from 'antd';
 import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Entitlement, PolicySource } from '../../../../common/api';
 import { useLabels } from '../../i18n/labels';
@@ -100,8 +101,17 @@ export function EntitlementBadge({
   const contract = e.kind === 'contract' ? e.contract : null;
   const warranty = e.underWarranty;
   const none = !contract && !warranty;
+  // Opened by a click, Enter or Space (a real button); Escape closes it again, the focus stays.
+  const [open, setOpen] = useState(false);
   return (
-    <Popover content={<Explanation entitlement={e} policy={policy} />} title={t('coverage.title')} trigger="click" placement="bottomLeft">
+    <Popover
+      content={<Explanation entitlement={e} policy={policy} />}
+      title={t('coverage.title')}
+      trigger="click"
+      placement="bottomLeft"
+      open={open}
+      onOpenChange={setOpen}
+    >
       <button
         type="button"
         className={`entitlement-badge${stale ? ' is-stale' : ''}`}
@@ -109,6 +119,13 @@ export function EntitlementBadge({
         data-kind={e.kind}
         aria-busy={stale}
         aria-label={t('coverage.badgeAria', { text: entitlementText(e, t) })}
+        aria-expanded={open}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && open) {
+            event.stopPropagation();
+            setOpen(false);
+          }
+        }}
       >
         {warranty && (
           <Tag color="green" data-testid="entitlement-warranty">
