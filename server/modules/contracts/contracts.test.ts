@@ -334,7 +334,7 @@ describe('attachments', () => {
     const path = await import('node:path');
     const stored = fs.readdirSync(path.join(t.config.dataDir, 'attachments'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     expect(stored).toEqual([]);
-    const actions = (await t.services.db.select().from(auditLog).where(eq(auditLog.entityId, up.body.id))).map((e) => e.action);
+    const actions = (await t.services.db.select().from(auditLog).where(eq(auditLog.entityId, up.body.id)).orderBy(auditLog.id)).map((e) => e.action);
     expect(actions).toEqual(['uploaded', 'deleted']);
   });
 
