@@ -57,6 +57,9 @@ export function devicesSpec(app: () => E2eApp) {
       await page.keyboard.type('V1.1');
       await page.keyboard.press('Enter');
       await inputOf(page, 'product-warranty').fill('36');
+      // Parts stop in three months: within the half year in which customers are told.
+      const endOfSupply = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+      await typeDay(page, page.getByTestId('product-end-of-supply'), endOfSupply);
       await page.getByTestId('product-add-part').click();
       await page.getByPlaceholder('备件号').fill('PN-CARD-01');
       await page.getByPlaceholder('备件名称').fill('读卡器模块');
@@ -65,6 +68,8 @@ export function devicesSpec(app: () => E2eApp) {
       const productRow = page.getByTestId('product-table').locator('tr').filter({ hasText: model });
       await productRow.waitFor();
       expect(await productRow.textContent()).toContain('36 个月');
+      expect(await productRow.textContent()).toContain(endOfSupply);
+      expect(await productRow.getByTestId('end-of-supply-tag').textContent()).toBe('即将停止供货');
       await snap(page, 'products');
 
       // 设备: register a unit of it.
