@@ -32,12 +32,14 @@ export function ContractFileList({
       {contract.attachments.map((a) => (
         <li key={a.id} className="contract-file" data-testid="contract-file">
           {a.contentType === 'application/pdf' ? <FilePdfOutlined style={{ color: '#cf1322' }} /> : <PaperClipOutlined />}
-          <a href={contractAttachmentUrl(contract.id, a.id)} download={a.filename} className="contract-file-name" title={a.filename}>
-            {a.filename}
-          </a>
-          <span className="muted contract-file-meta">
-            {formatBytes(a.size)}
-            {showUploader && a.uploadedBy ? ` · ${a.uploadedBy.name}` : ''} · <DateTime value={a.createdAt} />
+          <span className="contract-file-body">
+            <a href={contractAttachmentUrl(contract.id, a.id)} download={a.filename} className="contract-file-name" title={a.filename}>
+              {a.filename}
+            </a>
+            <span className="muted contract-file-meta">
+              {formatBytes(a.size)}
+              {showUploader && a.uploadedBy ? ` · ${a.uploadedBy.name}` : ''} · <DateTime value={a.createdAt} />
+            </span>
           </span>
           <span className="contract-file-actions">
             <Button size="small" type="text" icon={<DownloadOutlined />} href={contractAttachmentUrl(contract.id, a.id)} download={a.filename} aria-label={t('contracts.download', { name: a.filename })} />
