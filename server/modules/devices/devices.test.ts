@@ -133,6 +133,17 @@ describe('device writes', () => {
     expect((await dispatcher.patch(`/api/devices/${d.id}`, { productId: NOWHERE })).status).toBe(400);
     expect((await dispatcher.patch(`/api/devices/${NOWHERE}`, { location: 'x' })).status).toBe(404);
     expect((await dispatcher.patch(`/api/devices/${d.id}`, { serial: null })).status).toBe(400);
+    // A dispatcher of another center may read the device but not change it.
+    const center = await t.factory.center();
+    const elsewhere = await t.factory.center();
+    const scoped = await t.as('dispatcher', { centerId: center.id });
+    const outside = (await t.factory.customer({ centerId: elsewhere.id })).id;
+    const far = await device({ serial: 'PT-FAR', customerId: outside });
+    expect((await scoped.get(`/api/devices/${far.id}`)).status).toBe(200);
+    const refused = await scoped.patch(`/api/devices/${far.id}`, { location: '机房' });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.key).toBe('device.not_found');
+    expect((await scoped.post('/api/devices', { productId, serial: 'PT-FAR-2', customerId: outside })).status).toBe(404);
   });
 });
 

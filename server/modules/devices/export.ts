@@ -10,7 +10,7 @@ import { and, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { devices } from '../../db/schema';
 import { DEVICE_COLUMNS, DEVICE_STATUS_WORDS } from '../device-import/columns';
-import { assetTagPrefix, cursorOf, deviceListQuery, serialPrefix, type DeviceCursor, type DeviceSelection } from './repository';
+import { assetTagPrefix, cursorOf, listPage, serialPrefix, type DeviceCursor, type DeviceSelection } from './repository';
 
 /** Rows exported at most; a larger selection is cut there (narrow it with the list's filters). */
 export const EXPORT_LIMIT = 200_000;
@@ -43,7 +43,7 @@ export async function exportDevices(db: Db, selection: DeviceSelection, language
   let cursor: DeviceCursor | null = null;
   let written = 0;
   while (written < EXPORT_LIMIT) {
-    const rows = await deviceListQuery(db, selection, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
+    const rows = await listPage(db, selection, cursor, Math.min(BATCH, EXPORT_LIMIT - written));
     for (const r of rows) {
       const d = r.row;
       const cells: Record<(typeof DEVICE_COLUMNS)[number]['key'], string | null> = {

@@ -161,13 +161,29 @@ export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: Devi
   const matching = q
     ? sql`${devices.id} in (select m.id from (${branch(serialPrefix(q))} union all ${branch(sql`${assetTagPrefix(q)} and not ${serialPrefix(q)}`)}) m)`
     : undefined;
-  const order = selection.productId && !q ? sql`(${serialKey} || '') using ~<~` : sql`${serialKey} using ~<~`;
+  // With q the page is the branches' rows sorted; an outer order the index could give made the
+  // planner walk the serial index probing the branches' ids (seconds on 1,000,000 devices).
+  const order = selection.productId || q ? sql`(${serialKey} || '') using ~<~` : sql`${serialKey} using ~<~`;
   return db
     .select(deviceColumns)
     .from(devices)
     .where(q ? and(matching, where) : where)
     .orderBy(order, devices.id)
     .limit(limit);
+}
+
+/**
+ * A page of the list. With q or one product it is a few hundred rows of work that the planner
+ * prices high (the branches' sorts, the product's rows); above jit_above_cost PostgreSQL then
+ * JIT-compiles it, which took 300-700 ms for a query that runs in 2 ms (bench/device-search.ts,
+ * as in audit/index.ts): those pages run with JIT off.
+ */
+export async function listPage(db: Db, selection: DeviceSelection, cursor: DeviceCursor | null, limit: number) {
+  if (!selection.q && !selection.productId) return deviceListQuery(db, selection, cursor, limit);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return deviceListQuery(tx, selection, cursor, limit);
+  });
 }
 
 /** The cursor after a row. */

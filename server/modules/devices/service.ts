@@ -30,11 +30,11 @@ import {
   cursorOf,
   decodeCursor,
   deviceColumns,
-  deviceListQuery,
   deviceSearchQuery,
   deviceSelection,
   devicesVisibleTo,
   encodeCursor,
+  listPage,
   toDeviceDto,
   type DeviceFilter,
 } from './repository';
@@ -71,6 +71,7 @@ const FIELDS = [
 type Field = (typeof FIELDS)[number];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 
 export function createDeviceService(deps: DeviceDeps) {
   const { db, clock, audit, timeZone } = deps;
@@ -115,7 +116,7 @@ export function createDeviceService(deps: DeviceDeps) {
     async list(actor: Actor, query: DeviceListQuery): Promise<DevicePage> {
       const day = today();
       const cursor = query.cursor ? decodeCursor(query.cursor) : null;
-      const rows = await deviceListQuery(db, deviceSelection(actor, query, day), cursor, query.limit + 1);
+      const rows = await listPage(db, deviceSelection(actor, query, day), cursor, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
@@ -196,7 +197,10 @@ export function createDeviceService(deps: DeviceDeps) {
       await db.transaction(async (tx) => {
         const [before] = await tx.select().from(devices).where(and(eq(devices.id, id), devicesVisibleTo(actor))).for('update');
         if (!before) throw notFound('device.not_found', 'Device');
-        await assertCustomerWritable(tx, actor, before.customerId);
+        // A device of a customer outside the actor's writable scope is, to them, not there to change.
+        await assertCustomerWritable(tx, actor, before.customerId).catch(() => {
+          throw notFound('device.not_found', 'Device');
+        });
         const next: Record<Field, unknown> = Object.fromEntries(FIELDS.map((f) => [f, before[f]])) as Record<Field, unknown>;
         for (const f of FIELDS) {
           const value = (patch as Record<string, unknown>)[f];
