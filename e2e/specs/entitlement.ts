@@ -156,6 +156,8 @@ export function entitlementSpec(app: () => E2eApp) {
       await login(page, dispatcher.username);
       await page.goto('/tickets/new');
       await page.getByTestId('device-finder-input').fill(serialPrefix);
+      await page.locator(`[data-testid=device-option][data-serial="${serial}"]`).waitFor();
+      await snap(page, 'entitlement-finder-390');
       await page.locator(`[data-testid=device-option][data-serial="${serial}"]`).click();
       await page.getByTestId('coverage-row').getByTestId('entitlement-contract-tag').waitFor();
       for (const width of [390, 360]) {
