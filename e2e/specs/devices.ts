@@ -113,7 +113,11 @@ export function devicesSpec(app: () => E2eApp) {
       expect(await file.failure()).toBeNull();
 
       // Its page, and a software version change in the history.
-      await row.getByTestId('device-link').click();
+      // By keyboard, as on the ticket queue: j selects the first row, Enter opens it.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press('j');
+      await expect.poll(() => row.getAttribute('class')).toContain('queue-row-selected');
+      await page.keyboard.press('Enter');
       await waitForPath(page, /^\/devices\/[^/]+$/);
       expect(await page.getByTestId('device-title').textContent()).toBe(serial);
       await page.getByTestId('device-history').waitFor();

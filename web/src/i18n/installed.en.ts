@@ -87,6 +87,7 @@ export const installedEn: Messages<typeof installedZhCN> = {
     loaded: '{{count}} loaded',
     allLoaded: 'All {{count}} loaded',
     loadMore: 'Load more',
+    shortcuts: 'Shortcuts: / search · j/k move · Enter open · n new device',
     empty: 'No devices registered yet',
     emptyFiltered: 'No device matches',
     notFound: 'Device not found or not visible to you',

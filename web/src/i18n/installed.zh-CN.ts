@@ -90,6 +90,7 @@ export const installedZhCN = {
     loaded: '已加载 {{count}} 台',
     allLoaded: '已加载全部 {{count}} 台',
     loadMore: '加载更多',
+    shortcuts: '快捷键：/ 搜索 · j/k 上下移动 · Enter 打开 · n 新增设备',
     empty: '还没有登记设备',
     emptyFiltered: '没有符合条件的设备',
     notFound: '设备不存在或无权查看',

@@ -7,7 +7,7 @@
  */
 import { DownloadOutlined, PlusOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Input, Select, Space, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { DEVICE_STATUSES, WARRANTY_STATES, type DeviceStatus, type WarrantyState } from '../../../../common/api/installed-base';
@@ -20,8 +20,8 @@ import { useDebounced } from '../../components/use-debounced';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
 import { useCan } from '../auth/session';
+import { useQueueKeyboard } from '../tickets/use-queue-keyboard';
 import { DeviceModal } from './device-modal';
-import { useSlashFocus } from './device-slash-focus';
 import { DeviceStatusTag, DeviceVersions, WarrantyTag } from './device-tags';
 import './device-pages.css';
 
@@ -52,8 +52,8 @@ export function DevicesPage() {
   const [text, setText] = useState(params.get('q') ?? '');
   const typed = useDebounced(text.trim(), 300);
   const search = useRef<HTMLInputElement>(null);
-  useSlashFocus(() => search.current?.focus());
   const [creating, setCreating] = useState(false);
+  const [selected, setSelected] = useState(-1);
 
   const setFilter = (changes: Partial<Record<(typeof FILTER_KEYS)[number], string | undefined>>) => {
     setParams(
@@ -89,6 +89,19 @@ export function DevicesPage() {
   const customer = useCustomer(filters.customerId);
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const anyFilter = FILTER_KEYS.some((k) => filters[k]);
+  // As on the ticket queue: / searches, j/k move through the rows, Enter opens one, n registers a device.
+  const focusSearch = useCallback(() => search.current?.focus(), []);
+  const openRow = useCallback((i: number) => rows[i] && navigate(`/devices/${rows[i].id}`), [rows, navigate]);
+  const newDevice = useCallback(() => setCreating(true), []);
+  useQueueKeyboard({
+    enabled: !creating,
+    rowCount: rows.length,
+    selected,
+    setSelected,
+    open: openRow,
+    focusSearch,
+    newTicket: mayWrite ? newDevice : undefined,
+  });
 
   const productOptions = useMemo(
     () =>
@@ -319,9 +332,10 @@ export function DevicesPage() {
             pagination={false}
             data-testid="device-table"
             locale={{ emptyText: list.isPending ? <LoadingRows /> : empty }}
-            onRow={(d) => ({ onClick: () => navigate(`/devices/${d.id}`), className: 'queue-row' })}
+            onRow={(d, i) => ({ onClick: () => navigate(`/devices/${d.id}`), className: i === selected ? 'queue-row queue-row-selected' : 'queue-row' })}
           />
           {footer}
+          <div className="muted device-shortcuts">{t('devices.shortcuts')}</div>
         </>
       )}
       <DeviceModal
