@@ -156,10 +156,16 @@ export function deviceSelection(actor: Actor, query: DeviceFilter, today: string
 export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: DeviceCursor | null, limit: number) {
   const { q } = selection;
   const where = and(...selection.conditions, cursor ? afterCursor(cursor) : undefined);
-  const branch = (match: SQL) =>
-    sql`(select ${devices.id} from ${devices} where ${where ? sql`${match} and ${where}` : match} order by ${serialKey} using ~<~, ${devices.id} limit ${limit})`;
+  const branch = (match: SQL, order: SQL) =>
+    sql`(select ${devices.id} from ${devices} where ${where ? sql`${match} and ${where}` : match} order by ${order} using ~<~, ${devices.id} limit ${limit})`;
+  // The asset-tag branch gathers its matches by the asset-tag index and sorts them: left free to
+  // walk the serial index for its order, the planner did so for a prefix no tag has and read all
+  // 1,000,000 rows (7.8 s).
   const matching = q
-    ? sql`${devices.id} in (select m.id from (${branch(serialPrefix(q))} union all ${branch(sql`${assetTagPrefix(q)} and not ${serialPrefix(q)}`)}) m)`
+    ? sql`${devices.id} in (select m.id from (${branch(serialPrefix(q), serialKey)} union all ${branch(
+        sql`${assetTagPrefix(q)} and not ${serialPrefix(q)}`,
+        sql`(${serialKey} || '')`,
+      )}) m)`
     : undefined;
   // With q the page is the branches' rows sorted; an outer order the index could give made the
   // planner walk the serial index probing the branches' ids (seconds on 1,000,000 devices).
