@@ -281,10 +281,14 @@ describe('the second-failure rule', () => {
     const model = await product();
     const unit = await device(customer.id, { productId: model.id });
     await device(customer.id, { productId: model.id, serial: 'TAKEN-1' });
-    await faultResolved(customer.id, unit.id);
-    await faultResolved(customer.id, unit.id);
+    const first = await faultResolved(customer.id, unit.id);
+    const second = await faultResolved(customer.id, unit.id);
+    // Both resolved before the consumer ran: the first resolution counts only what was resolved by then.
     await t.services.consumers.drain();
-    const [proposal] = await t.services.db.select().from(replacementProposals).where(eq(replacementProposals.deviceId, unit.id));
+    const proposals = await t.services.db.select().from(replacementProposals).where(eq(replacementProposals.deviceId, unit.id));
+    expect(proposals).toHaveLength(1);
+    const [proposal] = proposals;
+    expect(proposal).toMatchObject({ ticketId: second, countedTicketIds: [first, second] });
     expect((await manager.post(`/api/replacements/${proposal!.id}/decision`, { decision: 'reject' })).status).toBe(400);
     const taken = await manager.post(`/api/replacements/${proposal!.id}/decision`, { decision: 'approve', newSerial: 'taken-1' });
     expect(taken.status).toBe(409);

@@ -226,7 +226,8 @@ export function createSecondFailureConsumer(deps: { timeZone: string }): EventCo
         rule.window === 'warranty'
           ? sql`d.warranty_ends_on is not null and (t.reported_at at time zone ${deps.timeZone})::date <= d.warranty_ends_on`
           : sql`t.reported_at >= ${new Date(now.getTime() - rule.window.days * 86_400_000)}`;
-      // Per named device: its fault tickets in the window that were resolved (this one included), oldest first.
+      // Per named device: its fault tickets in the window resolved by the time of this event (this one included), oldest
+      // first — a later resolution, already in the table when a late consumer handles this event, counts for its own event.
       const counted = await rows<{ device_id: string; customer_id: string; status: string; ids: string[] }>(
         tx,
         sql`select d.id as device_id, d.customer_id, d.status,
@@ -235,7 +236,7 @@ export function createSecondFailureConsumer(deps: { timeZone: string }): EventCo
             join devices d on d.id = mine.device_id
             left join ticket_devices td on td.device_id = d.id
             left join tickets t on t.id = td.ticket_id and t.type = 'fault' and t.severity = any(${`{${rule.severities.join(',')}}`}::text[])
-              and t.merged_into_id is null and (t.status in ('resolved', 'closed') or t.resolved_at is not null) and ${windowSql}
+              and t.merged_into_id is null and t.resolved_at is not null and t.resolved_at <= ${now} and ${windowSql}
             where mine.ticket_id = ${ticket.id}
             group by d.id, d.customer_id, d.status`,
       );
