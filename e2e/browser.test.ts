@@ -8,9 +8,9 @@ import { adminMobileSpec } from './specs/admin-mobile';
 import { bellSpec } from './specs/bell';
 import { calendarSpec } from './specs/calendar';
 import { contactMailSpec } from './specs/contact-mail';
-import { devicesSpec } from './specs/devices';
 import { contractsSpec } from './specs/contracts';
 import { deviceImportSpec } from './specs/device-import';
+import { devicesSpec } from './specs/devices';
 import { entitlementSpec } from './specs/entitlement';
 import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
@@ -58,9 +58,9 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   mail: mailSpec,
   'contact-mail': contactMailSpec,
   contracts: contractsSpec,
+  entitlement: entitlementSpec,
   devices: devicesSpec,
   'device-import': deviceImportSpec,
-  entitlement: entitlementSpec,
 };
 
 describeBrowser('browser', () => {
