@@ -109,6 +109,9 @@ export const devices = pgTable(
       .where(sql`${t.assetTag} is not null`),
     index('devices_customer_idx').on(t.customerId, t.id),
     index('devices_product_idx').on(t.productId),
+    // One product's devices in serial order (the device list filtered by product): a model's serials share a prefix,
+    // so walking devices_serial_prefix_idx for them read most of the table.
+    index('devices_product_serial_idx').using('btree', t.productId, sql`lower(${t.serial}) text_pattern_ops`),
     index('devices_site_idx').on(t.siteId).where(sql`${t.siteId} is not null`),
     index('devices_warranty_idx').on(t.warrantyEndsOn),
     check('devices_status_check', sql`${t.status} in ('in_service','under_repair','replaced','retired')`),

@@ -147,11 +147,10 @@ export function deviceSelection(actor: Actor, query: DeviceFilter, today: string
  * branches, each limited to the page: an OR of the two is not an index range, and the planner then
  * walked the whole serial index filtering it (275 ms on 50,000 devices for a 3-character prefix).
  *
- * With one product, the order is written so the serial index cannot provide it: a model's serials
- * share its maker's prefix, so walking the serial index for one product's rows crosses most of
- * the other products' first (4.2 s on 1,000,000 devices); its devices_product_idx rows sorted are
- * far cheaper. An index on (product_id, lower(serial) text_pattern_ops) would give that order
- * directly (asked of the lead; bench/device-search.ts).
+ * With one product, devices_product_serial_idx (product_id, lower(serial) text_pattern_ops) gives
+ * the page in order: walking the serial index instead crossed most of the other products' rows
+ * first, since a model's serials share its maker's prefix (4.2 s on 1,000,000 devices), and
+ * sorting the product's rows took 181 ms for 20,000 (bench/device-search.ts).
  */
 export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: DeviceCursor | null, limit: number) {
   const { q } = selection;
@@ -169,7 +168,8 @@ export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: Devi
     : undefined;
   // With q the page is the branches' rows sorted; an outer order the index could give made the
   // planner walk the serial index probing the branches' ids (seconds on 1,000,000 devices).
-  const order = selection.productId || q ? sql`(${serialKey} || '') using ~<~` : sql`${serialKey} using ~<~`;
+  // One product's page walks devices_product_serial_idx (product, serial) in this order.
+  const order = q ? sql`(${serialKey} || '') using ~<~` : sql`${serialKey} using ~<~`;
   return db
     .select(deviceColumns)
     .from(devices)
@@ -179,13 +179,13 @@ export function deviceListQuery(db: Db, selection: DeviceSelection, cursor: Devi
 }
 
 /**
- * A page of the list. With q or one product it is a few hundred rows of work that the planner
- * prices high (the branches' sorts, the product's rows); above jit_above_cost PostgreSQL then
+ * A page of the list. With q it is a few hundred rows of work that the planner prices high (the
+ * branches' sorts); above jit_above_cost PostgreSQL then
  * JIT-compiles it, which took 300-700 ms for a query that runs in 2 ms (bench/device-search.ts,
  * as in audit/index.ts): those pages run with JIT off.
  */
 export async function listPage(db: Db, selection: DeviceSelection, cursor: DeviceCursor | null, limit: number) {
-  if (!selection.q && !selection.productId) return deviceListQuery(db, selection, cursor, limit);
+  if (!selection.q) return deviceListQuery(db, selection, cursor, limit);
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return deviceListQuery(tx, selection, cursor, limit);

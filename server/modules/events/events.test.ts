@@ -129,7 +129,7 @@ describe('domain events', () => {
   it('shows the app consumers to admins only, refuses skipping an event a consumer is not stuck on', async () => {
     const list = await admin.get('/api/admin/event-consumers');
     expect(list.status).toBe(200);
-    expect(list.body.items.map((c: { name: string }) => c.name).sort()).toEqual(['customer-mail', 'notifications', 'push']);
+    expect(list.body.items.map((c: { name: string }) => c.name).sort()).toEqual(['customer-mail', 'installed-base', 'notifications', 'push']);
     expect((await dispatcher.get('/api/admin/event-consumers')).status).toBe(403);
     expect((await admin.post('/api/admin/event-consumers/notifications/skip', { eventId: 1 })).status).toBe(409);
     expect((await admin.post('/api/admin/event-consumers/nobody/retry')).status).toBe(404);

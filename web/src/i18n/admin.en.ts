@@ -602,6 +602,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       names: {
         notifications: 'Notifications (in-app and email)',
         push: 'Live updates',
+        'customer-mail': 'Customer mail (acknowledgements, replies, status)',
+        'installed-base': 'Second-failure replacement rule',
       },
       states: {
         ok: 'OK',

@@ -605,6 +605,8 @@ export const adminZhCN = {
       names: {
         notifications: '通知（站内与邮件）',
         push: '实时推送',
+        'customer-mail': '客户邮件（受理回执、回复、状态）',
+        'installed-base': '二次故障换新规则',
       },
       states: {
         ok: '正常',

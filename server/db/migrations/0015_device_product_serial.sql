@@ -1,0 +1,1 @@
+CREATE INDEX "devices_product_serial_idx" ON "devices" USING btree ("product_id",lower("serial") text_pattern_ops);
