@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachments, contacts, mailboxes, mailMessages, outbox, ticketLinks, ticketMilestones, tickets, type MailboxRow } from '../../db/schema';
+import { attachments, contacts, contracts, mailboxes, mailMessages, outbox, ticketLinks, ticketMilestones, tickets, type MailboxRow } from '../../db/schema';
 import type { MailKind, ParsedMail } from '../../domain/mail/types';
 import { SYSTEM_ACTOR } from '../tickets/command';
 import { createTestApp, type TestApp } from '../../test/harness';
@@ -69,6 +69,19 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('ingestMail', () => {
+  it('judges what covers a mailed ticket: a contract for the whole customer (issue 11)', async () => {
+    const box = await mailbox();
+    const { customer } = await customerWith('covered@bank.example');
+    const [contract] = await t.database.db
+      .insert(contracts)
+      .values({ number: `HT-MAIL-${++seq}`, title: '全年维保', customerId: customer.id, startsOn: '2020-01-01', endsOn: '2099-12-31', status: 'active' })
+      .returning();
+    const result = await ingestMail(deps, box, mail({ from: 'covered@bank.example' }), RAW);
+    const ticket = await ticketOf(result.ticketId!);
+    expect(ticket.contractId).toBe(contract!.id);
+    expect(ticket.entitlement).toMatchObject({ kind: 'contract', contract: { id: contract!.id }, billable: false });
+  });
+
   it('turns a new mail into an email ticket of the contact’s customer, original and accepted attachments kept, refused ones named', async () => {
     const box = await mailbox({ defaultSeverity: 'P2', defaultType: 'consultation' });
     const { customer, contact } = await customerWith('Li.Si@Bank.example');

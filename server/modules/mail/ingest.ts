@@ -26,6 +26,7 @@ import type { Clock } from '../../platform/clock';
 import type { Audit } from '../audit';
 import { SYSTEM_ACTOR, type TicketCommands, type TicketWrite } from '../tickets/command';
 import { addEvent } from '../tickets/events';
+import { entitlementFactsSql, judge } from '../installed-base/entitlements';
 import type { TicketRow } from '../tickets/repository';
 import { classifyUpload, INLINE_TYPES, sanitizeFilename } from '../tickets/upload-policy';
 import { parseMail } from './parse';
@@ -474,7 +475,11 @@ class Ingest {
     const owner = await this.senderCustomer(contact);
     if (owner === 'reject') return this.reject();
     const { tx, now, mail, mailbox } = this;
-    const [customer] = await tx.select({ centerId: customers.centerId }).from(customers).where(eq(customers.id, owner.customerId));
+    // With what covers the customer (issue 11): a mail names no device or site, so a contract for the whole customer.
+    const [customer] = await tx
+      .select({ centerId: customers.centerId, facts: entitlementFactsSql(sql`${customers.id}`, null, []) })
+      .from(customers)
+      .where(eq(customers.id, owner.customerId));
     const year = yearIn(now, this.deps.timeZone);
     const [counter] = await tx
       .insert(ticketCounters)
@@ -482,6 +487,10 @@ class Ingest {
       .onConflictDoUpdate({ target: ticketCounters.year, set: { lastValue: sql`${ticketCounters.lastValue} + 1` } })
       .returning({ value: ticketCounters.lastValue });
     const title = (withoutTicketToken(mail.subject) || NO_SUBJECT).slice(0, 200);
+    // When the customer wrote (mail waits in the mailbox while the poller is down): the Date header,
+    // unless it is in the future or implausibly old (a wrong clock on their side).
+    const reportedAt = mail.date && mail.date < now && mail.date.getTime() > now.getTime() - 7 * 86400_000 ? mail.date : now;
+    const entitlement = customer ? judge(customer.facts, [], null, reportedAt, this.deps.timeZone) : null;
     const [ticket] = await tx
       .insert(tickets)
       .values({
@@ -497,9 +506,9 @@ class Ingest {
         contactId: owner.contactId,
         centerId: mailbox.centerId ?? customer?.centerId ?? null,
         createdById: null,
-        // When the customer wrote (mail waits in the mailbox while the poller is down): the Date header,
-        // unless it is in the future or implausibly old (a wrong clock on their side).
-        reportedAt: mail.date && mail.date < now && mail.date.getTime() > now.getTime() - 7 * 86400_000 ? mail.date : now,
+        reportedAt,
+        contractId: entitlement?.contract?.id ?? null,
+        entitlement,
         createdAt: now,
         updatedAt: now,
       })
