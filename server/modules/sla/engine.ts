@@ -8,7 +8,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import type { PolicySource } from '../../../common/api/installed-base';
 import type { TicketStatus } from '../../../common/domain';
 import { rows, type Db } from '../../db/client';
-import { customers, ticketFirings, tickets } from '../../db/schema';
+import { ticketFirings, tickets } from '../../db/schema';
 import { escalationSteps, type EscalationStep } from '../../domain/escalation';
 import {
   BUILT_IN_MILESTONE_NAMES,
