@@ -90,7 +90,8 @@ export function portalReportSpec(app: () => E2eApp) {
       const staff = await app().newPage();
       await login(staff.page, dispatcher);
       const row = staff.page.getByTestId('ticket-row').filter({ hasText: '对公业务系统部分交易失败' });
-      expect(await row.locator('[data-testid=severity-tag][data-pending]').count()).toBe(1);
+      // The table may show before its rows (skeleton rows while the list loads): wait for the row.
+      await expect.poll(() => row.locator('[data-testid=severity-tag][data-pending]').count()).toBe(1);
       await openQueueRow(staff.page, row, new RegExp(`^${ticketPath}$`));
       const banner = staff.page.getByTestId('severity-proposal');
       expect(await banner.innerText()).toContain('客户描述：系统部分受限 → 建议 P2，请在响应时限内确认');
