@@ -249,7 +249,7 @@ export function mailSpec(app: () => E2eApp) {
       const sentFile = reply!.attachments.find((a) => a.filename === fileName);
       expect(sentFile, `the reply's attachments: ${reply!.attachments.map((a) => a.filename).join(', ')}`).toBeDefined();
       expect(sentFile!.content.toString('utf8')).toBe(fileText);
-    });
+    }, 60_000); // a whole journey: IMAP poll, ticket, reply, SMTP sink (24.7 s on a loaded CI run, once over 30 s)
 
     it('a broken mail is quarantined, listed with its reason in words, and turned into a ticket by hand', async () => {
       await imap.append('desk', fs.readFileSync(path.join(import.meta.dirname, '../../server/modules/mail/fixtures/broken-mime.eml')));
