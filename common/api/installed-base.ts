@@ -355,14 +355,6 @@ export type Entitlement = z.infer<typeof Entitlement>;
 export const POLICY_SOURCES = ['ticket', 'contract', 'product', 'customer', 'default'] as const;
 export type PolicySource = (typeof POLICY_SOURCES)[number];
 
-export const EntitlementPreviewQuery = z.object({
-  customerId: Id,
-  siteId: Id.optional(),
-  deviceIds: IdList.optional(),
-  reportedAt: Instant.optional(),
-});
-export type EntitlementPreviewQuery = z.infer<typeof EntitlementPreviewQuery>;
-
 /** The devices a ticket names, in order (the first device's product is the policy chain's product link). */
 export const TicketDevicesSet = z.object({ deviceIds: z.array(Id).max(20) });
 export type TicketDevicesSet = z.infer<typeof TicketDevicesSet>;
@@ -377,14 +369,6 @@ export const TicketDevice = z.object({
   status: z.enum(DEVICE_STATUSES),
 });
 export type TicketDevice = z.infer<typeof TicketDevice>;
-
-/** A ticket's installed-base panel: its devices, entitlement, and which policy-chain link chose its SLA policy. */
-export const TicketCoverage = z.object({
-  devices: z.array(TicketDevice),
-  entitlement: Entitlement.nullable(),
-  policy: z.object({ id: Id, name: z.string(), nameEn: z.string().nullable(), source: z.enum(POLICY_SOURCES) }).nullable(),
-});
-export type TicketCoverage = z.infer<typeof TicketCoverage>;
 
 // ── Second-failure rule and replacement proposals ─────────────────────────────────────────────
 
