@@ -145,3 +145,21 @@ export async function snap(page: Page, name: string) {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
+
+/**
+ * Hovers `target` until `shown` is visible. A live re-render (a countdown tick, a pushed update)
+ * can replace the hovered element between the hover and the tooltip's delay, and the tooltip
+ * never opens; moving away and hovering again is what a person would do.
+ */
+export async function hoverUntil(page: Page, target: Locator, shown: Locator) {
+  for (let attempt = 1; ; attempt++) {
+    await target.hover();
+    try {
+      await shown.waitFor({ timeout: attempt < 3 ? 4_000 : 15_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.mouse.move(0, 0);
+    }
+  }
+}

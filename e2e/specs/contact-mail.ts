@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '../../server/db/schema';
-import { login, snap, type E2eApp } from '../support';
+import { hoverUntil, login, snap, type E2eApp } from '../support';
 
 export function contactMailSpec(app: () => E2eApp) {
   describe('contacts: a bounced address and the mail language', () => {
@@ -33,8 +33,7 @@ export function contactMailSpec(app: () => E2eApp) {
       const tag = page.getByTestId('contact-email-failing');
       await tag.waitFor();
       expect(await tag.textContent()).toBe('邮件退信');
-      await tag.hover();
-      await page.locator('.ant-tooltip').filter({ hasText: '退信原因：550 5.1.1 <li.gong@cmb.example>: user unknown' }).waitFor();
+      await hoverUntil(page, tag, page.locator('.ant-tooltip').filter({ hasText: '退信原因：550 5.1.1 <li.gong@cmb.example>: user unknown' }));
       await snap(page, 'contact-email-failing');
 
       await page.getByRole('button', { name: '编辑联系人' }).click();

@@ -6,7 +6,7 @@
  * the policy comes from; moves the ticket to another policy and back; and reads it all in English.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseOption, login, openQueueRow, snap, timelineEvents, type E2eApp } from '../support';
+import { chooseOption, hoverUntil, login, openQueueRow, snap, timelineEvents, type E2eApp } from '../support';
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
@@ -67,8 +67,7 @@ export function slaSpec(app: () => E2eApp) {
       await snap(page, 'queue-sla');
 
       // The tooltip gives the absolute due time.
-      await badge('核心交易系统宕机').hover();
-      await page.locator('.ant-tooltip').getByText(/「响应」截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
+      await hoverUntil(page, badge('核心交易系统宕机'), page.locator('.ant-tooltip').getByText(/「响应」截止：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/));
 
       await page.mouse.move(0, 0); // let the tooltip go
       await openQueueRow(page, page.getByTestId('ticket-row').filter({ hasText: 'SLA 核心交易系统宕机' }), new RegExp(`^/tickets/${green.id}$`));
