@@ -65,6 +65,18 @@ export const PERMISSIONS = {
   'contracts.write': ['admin', 'manager'],
   /** Approve or reject a replacement proposal of the second-failure rule; the rule's and renewal reminders' settings. */
   'replacements.decide': ['admin', 'manager'],
+  /** Field service (issue 12): see visits and the dispatch board. Customers see their own visits' service records. */
+  'visits.read': ['admin', 'manager', 'executive', 'dispatcher', 'engineer', 'qa', 'customer_user', 'customer_leader'],
+  /** Plan, re-plan and cancel visits; drag work to engineers on the dispatch board. */
+  'visits.plan': ['admin', 'manager', 'dispatcher'],
+  /** Work a visit one is on: start trip, check in, record the work, have it signed, finish. */
+  'visits.work': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** Add helpers and invite experts to a ticket (专家会诊). */
+  'ticket_engineers.manage': ['admin', 'manager', 'dispatcher', 'engineer'],
+  /** Keep a center's on-call rota. */
+  'on_call.manage': ['admin', 'manager', 'dispatcher'],
+  /** Field-service settings: the level each severity needs, a visit's default length. */
+  'field_service.settings': ['admin', 'manager'],
   /** Download a backup of the embedded database and attachments (POST /api/admin/backup). */
   'system.backup': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -98,6 +98,16 @@ import { createContractService } from './modules/contracts/service';
 import { contractRoutes } from './modules/contracts/routes';
 import { createInstalledBaseService, createSecondFailureConsumer } from './modules/installed-base/service';
 import { installedBaseRoutes } from './modules/installed-base/routes';
+import { createVisitService } from './modules/visits/service';
+import { visitRoutes } from './modules/visits/routes';
+import { createServiceRecordService } from './modules/service-records/service';
+import { serviceRecordRoutes } from './modules/service-records/routes';
+import { createDispatchService } from './modules/dispatch/service';
+import { dispatchRoutes } from './modules/dispatch/routes';
+import { createTicketEngineerService } from './modules/ticket-engineers/service';
+import { ticketEngineerRoutes } from './modules/ticket-engineers/routes';
+import { createOnCallService } from './modules/on-call/service';
+import { onCallRoutes } from './modules/on-call/routes';
 
 export interface AppDeps {
   config: Config;
@@ -145,6 +155,7 @@ export function createServices(deps: AppDeps) {
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
   const installedBase = { db, clock, audit, timeZone: config.timeZone, filesDir, maxUploadBytes: config.maxUploadBytes };
+  const fieldService = { ...installedBase, commands: ticketCommands };
   const services = {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),
@@ -168,6 +179,12 @@ export function createServices(deps: AppDeps) {
     deviceImport: createDeviceImportService(installedBase),
     contracts: createContractService(installedBase),
     installedBase: createInstalledBaseService({ ...installedBase, commands: ticketCommands, presentTicket: ticketService.get }),
+    // Field service (issue 12): visits, signed service records, the dispatch board, helpers and experts, on-call.
+    visits: createVisitService(fieldService),
+    serviceRecords: createServiceRecordService(fieldService),
+    dispatch: createDispatchService(fieldService),
+    ticketEngineers: createTicketEngineerService(fieldService),
+    onCall: createOnCallService(fieldService),
     tickets: ticketService,
     macros: createMacroService({ db, clock, audit, tickets: ticketService, commands: ticketCommands }),
     assignees: createAssigneeService({ db }),
@@ -300,6 +317,11 @@ export async function buildApp(deps: AppDeps, services: Services = createService
   deviceImportRoutes(app, services);
   contractRoutes(app, services);
   installedBaseRoutes(app, services);
+  visitRoutes(app, services);
+  serviceRecordRoutes(app, services);
+  dispatchRoutes(app, services);
+  ticketEngineerRoutes(app, services);
+  onCallRoutes(app, services);
   ticketRoutes(app, services);
   macroRoutes(app, services);
   assigneeRoutes(app, services);

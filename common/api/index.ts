@@ -18,3 +18,4 @@ export * from './macros';
 export * from './ticket-overview';
 export * from './mail';
 export * from './installed-base';
+export * from './field-service';

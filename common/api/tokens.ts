@@ -16,6 +16,8 @@ export const TOKEN_SCOPES = {
   'customers:write': ['customers.write', 'contacts.write'],
   'installed_base:read': ['installed_base.read'],
   'installed_base:write': ['devices.write', 'products.write', 'contracts.write', 'replacements.decide'],
+  'field_service:read': ['visits.read'],
+  'field_service:write': ['visits.plan', 'visits.work', 'ticket_engineers.manage', 'on_call.manage'],
   'directory:read': ['users.read', 'centers.read'],
   'time_rules:read': ['time_rules.read'],
   'audit:read': ['audit.read'],

@@ -25,7 +25,8 @@ import { parseFilters, toListParams } from './features/tickets/queue-state';
 // `withPageTexts` resolves once both are in (the texts chunk is small and loads in parallel with the page's code).
 const LoginPage = lazy(() => import('./features/auth/login-page').then((m) => ({ default: m.LoginPage })));
 const FirstPasswordPage = lazy(() => import('./features/auth/first-password-page').then((m) => ({ default: m.FirstPasswordPage })));
-const TicketPage = lazy(() => withPageTexts(import('./features/tickets/ticket-page'), 'ticket').then((m) => ({ default: m.TicketPage })));
+// The ticket page shows visits and engineers (issue 12): the field-service texts come with it.
+const TicketPage = lazy(() => withPageTexts(withPageTexts(import('./features/tickets/ticket-page'), 'ticket'), 'field').then((m) => ({ default: m.TicketPage })));
 const NewTicketPage = lazy(() => withPageTexts(import('./features/tickets/new-ticket-page'), 'ticket').then((m) => ({ default: m.NewTicketPage })));
 const CustomersPage = lazy(() => withPageTexts(import('./features/customers/customers-page')).then((m) => ({ default: m.CustomersPage })));
 const CustomerPage = lazy(() => withPageTexts(import('./features/customers/customer-page')).then((m) => ({ default: m.CustomerPage })));
@@ -49,6 +50,10 @@ const DeviceImportPage = lazy(() => withPageTexts(import('./features/installed-b
 const ContractsPage = lazy(() => withPageTexts(import('./features/installed-base/contracts-page'), 'installed').then((m) => ({ default: m.ContractsPage })));
 const ContractPage = lazy(() => withPageTexts(import('./features/installed-base/contract-page'), 'installed').then((m) => ({ default: m.ContractPage })));
 const ReplacementsPage = lazy(() => withPageTexts(import('./features/installed-base/replacements-page'), 'installed').then((m) => ({ default: m.ReplacementsPage })));
+const DispatchPage = lazy(() => withPageTexts(import('./features/field-service/dispatch-page'), 'field').then((m) => ({ default: m.DispatchPage })));
+const MyWorkPage = lazy(() => withPageTexts(import('./features/field-service/my-work-page'), 'field').then((m) => ({ default: m.MyWorkPage })));
+const VisitPage = lazy(() => withPageTexts(import('./features/field-service/visit-page'), 'field').then((m) => ({ default: m.VisitPage })));
+const OnCallPage = lazy(() => withPageTexts(import('./features/field-service/on-call-page'), 'field').then((m) => ({ default: m.OnCallPage })));
 const PortalDevicesPage = lazy(() => withPageTexts(import('./features/installed-base/portal-devices-page'), 'installed').then((m) => ({ default: m.PortalDevicesPage })));
 const PortalContractsPage = lazy(() => withPageTexts(import('./features/installed-base/portal-contracts-page'), 'installed').then((m) => ({ default: m.PortalContractsPage })));
 const PortalTicketsPage = lazy(() => import('./features/portal/portal-tickets-page').then((m) => ({ default: m.PortalTicketsPage })));
@@ -144,6 +149,10 @@ function StaffRoutes() {
         <Route path="/contracts" element={<ContractsPage />} />
         <Route path="/contracts/:id" element={<ContractPage />} />
         <Route path="/replacements" element={<ReplacementsPage />} />
+        <Route path="/dispatch" element={<DispatchPage />} />
+        <Route path="/my-work" element={<MyWorkPage />} />
+        <Route path="/visits/:id" element={<VisitPage />} />
+        <Route path="/on-call" element={<OnCallPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route path="/admin/centers" element={<CentersPage />} />
         <Route path="/admin/audit" element={<AuditPage />} />

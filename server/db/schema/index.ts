@@ -10,3 +10,4 @@ export * from './platform';
 export * from './mail';
 export * from './mail-out';
 export * from './installed-base';
+export * from './field-service';

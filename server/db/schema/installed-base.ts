@@ -51,6 +51,8 @@ export const products = pgTable(
     /** Known software/firmware versions, newest last. */
     versions: text('versions').array().notNull().default(sql`'{}'::text[]`),
     warrantyMonths: integer('warranty_months').notNull().default(12),
+    /** Skills an engineer needs to service the model (dispatch suggestions, issue 12). */
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     /** The product's service level: the policy chain's third link (after the ticket's own and the contract's). */
     slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id),
     /** The spare parts the model uses (part number, name, quantity per unit); the parts issue links them to its catalog. */

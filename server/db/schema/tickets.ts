@@ -78,6 +78,8 @@ export const tickets = pgTable(
     contractId: uuid('contract_id').references((): AnyPgColumn => contracts.id),
     /** The entitlement as judged on the report day, with its explanation (recomputed when devices, site or customer change). */
     entitlement: jsonb('entitlement').$type<Entitlement>(),
+    /** Skills the work needs (field service, issue 12): with the devices' products' skills, what dispatch suggestions match. */
+    requiredSkills: text('required_skills').array().notNull().default(sql`'{}'::text[]`),
     /** Words and Chinese character pairs of the title and number (fw_search_tokens, migration 0004). */
     search: tsvector('search').generatedAlwaysAs(sql`array_to_tsvector(fw_search_tokens(title || ' ' || number))`),
   },

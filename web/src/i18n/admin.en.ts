@@ -549,6 +549,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       customers_write: 'Maintain customers and contacts',
       installed_base_read: 'Read products, devices and contracts',
       installed_base_write: 'Maintain products, devices and contracts; decide replacements',
+      field_service_read: 'Read visits and the dispatch board',
+      field_service_write: 'Plan and work visits, invite experts, keep the on-call rota',
       directory_read: 'Read users and service centers',
       time_rules_read: 'Read calendars, SLA policies and escalation rules',
       audit_read: 'Read the audit log',

@@ -552,6 +552,8 @@ export const adminZhCN = {
       customers_write: '维护客户和联系人',
       installed_base_read: '查看产品、设备和合同',
       installed_base_write: '维护产品、设备和合同，审批换新',
+      field_service_read: '查看上门服务和派工看板',
+      field_service_write: '计划与执行上门服务、邀请专家、维护值班表',
       directory_read: '查看用户和服务中心',
       time_rules_read: '查看日历、SLA 策略和升级规则',
       audit_read: '查看审计日志',

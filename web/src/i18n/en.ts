@@ -80,6 +80,10 @@ export const en: Messages<typeof zhCN> = {
     submit: 'Set the new password and continue',
   },
   nav: {
+    dispatch: 'Dispatch board',
+    myWork: 'My visits',
+    onCall: 'On-call rota',
+    fieldServiceGroup: 'Field service',
     devices: 'Devices',
     contracts: 'Contracts',
     products: 'Products',

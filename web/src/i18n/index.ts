@@ -17,6 +17,7 @@ import relativeTime from 'dayjs/plugin/relativeTime';
 import i18next, { type Resource } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { adminZhCN } from './admin.zh-CN';
+import type { fieldZhCN } from './field.zh-CN';
 import type { installedZhCN } from './installed.zh-CN';
 import type { ticketZhCN } from './ticket.zh-CN';
 import { zhCN } from './zh-CN';
@@ -28,7 +29,7 @@ const STORAGE_KEY = 'fuwutai.language';
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof zhCN & typeof adminZhCN & typeof ticketZhCN & typeof installedZhCN };
+    resources: { translation: typeof zhCN & typeof adminZhCN & typeof ticketZhCN & typeof installedZhCN & typeof fieldZhCN };
   }
 }
 
@@ -57,8 +58,9 @@ const loadEnglish = async () => {
 };
 
 /** The parts of the texts that come with their pages: the back-office pages' and the ticket page's (with the new-ticket form). */
-export type PageTexts = 'admin' | 'ticket' | 'installed';
+export type PageTexts = 'admin' | 'ticket' | 'installed' | 'field';
 const importPageTexts = (part: PageTexts, language: Language): Promise<object> => {
+  if (part === 'field') return language === 'en' ? import('./field.en').then((m) => m.fieldEn) : import('./field.zh-CN').then((m) => m.fieldZhCN);
   if (part === 'installed')
     return language === 'en' ? import('./installed.en').then((m) => m.installedEn) : import('./installed.zh-CN').then((m) => m.installedZhCN);
   if (part === 'ticket') return language === 'en' ? import('./ticket.en').then((m) => m.ticketEn) : import('./ticket.zh-CN').then((m) => m.ticketZhCN);

@@ -76,6 +76,10 @@ export const zhCN = {
     submit: '设置新密码并继续',
   },
   nav: {
+    dispatch: '派工看板',
+    myWork: '我的上门',
+    onCall: '值班表',
+    fieldServiceGroup: '上门服务',
     devices: '设备',
     contracts: '合同',
     products: '产品目录',

@@ -24,6 +24,9 @@ import {
   DesktopOutlined,
   SolutionOutlined,
   SwapOutlined,
+  CarOutlined,
+  DeploymentUnitOutlined,
+  PhoneOutlined,
 } from '@ant-design/icons';
 import { Layout, Menu } from 'antd';
 import { useState } from 'react';
@@ -78,6 +81,11 @@ export function StaffLayout() {
     can('installed_base.read') && { key: '/products', icon: <AppstoreOutlined />, label: <Link to="/products">{t('nav.products')}</Link> },
     can('replacements.decide') && { key: '/replacements', icon: <SwapOutlined />, label: <Link to="/replacements">{t('nav.replacements')}</Link> },
   ]);
+  const fieldService = present([
+    can('visits.plan') && { key: '/dispatch', icon: <DeploymentUnitOutlined />, label: <Link to="/dispatch">{t('nav.dispatch')}</Link> },
+    can('visits.work') && { key: '/my-work', icon: <CarOutlined />, label: <Link to="/my-work">{t('nav.myWork')}</Link> },
+    can('visits.read') && { key: '/on-call', icon: <PhoneOutlined />, label: <Link to="/on-call">{t('nav.onCall')}</Link> },
+  ]);
   const timeRules = present([
     can('time_rules.read') && { key: '/admin/calendars', icon: <CalendarOutlined />, label: <Link to="/admin/calendars">{t('nav.calendars')}</Link> },
     can('time_rules.read') && { key: '/admin/sla-policies', icon: <FieldTimeOutlined />, label: <Link to="/admin/sla-policies">{t('nav.policies')}</Link> },
@@ -97,10 +105,10 @@ export function StaffLayout() {
   // Groups only when expanded: a collapsed sider shows icons alone.
   const group = (key: string, label: string, children: Item[]) =>
     children.length === 0 ? [] : collapsed ? children : [{ type: 'group' as const, key, label, children }];
-  const items = [...work, ...group('installed-base', t('nav.installedBaseGroup'), installedBase), ...group('time-rules', t('nav.timeRulesGroup'), timeRules), ...group('system', t('nav.systemGroup'), system)];
+  const items = [...work, ...group('field-service', t('nav.fieldServiceGroup'), fieldService), ...group('installed-base', t('nav.installedBaseGroup'), installedBase), ...group('time-rules', t('nav.timeRulesGroup'), timeRules), ...group('system', t('nav.systemGroup'), system)];
 
   // The longest menu key that prefixes the path is the current page (/tickets/new beats /tickets).
-  const selectedKey = [...work, ...installedBase, ...timeRules, ...system]
+  const selectedKey = [...work, ...fieldService, ...installedBase, ...timeRules, ...system]
     .map((i) => i.key)
     .filter((key) => location.pathname === key || location.pathname.startsWith(`${key}/`))
     .sort((a, b) => b.length - a.length)[0];
