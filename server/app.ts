@@ -155,7 +155,7 @@ export function createServices(deps: AppDeps) {
   const ticketService = createTicketService({ db, clock, audit, timeZone: config.timeZone, commands: ticketCommands, sla: sla.view });
   const mailIngest: IngestDeps = { db, clock, audit, commands: ticketCommands, filesDir, timeZone: config.timeZone, maxUploadBytes: config.maxUploadBytes };
   const installedBase = { db, clock, audit, timeZone: config.timeZone, filesDir, maxUploadBytes: config.maxUploadBytes };
-  const fieldService = { ...installedBase, commands: ticketCommands };
+  const fieldService = { ...installedBase, commands: ticketCommands, registry };
   const services = {
     consumers,
     notifications: createNotificationService({ db, clock, audit, emailConfigured: Boolean(config.smtpUrl) }),

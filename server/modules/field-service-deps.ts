@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import type { Clock } from '../platform/clock';
 import type { Audit } from './audit';
 import type { TicketCommands } from './tickets/command';
+import type { TimeRulesRegistry } from './time-rules/registry';
 
 export interface FieldServiceDeps {
   db: Db;
@@ -14,4 +15,6 @@ export interface FieldServiceDeps {
   filesDir: string;
   maxUploadBytes: number;
   commands: TicketCommands;
+  /** The SLA policies and calendars: a visit's check-in and restore stamp milestones the ticket's policy has. */
+  registry: TimeRulesRegistry;
 }

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError, notFound } from '../../platform/errors';
 import type { Audit } from '../audit';
 import type { NewDomainEvent } from '../events';
-import type { TicketCommands, TicketSubscriber } from '../tickets/command';
+import type { TicketCommands, TicketSubscriber, TicketWrite } from '../tickets/command';
 import { addEvent } from '../tickets/events';
 import { visibleTo } from '../tickets/repository';
 import type { SlaView } from '../tickets/service';
@@ -32,6 +32,36 @@ async function stamp(tx: Db, ticketId: string, milestone: string, at: Date, byId
     .onConflictDoNothing()
     .returning();
   return row ?? null;
+}
+
+/**
+ * Records a milestone met by an explicit action inside a ticket write, met at `at` (now, or a
+ * visit's check-in time sent from an offline queue): the stamp, the public 'milestone' timeline
+ * entry, the audit row and `ticket.milestone_met`. False when it was stamped already (nothing written).
+ */
+export async function recordMilestone(write: TicketWrite, audit: Audit, milestone: string, at: Date, note: string | null): Promise<boolean> {
+  const { tx, ticket, actor, now } = write;
+  const row = await stamp(tx, ticket.id, milestone, at, actor.id, note);
+  if (!row) return false;
+  // Any milestone staff record (a plan, a check-in, a restore, a custom one) shows on the
+  // customer's timeline: staff visibly acting on the report, so it answers it too (the SLA
+  // subscriber stamps `respond` for it).
+  await addEvent(tx, ticket.id, actor.id, now, { kind: 'milestone', public: true, body: note, data: { milestone } });
+  write.audit(audit.entry({ actorId: actor.id, ip: actor.ip }, 'ticket', ticket.id, 'milestone_met', null, { milestone, note }));
+  write.emit('ticket.milestone_met', { milestone, note });
+  return true;
+}
+
+/**
+ * Stamps `milestone` at `at` when the ticket's SLA policy has it for the ticket's severity and it
+ * is not met yet (a visit's check-in meets `arrive`, "service restored" meets `restore`); true
+ * when it stamped. A policy without that milestone, or one met already, is left as it is.
+ */
+export async function stampIfOwed(write: TicketWrite, registry: TimeRulesRegistry, audit: Audit, milestone: string, at: Date, note: string | null): Promise<boolean> {
+  const derived = await deriveClocks(write.tx, registry, write.ticket, write.now);
+  const state = derived?.milestones.find((s) => s.milestone === milestone);
+  if (!state || state.metAt !== null) return false;
+  return recordMilestone(write, audit, milestone, at, note);
 }
 
 /**
@@ -146,14 +176,9 @@ export function createSlaService(deps: {
             fields: [{ path: 'milestone', message: 'not in policy', key: 'field.milestone_not_in_policy' }],
           });
         }
-        const row = await stamp(tx, ticketId, input.milestone, now, actor.id, input.note ?? null);
-        if (!row) throw new AppError('milestone.already_recorded', `Milestone "${input.milestone}" was already recorded`, { milestone: input.milestone });
-        // Any milestone staff record (a plan, a check-in, a restore, a custom one) shows on the
-        // customer's timeline: staff visibly acting on the report, so it answers it too (the SLA
-        // subscriber stamps `respond` for it).
-        await addEvent(tx, ticketId, actor.id, now, { kind: 'milestone', public: true, body: input.note ?? null, data: { milestone: input.milestone } });
-        await audit.record(tx, { actorId: actor.id, ip: actor.ip }, 'ticket', ticketId, 'milestone_met', null, { milestone: input.milestone, note: input.note ?? null });
-        write.emit('ticket.milestone_met', { milestone: input.milestone, note: input.note ?? null });
+        if (!(await recordMilestone(write, audit, input.milestone, now, input.note ?? null))) {
+          throw new AppError('milestone.already_recorded', `Milestone "${input.milestone}" was already recorded`, { milestone: input.milestone });
+        }
       });
     },
 
