@@ -53,6 +53,20 @@ export const DOMAIN_EVENT_PAYLOADS = {
   }),
   /** A child attached to or detached from a parent; recorded on both, `side` says which this is. */
   'ticket.parent_changed': TicketRef.extend({ side: z.enum(['child', 'parent']), action: z.enum(['added', 'removed']), other: OtherTicket }),
+  /**
+   * A visit of the ticket (issue 12) planned, re-planned, started, checked in, finished or cancelled;
+   * `at` is when the step happened (an offline queue sends it later), `engineers` lead first.
+   */
+  'ticket.visit': TicketRef.extend({
+    action: z.enum(['planned', 'replanned', 'departed', 'arrived', 'finished', 'cancelled']),
+    visitId: Id,
+    plannedStart: Instant,
+    plannedEnd: Instant,
+    engineers: z.array(Person),
+    at: Instant,
+    result: z.enum(['restored', 'another_visit', 'needs_parts']).nullable(),
+    reason: z.string().nullable(),
+  }),
   'sla.warned': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'sla.breached': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'escalation.fired': TicketRef.extend({ level: z.number().int(), ruleId: z.string().nullable(), afterMinutes: z.number().int(), recipients: z.array(z.string()) }),

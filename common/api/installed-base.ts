@@ -68,6 +68,8 @@ export const ProductCreate = z.object({
   spareParts: z.array(ProductSparePart).max(500).default([]),
   endOfSupplyOn: Day.nullish(),
   notes: optionalText(5000),
+  /** Skills servicing it needs (field service, issue 12): dispatch suggestions add them to a ticket's own. */
+  skills: z.array(trimmed(50)).max(30).default([]),
 });
 export type ProductCreate = z.input<typeof ProductCreate>;
 export const ProductUpdate = patchOf(ProductCreate);
@@ -85,6 +87,7 @@ export const Product = z.object({
   spareParts: z.array(ProductSparePart),
   endOfSupplyOn: Day.nullable(),
   notes: z.string().nullable(),
+  skills: z.array(z.string()),
   /** Units in the installed base. */
   deviceCount: z.number().int(),
   createdAt: Instant,

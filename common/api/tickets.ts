@@ -53,6 +53,8 @@ export const TicketPatch = z
     centerId: Id.nullable(),
     /** Override the SLA policy for this ticket (null: the customer's, else the default). */
     slaPolicyId: Id.nullable(),
+    /** Skills the work needs (field service): dispatch suggestions match them with the devices' products' skills. */
+    requiredSkills: z.array(trimmed(50)).max(30),
   })
   .partial();
 export type TicketPatch = z.infer<typeof TicketPatch>;
@@ -171,6 +173,8 @@ export const Ticket = z.object({
   devices: z.array(TicketDevice),
   /** What covers it (contract, warranty, nothing), judged on the report day; null only for tickets from before issue 11 not yet judged. */
   entitlement: Entitlement.nullable(),
+  /** Skills the work needs (issue 12), set on the ticket; the devices' products add theirs in dispatch suggestions. */
+  requiredSkills: z.array(z.string()),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -208,6 +212,7 @@ export const TicketSummary = Ticket.omit({
   contactCard: true,
   devices: true,
   entitlement: true,
+  requiredSkills: true,
 });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 

@@ -52,6 +52,7 @@ export const toProductDto = (row: ProductRow & { deviceCount: number }): Product
   spareParts: row.spareParts,
   endOfSupplyOn: row.endOfSupplyOn,
   notes: row.notes,
+  skills: row.skills,
   deviceCount: row.deviceCount,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
@@ -127,6 +128,7 @@ export function createProductService(deps: ProductDeps) {
             spareParts: input.spareParts,
             endOfSupplyOn: input.endOfSupplyOn ?? null,
             notes: input.notes ?? null,
+            skills: input.skills,
             createdAt: now,
             updatedAt: now,
           })

@@ -163,6 +163,7 @@ export function createTicketService(deps: {
       ...toContactCard(actor, row, extra),
       devices: extra.devices,
       entitlement: row.entitlement,
+      requiredSkills: row.requiredSkills,
     };
   }
 
@@ -194,9 +195,12 @@ export function createTicketService(deps: {
     const scoped = await rescopePatch(tx, actor, ticket, patch);
     const { assignee, previousAssignee } = await checkReferences(tx, scoped.customerId, scoped.patch, ticket.assigneeId);
     const { severityReason, ...fields } = scoped.patch;
+    // Required skills: once each (whatever the case), in the order given; compared as lists.
+    if (fields.requiredSkills) fields.requiredSkills = [...new Map(fields.requiredSkills.map((s) => [s.toLowerCase(), s])).values()];
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
-      if (value !== undefined && ticket[key] !== value) changes[key] = { from: ticket[key], to: value };
+      const same = Array.isArray(value) ? JSON.stringify(ticket[key]) === JSON.stringify(value) : ticket[key] === value;
+      if (value !== undefined && !same) changes[key] = { from: ticket[key], to: value };
     }
     if (Object.keys(changes).length === 0) return;
     if (changes.severity && !severityReason) {
