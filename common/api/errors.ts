@@ -93,6 +93,24 @@ export const ERROR_KEYS = {
   'replacement.not_found': 'not_found',
   /** {status} */
   'replacement.decided': 'conflict',
+  // Field service: service records (issue 12).
+  'service_record.not_found': 'not_found',
+  'service_record.visit_not_found': 'not_found',
+  /** {status} — the visit's status: a record is written on site or after the visit */
+  'service_record.visit_not_open': 'conflict',
+  'service_record.not_visit_engineer': 'forbidden',
+  /** {status} — signed or refused */
+  'service_record.frozen': 'conflict',
+  'service_record.not_frozen': 'conflict',
+  /** {version} — the newer version */
+  'service_record.superseded': 'conflict',
+  /** {version} — the open draft */
+  'service_record.draft_exists': 'conflict',
+  /** {ids} — not attachments of this ticket */
+  'service_record.photo_invalid': 'validation',
+  'service_record.signature_invalid': 'validation',
+  /** {maxKb} */
+  'service_record.signature_too_large': 'validation',
   'contract.not_found': 'not_found',
   /** {number} */
   'contract.number_taken': 'conflict',

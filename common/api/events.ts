@@ -67,6 +67,8 @@ export const DOMAIN_EVENT_PAYLOADS = {
     result: z.enum(['restored', 'another_visit', 'needs_parts']).nullable(),
     reason: z.string().nullable(),
   }),
+  /** A visit's service record frozen (issue 12): signed by the customer, or refused (with the reason on the record); its PDF is a public attachment of the ticket. */
+  'ticket.service_record_frozen': TicketRef.extend({ recordId: Id, visitId: Id, version: z.number().int(), outcome: z.enum(['signed', 'refused']), signerName: z.string().nullable() }),
   'sla.warned': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'sla.breached': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),
   'escalation.fired': TicketRef.extend({ level: z.number().int(), ruleId: z.string().nullable(), afterMinutes: z.number().int(), recipients: z.array(z.string()) }),

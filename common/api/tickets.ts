@@ -263,6 +263,8 @@ export const TICKET_EVENT_KINDS = [
   'devices_changed',
   /** The entitlement was judged again and differs: { from: Entitlement | null, to: Entitlement } (internal). */
   'entitlement_changed',
+  /** A visit's service record (服务记录单, issue 12) signed or refused by the customer (public), or corrected as a new draft version (internal): { action: signed|refused|corrected, recordId, visitId, version, signerName?, previousId? }. */
+  'service_record',
 ] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 

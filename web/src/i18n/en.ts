@@ -558,6 +558,7 @@ export const en: Messages<typeof zhCN> = {
       product: { not_found: 'Product not found', model_taken: 'The model “{{model}}” is already in the catalog' },
       contract: { not_found: 'Contract not found', number_taken: 'The contract number “{{number}}” is already used' },
       device: { not_found: 'Device not found', serial_taken: 'A device of this product with the serial number “{{serial}}” already exists', cursor_invalid: 'Invalid page position: start again from the first page' },
+      service_record: { not_found: 'Service record not found', visit_not_found: 'Visit not found', visit_not_open: 'The visit is not on site yet (status: {{status}}): the service record is written on site or after the visit', not_visit_engineer: 'Only the visit’s engineers or a dispatcher may write its service record', frozen: 'The service record is {{status}} and can no longer change; create a corrected version instead', not_frozen: 'The service record is not signed or refused yet: edit the draft instead', superseded: 'A newer version (v{{version}}) exists: correct the newest version', draft_exists: 'A corrected draft (v{{version}}) already exists', photo_invalid: 'Photos must be attachments of this ticket', signature_invalid: 'The signature must be a PNG image', signature_too_large: 'The signature image is too large (at most {{maxKb}} KB)' },
       replacement: { not_found: 'Replacement proposal not found', decided: 'This proposal was already decided ({{status}})' },
       link: {
         not_found: 'That link does not exist or was removed',

@@ -553,6 +553,7 @@ export const zhCN = {
       product: { not_found: '产品不存在', model_taken: '产品目录中已有型号“{{model}}”' },
       contract: { not_found: '合同不存在', number_taken: '合同编号“{{number}}”已被使用' },
       device: { not_found: '设备不存在', serial_taken: '该产品已有序列号为“{{serial}}”的设备', cursor_invalid: '分页参数无效，请从第一页重新开始' },
+      service_record: { not_found: '服务记录单不存在', visit_not_found: '上门记录不存在', visit_not_open: '上门尚未到达现场（当前状态：{{status}}），到场后或完成后才能填写服务记录单', not_visit_engineer: '只有本次上门的工程师或调度人员可以填写服务记录单', frozen: '服务记录单已{{status}}，不能再修改；如需更正请创建更正版本', not_frozen: '服务记录单尚未签字或拒签，直接修改草稿即可', superseded: '已有更新的版本（v{{version}}），请更正最新版本', draft_exists: '已有未签字的更正草稿（v{{version}}）', photo_invalid: '照片必须是本工单的附件', signature_invalid: '签字必须是 PNG 图片', signature_too_large: '签字图片过大（最多 {{maxKb}} KB）' },
       replacement: { not_found: '换新申请不存在', decided: '该换新申请已处理（{{status}}）' },
       link: {
         not_found: '该关联不存在或已被删除',
