@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // One migrated template database per run; each test file's database starts from a copy (server/test/global-setup.ts).
+    globalSetup: ['server/test/global-setup.ts'],
     projects: [
       {
         extends: true,

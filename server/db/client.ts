@@ -55,16 +55,29 @@ export interface OpenDatabaseOptions {
   /** PGlite data folder; in-memory when absent (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PGlite only: start from this dump of a data directory (`dumpPglite`) instead of an empty one.
+   * Tests start each database from one migrated template: PGlite's initdb costs ~2.6 s, loading a
+   * dump ~0.9 s.
+   */
+  initialData?: Blob;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.initialData);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+/** Dumps an open PGlite database's data directory (uncompressed tar), for `initialData`. */
+export async function dumpPglite(database: Database): Promise<Blob> {
+  if (database.kind !== 'pglite') throw new Error('dumpPglite: not a PGlite database');
+  return ((database.db as unknown as { $client: PGlite }).$client).dumpDataDir('none');
+}
+
+async function openPglite(dataDir: string | undefined, initialData: Blob | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(path.join(dataDir, 'pgdata')) : new PGlite();
+  const options = initialData ? { loadDataDir: initialData } : {};
+  const client = dataDir ? new PGlite(path.join(dataDir, 'pgdata'), options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { Role } from '../../common/domain';
 import { buildApp, createServices, type AppDeps, type Services } from '../app';
 import { openDatabase, type Database } from '../db/client';
@@ -51,12 +52,43 @@ export interface Client {
 
 export const PASSWORD = 'correct-horse-battery';
 
+/** What server/test/global-setup.ts migrated once for this run, if it ran. */
+function template(key: 'templateDatabase' | 'pgliteTemplate'): string | null {
+  try {
+    return inject(key) ?? null;
+  } catch {
+    return null; // outside a vitest run with the global setup
+  }
+}
+
+let pgliteTemplate: Blob | null | undefined;
+function pgliteInitialData(): Blob | undefined {
+  if (pgliteTemplate === undefined) {
+    const file = template('pgliteTemplate');
+    pgliteTemplate = file && fs.existsSync(file) ? new Blob([fs.readFileSync(file)]) : null;
+  }
+  return pgliteTemplate ?? undefined;
+}
+
 async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `fw_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const from = template('templateDatabase');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(from ? `create database ${name} template ${from}` : `create database ${name}`);
+        break;
+      } catch (error) {
+        // 55006: the template is being accessed by other users (a copy of it starting) — wait and retry.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -82,7 +114,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const scratch = adminUrl ? await createScratchDatabase(adminUrl) : null;
   let database: Database;
   try {
-    database = await openDatabase({ url: scratch?.url, poolSize: 5 });
+    database = await openDatabase({ url: scratch?.url, poolSize: 5, initialData: scratch ? undefined : pgliteInitialData() });
     await database.migrate();
   } catch (error) {
     await scratch?.drop();
