@@ -111,6 +111,16 @@ export const ERROR_KEYS = {
   'service_record.signature_invalid': 'validation',
   /** {maxKb} */
   'service_record.signature_too_large': 'validation',
+  // Field service: engineers on a ticket and the on-call rota (issue 12).
+  /** {userId} */
+  'ticket_engineer.not_engineer': 'validation',
+  /** {name} */
+  'ticket_engineer.is_lead': 'conflict',
+  'on_call.not_found': 'not_found',
+  /** {name} — the user is not of that center or its subtree */
+  'on_call.user_not_in_center': 'validation',
+  /** {name, startsAt, endsAt} — the shift it overlaps */
+  'on_call.overlap': 'conflict',
   'contract.not_found': 'not_found',
   /** {number} */
   'contract.number_taken': 'conflict',

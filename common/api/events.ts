@@ -67,6 +67,10 @@ export const DOMAIN_EVENT_PAYLOADS = {
     result: z.enum(['restored', 'another_visit', 'needs_parts']).nullable(),
     reason: z.string().nullable(),
   }),
+  /** A helper added to the ticket or an expert invited (专家会诊, issue 12); `note`: the expert's question. */
+  'ticket.engineer_added': TicketRef.extend({ role: z.enum(['helper', 'expert']), user: Person, note: z.string().nullable() }),
+  /** A helper or expert taken off the ticket. */
+  'ticket.engineer_removed': TicketRef.extend({ role: z.enum(['helper', 'expert']), user: Person, note: z.string().nullable() }),
   /** A visit's service record frozen (issue 12): signed by the customer, or refused (with the reason on the record); its PDF is a public attachment of the ticket. */
   'ticket.service_record_frozen': TicketRef.extend({ recordId: Id, visitId: Id, version: z.number().int(), outcome: z.enum(['signed', 'refused']), signerName: z.string().nullable() }),
   'sla.warned': TicketRef.extend({ milestone: z.string(), dueAt: Instant }),

@@ -263,8 +263,16 @@ export const TICKET_EVENT_KINDS = [
   'devices_changed',
   /** The entitlement was judged again and differs: { from: Entitlement | null, to: Entitlement } (internal). */
   'entitlement_changed',
+  /**
+   * A visit (issue 12): { action: planned|replanned|departed|arrived|finished|cancelled, visitId, plannedStart, plannedEnd,
+   * engineers: [name], at, result?, reason? }. Public: planned, replanned (the window the customer waits for), arrived,
+   * finished; departed and cancelled are internal.
+   */
+  'visit',
   /** A visit's service record (服务记录单, issue 12) signed or refused by the customer (public), or corrected as a new draft version (internal): { action: signed|refused|corrected, recordId, visitId, version, signerName?, previousId? }. */
   'service_record',
+  /** A helper added or an expert invited (专家会诊), or taken off (issue 12): { action: added|removed, role: helper|expert, user: {id, name}, note? } (internal). */
+  'engineers',
 ] as const;
 export type TicketEventKind = (typeof TICKET_EVENT_KINDS)[number];
 

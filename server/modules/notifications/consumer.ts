@@ -1,6 +1,7 @@
 /**
  * The `notifications` event consumer: tells the people a ticket concerns what happened to it —
  * the assignee and the followers (staff and the customer's own users) — each once per event,
+ * a helper or expert added to or taken off a ticket (只告诉本人: that person only) —
  * never the person who did it, and only what they may see (customers: nothing internal). Each person's choices (topic × channel) decide bell and mail.
  *
  * Idempotent by construction: a bell row is unique per (event, person) and a mail per (event,
@@ -27,6 +28,9 @@ const TOPIC: Partial<Record<DomainEventKind, NotificationTopic>> = {
   'sla.warned': 'sla',
   'sla.breached': 'sla',
   'escalation.fired': 'sla',
+  // Being asked to help or consult (专家会诊) is work given to you, like an assignment.
+  'ticket.engineer_added': 'assigned',
+  'ticket.engineer_removed': 'assigned',
 };
 export const NOTIFIED_KINDS = Object.keys(TOPIC) as DomainEventKind[];
 
@@ -126,6 +130,19 @@ export function describe(event: DomainEvent, actorName: string | null, recipient
       params.milestone = event.payload.milestone;
       [zh, en] = [`【已超时】${n}「${event.payload.milestone}」`, `${n}: "${event.payload.milestone}" is breached`];
       break;
+    case 'ticket.engineer_added': {
+      const { role, note } = event.payload;
+      const excerpt = note ? (note.length > 80 ? `${note.slice(0, 80)}…` : note) : null;
+      Object.assign(params, { variant: role === 'helper' ? 'helper' : excerpt ? 'question' : 'expert', note: excerpt });
+      [zh, en] =
+        role === 'helper'
+          ? [`${who} 请您协助处理 ${n} ${p.title}`, `${whoEn} asks you to help on ${n} ${p.title}`]
+          : [`${who} 邀请您会诊 ${n}：${excerpt ?? p.title}`, `${whoEn} asks you to consult on ${n}: ${excerpt ?? p.title}`];
+      break;
+    }
+    case 'ticket.engineer_removed':
+      [zh, en] = [`${who} 已将您从 ${n} 的工程师中移除`, `${whoEn} took you off ${n}`];
+      break;
     case 'escalation.fired':
       params.level = event.payload.level;
       [zh, en] = [`【升级 L${event.payload.level}】${n} ${p.title}`, `${n} escalated to level ${event.payload.level}`];
@@ -202,9 +219,12 @@ export function createNotificationConsumer(deps: { emailEnabled: boolean; public
       const p = event.payload;
       const ticketId = p.ticketId;
 
-      const followerRows = await tx.select({ userId: ticketFollowers.userId }).from(ticketFollowers).where(eq(ticketFollowers.ticketId, ticketId));
+      const engineerEvent = event.kind === 'ticket.engineer_added' || event.kind === 'ticket.engineer_removed';
+      // Helpers and experts: only the person added or taken off hears of it (the timeline tells the rest).
+      const followerRows = engineerEvent ? [] : await tx.select({ userId: ticketFollowers.userId }).from(ticketFollowers).where(eq(ticketFollowers.ticketId, ticketId));
       const ids = new Set(followerRows.map((f) => f.userId));
-      if (p.assigneeId) ids.add(p.assigneeId);
+      if (engineerEvent) ids.add(event.payload.user.id);
+      else if (p.assigneeId) ids.add(p.assigneeId);
       if (event.kind === 'ticket.assigned' && event.payload.from) ids.add(event.payload.from.id);
       if (event.actorId) ids.delete(event.actorId);
       if (event.kind === 'sla.warned' || event.kind === 'sla.breached' || event.kind === 'escalation.fired') {

@@ -44,6 +44,7 @@ interface AudienceRow {
   center_id: string | null;
   center_path: string | null;
   assignee_id: string | null;
+  engineer_ids: string[] | null;
 }
 
 const toAudience = (r: AudienceRow): TicketAudience => ({
@@ -51,13 +52,17 @@ const toAudience = (r: AudienceRow): TicketAudience => ({
   centerId: r.center_id,
   centerPath: r.center_path,
   assigneeId: r.assignee_id,
+  // Only when there are any: the audience of most tickets keeps its four fields.
+  ...(r.engineer_ids?.length ? { engineerIds: r.engineer_ids } : {}),
 });
+
+const engineerIds = sql`(select array_agg(te.user_id::text order by te.user_id) from ticket_engineers te where te.ticket_id = t.id) as engineer_ids`;
 
 /** Who may hear about a ticket as it stands now; null when there is no such ticket. */
 export async function ticketAudience(db: Db, ticketId: string): Promise<TicketAudience | null> {
   const [row] = await rows<AudienceRow>(
     db,
-    sql`select t.customer_id, t.center_id, sc.path as center_path, t.assignee_id
+    sql`select t.customer_id, t.center_id, sc.path as center_path, t.assignee_id, ${engineerIds}
         from tickets t left join service_centers sc on sc.id = t.center_id
         where t.id = ${ticketId}::uuid`,
   );
@@ -69,7 +74,7 @@ export async function visibleTicketAudience(db: Db, actor: Actor, ticketId: stri
   const visible = visibleTo(actor);
   const [row] = await rows<AudienceRow & { number: string }>(
     db,
-    sql`select t.customer_id, t.center_id, sc.path as center_path, t.assignee_id, t.number
+    sql`select t.customer_id, t.center_id, sc.path as center_path, t.assignee_id, ${engineerIds}, t.number
         from tickets t left join service_centers sc on sc.id = t.center_id
         where t.id = ${ticketId}::uuid and t.id in (select tickets.id from tickets where ${visible ?? sql`true`})`,
   );

@@ -25,6 +25,8 @@ const KINDS: DomainEventKind[] = [
   'ticket.merged',
   'ticket.parent_changed',
 ];
+  'ticket.engineer_added',
+  'ticket.engineer_removed',
 
 /** What a customer's own timeline would show of this event. */
 const customerVisible = (event: DomainEvent) =>

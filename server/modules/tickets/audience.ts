@@ -13,6 +13,8 @@ export interface TicketAudience {
   /** Materialised path of the ticket's center (`/root/…/self/`), null without a center. */
   centerPath: string | null;
   assigneeId: string | null;
+  /** Helpers and invited experts of the ticket (ticket_engineers): they see it wherever they sit. Absent: none. */
+  engineerIds?: string[];
   /** Service staff only (an internal note, someone typing one): never a customer. */
   staffOnly?: boolean;
 }
@@ -26,7 +28,8 @@ const isTicketAudience = (a: Record<string, unknown>): boolean =>
   typeof a.customerId === 'string' &&
   (a.centerId === null || typeof a.centerId === 'string') &&
   (a.centerPath === null || typeof a.centerPath === 'string') &&
-  (a.assigneeId === null || typeof a.assigneeId === 'string');
+  (a.assigneeId === null || typeof a.assigneeId === 'string') &&
+  (a.engineerIds === undefined || (Array.isArray(a.engineerIds) && a.engineerIds.every((id) => typeof id === 'string')));
 
 /**
  * True when `viewer` may see a message for `audience`. An audience of a shape this code does not
@@ -42,6 +45,7 @@ export function audienceAllows(viewer: Viewer, audience: Record<string, unknown>
   if (seesAllCenters(viewer as Actor)) return true;
   if (a.centerId === null) return true;
   if (a.assigneeId !== null && a.assigneeId === viewer.id) return true;
+  if (a.engineerIds?.includes(viewer.id)) return true;
   // `sc.path like '<viewer path>%'` in SQL: the ticket's center is in the viewer's subtree.
   return a.centerPath !== null && viewer.centerPath !== null && a.centerPath.startsWith(viewer.centerPath);
 }

@@ -21,8 +21,9 @@ export type TicketRow = typeof tickets.$inferSelect;
 
 /**
  * The tickets an actor may see. Customers: their organisation's. Organisation-wide roles and
- * staff without a center: all. Other staff: their center's subtree, tickets without a center, and
- * whatever is assigned to them.
+ * staff without a center: all. Other staff: their center's subtree, tickets without a center,
+ * whatever is assigned to them, and the tickets they were added to as a helper or invited to as an
+ * expert (ticket_engineers, probed by ticket_engineers_user_idx) — 会诊 crosses centers.
  */
 export function visibleTo(actor: Actor): SQL | undefined {
   if (isCustomer(actor)) return eq(tickets.customerId, actor.customerId!);
@@ -32,6 +33,7 @@ export function visibleTo(actor: Actor): SQL | undefined {
     eq(tickets.assigneeId, actor.id),
     // Qualified by hand: the outer query may itself join service_centers.
     inArray(tickets.centerId, sql`(select sc.id from service_centers sc where sc.path like ${`${actor.centerPath}%`})`),
+    inArray(tickets.id, sql`(select te.ticket_id from ticket_engineers te where te.user_id = ${actor.id})`),
   );
 }
 

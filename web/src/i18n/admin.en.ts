@@ -101,6 +101,7 @@ export const adminEn: Messages<typeof adminZhCN> = {
       replacement: 'Replacement proposal',
       settings: 'Settings',
     },
+      on_call_shift: 'On-call shift',
     actions: {
       quarantine_retried: 'Retried quarantined mail',
       quarantine_converted: 'Turned quarantined mail into a ticket',
@@ -153,6 +154,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       setStatus: 'Sets status',
       setSeverity: 'Sets severity',
       owner: 'Owner',
+      engineer_added: 'Added a helper or invited an expert',
+      engineer_removed: 'Took a helper or expert off',
       macro: 'Canned reply',
       title: 'Title',
       description: 'Description',

@@ -104,6 +104,7 @@ export const adminZhCN = {
       replacement: '换新申请',
       settings: '系统设置',
     },
+      on_call_shift: '值班安排',
     actions: {
       quarantine_retried: '重新收取隔离邮件',
       quarantine_converted: '隔离邮件转为工单',
@@ -156,6 +157,8 @@ export const adminZhCN = {
       setStatus: '同时改为状态',
       setSeverity: '同时改为级别',
       owner: '所有人',
+      engineer_added: '添加协助工程师/邀请专家',
+      engineer_removed: '移除协助工程师/专家',
       macro: '快捷回复',
       title: '标题',
       description: '描述',

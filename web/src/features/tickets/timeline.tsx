@@ -21,6 +21,7 @@ import {
   PaperClipOutlined,
   PlusCircleOutlined,
   SwapOutlined,
+  TeamOutlined,
   UserSwitchOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
@@ -67,6 +68,7 @@ const ICONS: Record<string, React.ReactNode> = {
   parent: <BranchesOutlined />,
   devices_changed: <HddOutlined />,
   entitlement_changed: <SafetyCertificateOutlined />,
+  engineers: <TeamOutlined />,
 };
 
 /** The policy's name for a milestone when the page knows it (custom ones), else the built-in name. */
@@ -155,6 +157,14 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
     }
     case 'entitlement_changed':
       return t('coverage.entitlementChanged', { from: coverageWords(d.from, t), to: coverageWords(d.to, t) });
+    case 'engineers': {
+      // { action: added|removed, role: helper|expert, user: {id, name}, note? } (issue 12)
+      const user = personName(d.user);
+      const expert = d.role === 'expert';
+      if (d.action === 'removed') return expert ? t('event.expertRemoved', { actor, user }) : t('event.helperRemoved', { actor, user });
+      if (!expert) return t('event.helperAdded', { actor, user });
+      return d.note ? t('event.expertInvitedAsk', { actor, user, note: str(d.note) }) : t('event.expertInvited', { actor, user });
+    }
     default:
       return relationSentence(event, t, actor) ?? t('event.unknown', { actor, kind: event.kind });
   }
