@@ -198,6 +198,26 @@ export const ERROR_KEYS = {
   'milestone.not_in_policy': 'validation',
   /** {milestone} */
   'milestone.already_recorded': 'conflict',
+  // Field service: visits (issue 12).
+  'visit.not_found': 'not_found',
+  /** {status} — the ticket's */
+  'visit.ticket_not_open': 'conflict',
+  /** {names} — not active staff who may work visits */
+  'visit.engineer_invalid': 'validation',
+  'visit.site_invalid': 'validation',
+  /** {serials} — devices of another customer */
+  'visit.device_invalid': 'validation',
+  'visit.window_invalid': 'validation',
+  /** {status} — only a planned visit is re-planned; details.allowed: the steps it may take */
+  'visit.not_planned': 'conflict',
+  /** {from, to} — details.allowed: the steps it may take */
+  'visit.illegal_step': 'invalid_transition',
+  'visit.at_future': 'validation',
+  /** {previous} — the time of the step before */
+  'visit.at_before_previous': 'validation',
+  'visit.result_required': 'validation',
+  'visit.reason_required': 'validation',
+  'visit.not_visit_engineer': 'forbidden',
   // Calendars, SLA policies, escalation.
   'calendar.not_found': 'not_found',
   'calendar.exception_not_found': 'not_found',

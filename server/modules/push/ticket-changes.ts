@@ -24,15 +24,21 @@ const KINDS: DomainEventKind[] = [
   'ticket.linked',
   'ticket.merged',
   'ticket.parent_changed',
+  'ticket.visit',
 ];
   'ticket.engineer_added',
   'ticket.engineer_removed',
+
+/** The visit steps a customer's timeline shows (modules/visits). */
+const PUBLIC_VISIT_ACTIONS: readonly string[] = ['planned', 'replanned', 'arrived', 'finished'];
 
 /** What a customer's own timeline would show of this event. */
 const customerVisible = (event: DomainEvent) =>
   event.kind === 'ticket.commented' || event.kind === 'ticket.attachment_added'
     ? event.payload.public
-    : ['ticket.created', 'ticket.status_changed', 'ticket.severity_changed', 'ticket.milestone_met', 'ticket.merged'].includes(event.kind);
+    : event.kind === 'ticket.visit'
+      ? PUBLIC_VISIT_ACTIONS.includes(event.payload.action)
+      : ['ticket.created', 'ticket.status_changed', 'ticket.severity_changed', 'ticket.milestone_met', 'ticket.merged'].includes(event.kind);
 
 export function createTicketPushConsumer(): EventConsumer {
   return {

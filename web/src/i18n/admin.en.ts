@@ -100,6 +100,7 @@ export const adminEn: Messages<typeof adminZhCN> = {
       product: 'Product',
       replacement: 'Replacement proposal',
       settings: 'Settings',
+      visit: 'Visit',
     },
       on_call_shift: 'On-call shift',
     actions: {
@@ -147,6 +148,12 @@ export const adminEn: Messages<typeof adminZhCN> = {
       sender_removed: 'Removed the sending identity',
       reset: 'Went back to the default',
       macro_applied: 'Used a canned reply',
+      planned: 'Planned a visit',
+      replanned: 'Re-planned a visit',
+      departed: 'Started the trip',
+      arrived: 'Checked in on site',
+      finished: 'Finished the visit',
+      cancelled: 'Cancelled the visit',
     },
     fields: {
       body: 'Text',

@@ -103,6 +103,7 @@ export const adminZhCN = {
       product: '产品',
       replacement: '换新申请',
       settings: '系统设置',
+      visit: '上门',
     },
       on_call_shift: '值班安排',
     actions: {
@@ -150,6 +151,12 @@ export const adminZhCN = {
       sender_removed: '删除发信身份',
       reset: '恢复默认',
       macro_applied: '使用快捷回复',
+      planned: '安排上门',
+      replanned: '上门改期',
+      departed: '出发',
+      arrived: '到场签到',
+      finished: '完成上门',
+      cancelled: '取消上门',
     },
     fields: {
       body: '内容',
