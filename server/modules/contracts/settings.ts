@@ -12,6 +12,8 @@ import { deskSettings } from '../../db/schema';
 /** The settings keys in use, so two modules never share one by accident. */
 export const SETTING_KEYS = {
   renewalReminders: 'installed_base.renewal_reminders',
+  /** Field service (issue 12): the level each severity needs, the default visit length. */
+  fieldService: 'field_service.settings',
 } as const;
 
 export async function readSetting<S extends z.ZodType>(db: Db, key: string, schema: S): Promise<z.output<S>> {

@@ -196,7 +196,10 @@ export function createTicketService(deps: {
     const { assignee, previousAssignee } = await checkReferences(tx, scoped.customerId, scoped.patch, ticket.assigneeId);
     const { severityReason, ...fields } = scoped.patch;
     // Required skills: once each (whatever the case), in the order given; compared as lists.
-    if (fields.requiredSkills) fields.requiredSkills = [...new Map(fields.requiredSkills.map((s) => [s.toLowerCase(), s])).values()];
+    if (fields.requiredSkills) {
+      const seen = new Set<string>();
+      fields.requiredSkills = fields.requiredSkills.filter((s) => !seen.has(s.toLowerCase()) && seen.add(s.toLowerCase()));
+    }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, value] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
       const same = Array.isArray(value) ? JSON.stringify(ticket[key]) === JSON.stringify(value) : ticket[key] === value;
