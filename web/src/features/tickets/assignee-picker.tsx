@@ -15,7 +15,7 @@ import { useDebounced } from '../../components/use-debounced';
 import { useLabels } from '../../i18n/labels';
 import './macros.css';
 
-function CandidateOption({ c }: { c: AssigneeCandidate }) {
+export function CandidateOption({ c }: { c: AssigneeCandidate }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const level = c.engineerLevel ? ENGINEER_LEVEL_LABELS[c.engineerLevel][labels.lang] : null;
