@@ -3,8 +3,8 @@
  * action at once when it can, and queues it — with the Idempotency-Key made when the person
  * acted and the moment they acted — when the phone is offline, the answer never came, or older
  * actions still wait (order matters: a signature follows its record). `flushQueue` sends the
- * waiting ones again: when the browser says it is back online, every 15 s while any wait, and
- * from the 待发送 indicator.
+ * waiting ones again: when the browser says it is back online, every 15 s, and from the 待发送
+ * indicator.
  */
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
@@ -129,13 +129,14 @@ export function flushQueue(client: QueryClient): Promise<FlushResult> {
   return flushing;
 }
 
-/** Keeps trying while anything waits: on `online`, every 15 s, and once when the page opens. */
+/**
+ * Keeps trying while anything waits: when the browser is back online, every 15 s, and once when
+ * the page opens (not at once after a send that got no answer: the network needs a moment).
+ */
 export function useOutboxSync(client: QueryClient, onRefused: (refused: FlushResult['refused']) => void) {
-  const waiting = usePendingActions().length > 0;
   useEffect(() => {
-    if (!waiting) return;
     const run = () => {
-      if (isOffline()) return;
+      if (isOffline() || readQueue().length === 0) return;
       void flushQueue(client).then((r) => r.refused.length && onRefused(r.refused));
     };
     run();
@@ -145,5 +146,5 @@ export function useOutboxSync(client: QueryClient, onRefused: (refused: FlushRes
       window.removeEventListener('online', run);
       window.clearInterval(timer);
     };
-  }, [client, waiting, onRefused]);
+  }, [client, onRefused]);
 }

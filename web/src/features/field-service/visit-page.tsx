@@ -163,9 +163,9 @@ function VisitView({ visit }: { visit: Visit }) {
   );
 }
 
-function pendingLabel(t: TFunction, action: QueuedAction) {
-  if (action.kind.startsWith('step:')) return t(`visits.steps.${action.kind.slice(5)}`);
-  return t(`visits.outbox.kinds.${action.kind}`);
+function pendingLabel(t: TFunction, action: QueuedAction): string {
+  if (action.kind.startsWith('step:')) return t(`visits.steps.${action.kind.slice(5) as Step}`);
+  return t(`visits.outbox.kinds.${action.kind as 'record' | 'sign' | 'refuse' | 'correct'}`);
 }
 
 type Act = ReturnType<typeof useAct>['act'];
