@@ -49,8 +49,12 @@ describe('offline queue', () => {
   it('counts no answer, timeouts and server trouble as retry, other refusals as final', () => {
     expect(outcomeOfStatus(200)).toBe('sent');
     expect(outcomeOfStatus(201)).toBe('sent');
-    for (const status of [0, 408, 409, 429, 500, 502, 503]) expect(outcomeOfStatus(status)).toBe('retry');
+    for (const status of [0, 408, 429, 500, 502, 503]) expect(outcomeOfStatus(status)).toBe('retry');
     for (const status of [400, 403, 404, 422]) expect(outcomeOfStatus(status)).toBe('refused');
+    // The same key's first send still running is worth another try; an illegal step or a frozen record is not.
+    expect(outcomeOfStatus(409, 'idempotency.in_progress')).toBe('retry');
+    expect(outcomeOfStatus(409, 'visit.transition')).toBe('refused');
+    expect(outcomeOfStatus(409, 'service_record.frozen')).toBe('refused');
   });
 
   it('sends in order with the same key and body, stops at the first without an answer', async () => {

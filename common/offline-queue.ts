@@ -76,11 +76,16 @@ export function enqueue(queue: readonly QueuedAction[], action: QueuedAction): Q
   return [...queue, action];
 }
 
-/** How an HTTP status (0: no answer at all) counts for a queued action. */
-export function outcomeOfStatus(status: number): 'sent' | 'retry' | 'refused' {
+/**
+ * How an answer (HTTP status, 0: none at all; the error's key) counts for a queued action. A 409
+ * is retried only when it is the first send of the same key still running (`idempotency.in_progress`);
+ * any other conflict (an illegal step, a frozen record) will not change by sending again.
+ */
+export function outcomeOfStatus(status: number, key?: string): 'sent' | 'retry' | 'refused' {
   if (status >= 200 && status < 300) return 'sent';
-  // No answer, a timeout, too many requests, the first send still running (idempotency.in_progress), server trouble.
-  if (status === 0 || status === 408 || status === 409 || status === 429 || status >= 500) return 'retry';
+  if (status === 409) return key === 'idempotency.in_progress' ? 'retry' : 'refused';
+  // No answer, a timeout, too many requests, server trouble.
+  if (status === 0 || status === 408 || status === 429 || status >= 500) return 'retry';
   return 'refused';
 }
 

@@ -90,7 +90,7 @@ export async function perform<T>(client: QueryClient, action: Omit<QueuedAction,
     refreshField(client, action.visitId);
     return { status: 'done', value };
   } catch (error) {
-    if (error instanceof ApiError && outcomeOfStatus(error.status) === 'retry') return put();
+    if (error instanceof ApiError && outcomeOfStatus(error.status, error.key) === 'retry') return put();
     throw error;
   }
 }
@@ -112,8 +112,7 @@ export function flushQueue(client: QueryClient): Promise<FlushResult> {
           await request(action.method, action.url, action.body, { idempotencyKey: action.key });
           return { outcome: 'sent' };
         } catch (error) {
-          const status = error instanceof ApiError ? error.status : 0;
-          const outcome = outcomeOfStatus(status);
+          const outcome = error instanceof ApiError ? outcomeOfStatus(error.status, error.key) : 'retry';
           if (outcome !== 'refused') return { outcome: 'retry' };
           errors.set(action.key, error as Error);
           return { outcome: 'refused', error: (error as Error).message };
