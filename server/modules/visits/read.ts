@@ -12,7 +12,11 @@ import { nextSteps } from '../../domain/field-service/visit-machine';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** The columns of a presented visit; `visits` must be in the FROM clause. */
+/**
+ * The columns of a presented visit; `visits` must be in the FROM clause. The subqueries name its
+ * columns qualified by hand: Drizzle leaves a one-table select's columns unqualified, which the
+ * subqueries' own `id` columns would make ambiguous.
+ */
 const columns = {
   id: visits.id,
   status: visits.status,
@@ -44,15 +48,15 @@ const columns = {
       'contact', (select json_build_object('id', ct.id, 'name', ct.name,
           'phones', coalesce((select json_agg(p.number order by p.number) from contact_phones p where p.contact_id = ct.id), '[]'::json))
         from contacts ct where ct.id = t.contact_id))
-    from tickets t where t.id = ${visits.ticketId})`,
+    from tickets t where t.id = visits.ticket_id)`,
   site: sql<Visit['site']>`(select json_build_object('id', s.id, 'name', s.name, 'address', s.address, 'region', s.region)
-    from sites s where s.id = ${visits.siteId})`,
+    from sites s where s.id = visits.site_id)`,
   engineers: sql<Visit['engineers']>`coalesce((select json_agg(json_build_object('id', u.id, 'name', u.name, 'lead', ve.lead) order by ve.lead desc, u.name)
-    from visit_engineers ve join users u on u.id = ve.user_id where ve.visit_id = ${visits.id}), '[]'::json)`,
+    from visit_engineers ve join users u on u.id = ve.user_id where ve.visit_id = visits.id), '[]'::json)`,
   devices: sql<Visit['devices']>`coalesce((select json_agg(json_build_object('id', d.id, 'serial', d.serial, 'productModel', p.model, 'location', d.location) order by d.serial)
-    from visit_devices vd join devices d on d.id = vd.device_id join products p on p.id = d.product_id where vd.visit_id = ${visits.id}), '[]'::json)`,
+    from visit_devices vd join devices d on d.id = vd.device_id join products p on p.id = d.product_id where vd.visit_id = visits.id), '[]'::json)`,
   record: sql<Visit['record']>`(select json_build_object('id', r.id, 'version', r.version, 'status', r.status)
-    from service_records r where r.visit_id = ${visits.id} order by r.version desc limit 1)`,
+    from service_records r where r.visit_id = visits.id order by r.version desc limit 1)`,
 };
 
 function toVisit(r: Awaited<ReturnType<typeof selectVisits>>[number]): Visit {

@@ -36,10 +36,11 @@ const ACTION_OF: Record<VisitStep, Action> = { departed: 'departed', on_site: 'a
 /** A phone's clock may run a little ahead of the server's: a step "now" from it is not refused as future. */
 const CLOCK_SKEW_MS = 60_000;
 
-const mine = (actor: Actor) => exists(sql`(select 1 from ${visitEngineers} where ${visitEngineers.visitId} = ${visits.id} and ${visitEngineers.userId} = ${actor.id})`);
+// The outer `visits` columns are named by hand: Drizzle leaves a one-table select's columns unqualified.
+const mine = (actor: Actor) => exists(sql`(select 1 from visit_engineers ve where ve.visit_id = visits.id and ve.user_id = ${actor.id})`);
 const ofVisibleTicket = (actor: Actor) => {
   const visible = visibleTo(actor);
-  return visible ? exists(sql`(select 1 from ${tickets} where ${tickets.id} = ${visits.ticketId} and ${visible})`) : undefined;
+  return visible ? exists(sql`(select 1 from tickets where tickets.id = visits.ticket_id and ${visible})`) : undefined;
 };
 
 /**
