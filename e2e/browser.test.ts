@@ -15,6 +15,7 @@ import { entitlementSpec } from './specs/entitlement';
 import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
 import { escalationSpec } from './specs/escalation';
+import { fieldMobileSpec } from './specs/field-mobile';
 import { hotlineSpec } from './specs/hotline';
 import { hotlineContextSpec } from './specs/hotline-context';
 import { languageSpec } from './specs/language';
@@ -61,6 +62,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   entitlement: entitlementSpec,
   devices: devicesSpec,
   'device-import': deviceImportSpec,
+  'field-mobile': fieldMobileSpec,
 };
 
 describeBrowser('browser', () => {

@@ -174,7 +174,7 @@ export const fieldEn: Messages<typeof fieldZhCN> = {
       full: 'Too many actions waiting: go back online and try again',
       refused: '{{count}} could not be sent',
       waiting: 'Waiting to send',
-      kinds: { record: 'Save record', sign: 'Signature', refuse: 'Refusal', correct: 'Correction', step: '{{step}}' },
+      kinds: { record: 'Save record', sign: 'Signature', refuse: 'Refusal', correct: 'Correction' },
     },
   },
   records: {

@@ -177,7 +177,7 @@ export const fieldZhCN = {
       full: '待发送的操作太多，请联网后再试',
       refused: '有 {{count}} 项未能发送',
       waiting: '等待发送',
-      kinds: { record: '保存记录', sign: '客户签字', refuse: '客户拒签', correct: '更正', step: '{{step}}' },
+      kinds: { record: '保存记录', sign: '客户签字', refuse: '客户拒签', correct: '更正' },
     },
   },
   records: {

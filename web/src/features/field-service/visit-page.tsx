@@ -290,7 +290,7 @@ function RecordForm({ visit, record, act, busy }: { visit: Visit; record: Servic
               </a>
             ))}
           </div>
-          <input ref={fileInput} type="file" accept="image/*" capture="environment" hidden onChange={(e) => void onPhoto(e.target.files)} data-testid="record-photo-input" />
+          <input ref={fileInput} type="file" accept="image/*" capture="environment" style={{ display: 'none' }} onChange={(e) => void onPhoto(e.target.files)} data-testid="record-photo-input" />
           <Button size="large" icon={<CameraOutlined />} loading={upload.isPending} onClick={() => fileInput.current?.click()} style={{ marginTop: 8 }} data-testid="record-photo">
             {t('visits.record.takePhoto')}
           </Button>
