@@ -94,7 +94,7 @@ export function createVisitService(deps: FieldServiceDeps) {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const bad = unique.filter((id) => {
       const u = byId.get(id);
-      return !u || !u.active || isCustomerRole(u.role) || !can(u.role, 'visits.work');
+      return !u?.active || isCustomerRole(u.role) || !can(u.role, 'visits.work');
     });
     if (bad.length) {
       const names = bad.map((id) => byId.get(id)?.name ?? id);
@@ -337,7 +337,7 @@ export function createVisitService(deps: FieldServiceDeps) {
       if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) {
         throw new AppError('visit.at_future', 'The time of the step cannot be in the future', { fields: [{ path: 'at', message: 'in the future', key: 'field.invalid' }] });
       }
-      const when = at > now ? now : at;
+      const when = new Date(Math.min(at.getTime(), now.getTime()));
       await changeTicket(actor, found.ticketId, async (write) => {
         const { tx } = write;
         const visit = await lockVisit(tx, id);
