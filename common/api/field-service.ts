@@ -114,6 +114,8 @@ export const ServiceRecordPart = z.object({
   serials: z.array(trimmed(100)).max(100).default([]),
 });
 export type ServiceRecordPart = z.infer<typeof ServiceRecordPart>;
+/** A part as records answer it (no input transforms: response schemas must encode). */
+const ServiceRecordPartView = z.object({ partNumber: z.string().nullable(), name: z.string(), quantity: z.number().int(), serials: z.array(z.string()) });
 
 /** Edit the draft record of a visit (created on first save). */
 export const ServiceRecordUpdate = patchOf(
@@ -153,7 +155,7 @@ export const ServiceRecord = z.object({
   status: z.enum(SERVICE_RECORD_STATUSES),
   findings: z.string(),
   workDone: z.string(),
-  parts: z.array(ServiceRecordPart),
+  parts: z.array(ServiceRecordPartView),
   timeSpentMinutes: z.number().int().nullable(),
   result: z.enum(VISIT_RESULTS).nullable(),
   photos: z.array(z.object({ id: Id, filename: z.string(), url: z.string() })),

@@ -8,7 +8,7 @@
  * - Readers: whoever sees the ticket (customers: their organisation's); 404 otherwise.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import type { ServiceRecord } from '../../../common/api/field-service';
+import type { ServiceRecord, ServiceRecordRefuse, ServiceRecordSign, ServiceRecordUpdate } from '../../../common/api/field-service';
 import type { Db } from '../../db/client';
 import { attachments, serviceRecords, tickets, users, visits } from '../../db/schema';
 import { isCustomer, type Actor } from '../../platform/actor';
@@ -82,8 +82,16 @@ export function createServiceRecordService(deps: FieldServiceDeps) {
   const { db } = deps;
   const writes = createServiceRecordWrites(deps);
 
+  const present = async (actor: Actor, row: ServiceRecordRow) => (await presentRecords(db, actor, [row]))[0]!;
+
   return {
-    ...writes,
+    saveForVisit: async (actor: Actor, visitId: string, input: ServiceRecordUpdate) => present(actor, await writes.saveForVisit(actor, visitId, input)),
+    update: async (actor: Actor, id: string, input: ServiceRecordUpdate) => present(actor, await writes.update(actor, id, input)),
+    sign: async (actor: Actor, id: string, input: ServiceRecordSign) => present(actor, await writes.sign(actor, id, input)),
+    refuse: async (actor: Actor, id: string, input: ServiceRecordRefuse) => present(actor, await writes.refuse(actor, id, input)),
+    correct: async (actor: Actor, id: string) => present(actor, await writes.correct(actor, id)),
+    verify: writes.verify,
+    pdf: writes.pdf,
 
     /** Every version of every visit's record of a ticket, by visit then version (404 when the ticket is not visible). */
     async listForTicket(actor: Actor, ticketId: string): Promise<ServiceRecord[]> {
