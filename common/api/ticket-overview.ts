@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Calendar } from './calendars';
+import { ServiceRecord, TicketEngineer, Visit } from './field-service';
 import { AssigneeList, Macro } from './macros';
 import { TicketRelations } from './ticket-links';
 import { Attachment, EscalationFiring, Ticket, TicketEvent } from './tickets';
@@ -32,5 +33,15 @@ export const TicketOverview = z.object({
   macros: z.array(Macro).nullable(),
   /** GET /api/calendars (the SLA panel names each milestone's calendar); null without `time_rules.read`. */
   calendars: z.array(Calendar).nullable(),
+  /** GET /api/tickets/:id/visits (customers: their own tickets'); null without `visits.read`. */
+  visits: z.array(Visit).nullable(),
+  /**
+   * GET /api/tickets/:id/engineers (lead first, then helpers and invited experts); null without
+   * `visits.read`, and for customers: the portal's ticket page shows who comes on the visits, not
+   * the desk's staffing of the ticket.
+   */
+  engineers: z.array(TicketEngineer).nullable(),
+  /** GET /api/tickets/:id/service-records (every version; customers: their own tickets'); null without `visits.read`. */
+  serviceRecords: z.array(ServiceRecord).nullable(),
 });
 export type TicketOverview = z.infer<typeof TicketOverview>;

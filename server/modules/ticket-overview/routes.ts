@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { IdParams, TicketOverview } from '../../../common/api';
+import { isCustomer } from '../../platform/actor';
 import { actorOf, mayCall } from '../../platform/http';
 import type { TicketOverviewService } from './service';
 
@@ -14,7 +15,7 @@ export function ticketOverviewRoutes(app: FastifyInstance, deps: { ticketOvervie
       schema: {
         tags: ['tickets'],
         summary:
-          'Everything the ticket page shows on opening, in one response: the ticket, its timeline, attachments, relations, and — for readers who may ask for them on their own routes — escalations, the first 30 assignee candidates, canned replies and calendars (null otherwise). Each part equals what its own route answers.',
+          'Everything the ticket page shows on opening, in one response: the ticket, its timeline, attachments, relations, and — for readers who may ask for them on their own routes — escalations, the first 30 assignee candidates, canned replies, calendars, visits, service records and (staff) the engineers on the ticket (null otherwise). Each part equals what its own route answers.',
         params: IdParams,
         response: { 200: TicketOverview },
       },
@@ -27,6 +28,10 @@ export function ticketOverviewRoutes(app: FastifyInstance, deps: { ticketOvervie
         assignees: mayCall(actor, 'tickets.update', 'tickets:read'),
         macros: mayCall(actor, 'macros.use', 'tickets:read'),
         calendars: mayCall(actor, 'time_rules.read', 'time_rules:read'),
+        visits: mayCall(actor, 'visits.read', 'field_service:read'),
+        // Customers see who comes on each visit; the ticket's staffing (helpers, experts) is the desk's.
+        engineers: !isCustomer(actor) && mayCall(actor, 'visits.read', 'field_service:read'),
+        serviceRecords: mayCall(actor, 'visits.read', 'field_service:read'),
       });
     },
   );

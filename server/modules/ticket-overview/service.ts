@@ -1,7 +1,7 @@
 /**
  * The ticket page's opening read (GET /api/tickets/:id/overview): the ticket and what its panels
  * show — timeline, attachments, relations, escalations, assignee candidates, canned replies,
- * calendars — in one response instead of a request each. Every part comes from the very service
+ * calendars, visits, engineers and service records — in one response instead of a request each. Every part comes from the very service
  * function its own route calls, with the same reader, so scope and visibility (a customer's
  * public-only timeline and attachments, no relations but mergedInto) are that route's. Which
  * optional parts the reader may have is the route's decision (`OverviewParts`).
@@ -10,11 +10,14 @@ import { OVERVIEW_ASSIGNEE_LIMIT, type TicketOverview } from '../../../common/ap
 import type { Actor } from '../../platform/actor';
 import type { AssigneeService } from '../assignees/service';
 import type { MacroService } from '../macros/service';
+import type { ServiceRecordService } from '../service-records/service';
 import type { SlaService } from '../sla/service';
 import type { TicketLinkService } from '../ticket-links/service';
 import type { AttachmentService } from '../tickets/attachments';
 import type { TicketService } from '../tickets/service';
 import type { CalendarService } from '../time-rules/calendars';
+import type { TicketEngineerService } from '../ticket-engineers/service';
+import type { VisitService } from '../visits/service';
 
 /** The parts only some readers may ask for: true where the reader could call that part's own route. */
 export interface OverviewParts {
@@ -22,6 +25,9 @@ export interface OverviewParts {
   assignees: boolean;
   macros: boolean;
   calendars: boolean;
+  visits: boolean;
+  engineers: boolean;
+  serviceRecords: boolean;
 }
 
 export function createTicketOverview(deps: {
@@ -32,6 +38,9 @@ export function createTicketOverview(deps: {
   assignees: Pick<AssigneeService, 'list'>;
   macros: Pick<MacroService, 'list'>;
   calendars: Pick<CalendarService, 'list'>;
+  visits: Pick<VisitService, 'listForTicket'>;
+  ticketEngineers: Pick<TicketEngineerService, 'list'>;
+  serviceRecords: Pick<ServiceRecordService, 'listForTicket'>;
 }) {
   const unless = <T>(allowed: boolean, read: () => Promise<T>): Promise<T | null> => (allowed ? read() : Promise.resolve(null));
 
@@ -41,7 +50,7 @@ export function createTicketOverview(deps: {
       const ticket = await deps.tickets.get(actor, id);
       // A closed or cancelled ticket is assigned to nobody any more: the page offers no picker.
       const assignable = parts.assignees && ticket.status !== 'closed' && ticket.status !== 'cancelled';
-      const [events, attachments, relations, escalations, assignees, macros, calendars] = await Promise.all([
+      const [events, attachments, relations, escalations, assignees, macros, calendars, visits, engineers, serviceRecords] = await Promise.all([
         deps.tickets.events(actor, id),
         deps.attachments.list(actor, id),
         deps.ticketLinks.relations(actor, id),
@@ -49,8 +58,11 @@ export function createTicketOverview(deps: {
         unless(assignable, () => deps.assignees.list(actor, id, { limit: OVERVIEW_ASSIGNEE_LIMIT })),
         unless(parts.macros, () => deps.macros.list(actor, {})),
         unless(parts.calendars, () => deps.calendars.list()),
+        unless(parts.visits, () => deps.visits.listForTicket(actor, id)),
+        unless(parts.engineers, () => deps.ticketEngineers.list(actor, id)),
+        unless(parts.serviceRecords, () => deps.serviceRecords.listForTicket(actor, id)),
       ]);
-      return { ticket, events, attachments, relations, escalations, assignees, macros, calendars };
+      return { ticket, events, attachments, relations, escalations, assignees, macros, calendars, visits, engineers, serviceRecords };
     },
   };
 }

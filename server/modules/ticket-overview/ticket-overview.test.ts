@@ -1,11 +1,11 @@
 /**
  * GET /api/tickets/:id/overview on the real app and database: every part equals what its own route
  * answers the same reader — staff, and a customer user (no internal notes or files, no relations
- * but mergedInto, no escalations, assignees, canned replies or calendars) — and a ticket the
+ * but mergedInto, no escalations, assignees, canned replies, calendars or engineers; their visits) — and a ticket the
  * reader may not see is 404 as on GET /api/tickets/:id. Optional parts follow the token's scopes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketFirings } from '../../db/schema';
+import { serviceRecords, ticketEngineers, ticketFirings, visitEngineers, visits } from '../../db/schema';
 import { createTestApp, FakeClock, type Client, type TestApp } from '../../test/harness';
 
 // The SLA view depends on the moment: a clock that stands still makes every read the same.
@@ -17,6 +17,7 @@ let otherCustomerUser: Client;
 let outsider: Client;
 let ticketId: string;
 let otherId: string;
+let visitId: string;
 
 // A real 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -31,7 +32,8 @@ beforeAll(async () => {
   customerUser = await t.as('customer_user', { customerId: customer.id });
   otherCustomerUser = await t.as('customer_user');
   outsider = await t.as('dispatcher', { centerId: centerB });
-  await t.factory.user({ role: 'engineer', name: '张三', centerId: centerA });
+  const zhang = await t.factory.user({ role: 'engineer', name: '张三', centerId: centerA });
+  const li = await t.factory.user({ role: 'engineer', name: '李四', centerId: centerA });
 
   const created = await dispatcher.post('/api/tickets', {
     title: 'ATM 吞卡',
@@ -60,6 +62,17 @@ beforeAll(async () => {
     firedAt: clock.now(),
     data: { level: 1, afterMinutes: 30, recipients: [] },
   });
+  // A planned visit by 张三 and a helper 李四 on the ticket (field service).
+  const [visit] = await t.services.db
+    .insert(visits)
+    .values({ ticketId, plannedStart: new Date('2026-03-02T14:00:00+08:00'), plannedEnd: new Date('2026-03-02T16:00:00+08:00') })
+    .returning({ id: visits.id });
+  visitId = visit!.id;
+  await t.services.db.insert(visitEngineers).values({ visitId, userId: zhang.id, lead: true });
+  await t.services.db.insert(ticketEngineers).values({ ticketId, userId: li.id, role: 'helper' });
+  await t.services.db
+    .insert(serviceRecords)
+    .values({ visitId, status: 'signed', findings: '读卡器脏污', workDone: '清洁读卡器', signerName: '王经理', signedAt: clock.now(), contentHash: 'x' });
 });
 afterAll(() => t?.close());
 
@@ -80,6 +93,9 @@ async function separately(client: Client, id = ticketId) {
     assignees: await body(`/api/tickets/${id}/assignees?limit=30`),
     macros: await body('/api/macros'),
     calendars: await body('/api/calendars'),
+    visits: await body(`/api/tickets/${id}/visits`),
+    engineers: await body(`/api/tickets/${id}/engineers`),
+    serviceRecords: await body(`/api/tickets/${id}/service-records`),
   };
 }
 
@@ -98,6 +114,9 @@ describe('ticket overview', () => {
     expect(body.assignees.items.map((c: { name: string }) => c.name)).toContain('张三');
     expect(body.macros.map((m: { name: string }) => m.name)).toEqual(['已派单']);
     expect(body.calendars.length).toBeGreaterThan(0);
+    expect(body.visits).toEqual([expect.objectContaining({ id: visitId, status: 'planned', engineers: [expect.objectContaining({ name: '张三', lead: true })] })]);
+    expect(body.engineers.map((e: { user: { name: string }; role: string }) => [e.user.name, e.role])).toEqual([['李四', 'helper']]);
+    expect(body.serviceRecords).toEqual([expect.objectContaining({ visitId, status: 'signed', signerName: '王经理' })]);
   });
 
   it('gives a customer user what their own routes give: public entries only, and no staff parts', async () => {
@@ -109,14 +128,14 @@ describe('ticket overview', () => {
       expect(apart[part]).toEqual({ status: 403 });
       expect(res.body[part]).toBeNull();
     }
-    const { escalations: _e, assignees: _a, macros: _m, calendars: _c, ...shared } = apart;
-    expect({ ...res.body, escalations: undefined, assignees: undefined, macros: undefined, calendars: undefined }).toEqual({
-      ...shared,
-      escalations: undefined,
-      assignees: undefined,
-      macros: undefined,
-      calendars: undefined,
-    });
+    // The ticket's staffing is the desk's: the portal page shows who comes on each visit instead.
+    expect(res.body.engineers).toBeNull();
+    const { escalations: _e, assignees: _a, macros: _m, calendars: _c, engineers: _g, ...shared } = apart;
+    const staffOnly = { escalations: undefined, assignees: undefined, macros: undefined, calendars: undefined, engineers: undefined };
+    expect({ ...res.body, ...staffOnly }).toEqual({ ...shared, ...staffOnly });
+    // Their visit, with who comes and when.
+    expect(res.body.visits).toEqual([expect.objectContaining({ id: visitId, engineers: [expect.objectContaining({ name: '张三' })] })]);
+    expect(res.body.serviceRecords).toEqual([expect.objectContaining({ visitId, status: 'signed', pdfUrl: expect.stringContaining('/pdf') })]);
     const text = JSON.stringify(res.body);
     expect(text).not.toContain('备件库存不足');
     expect(text).not.toContain('内部日志.png');
@@ -162,6 +181,13 @@ describe('ticket overview', () => {
     expect(ticketsOnly.status).toBe(200);
     expect(ticketsOnly.body.calendars).toBeNull();
     expect(ticketsOnly.body.escalations).not.toBeNull();
+    expect(ticketsOnly.body.visits).toBeNull();
+    expect(ticketsOnly.body.engineers).toBeNull();
+    expect(ticketsOnly.body.serviceRecords).toBeNull();
+    const withField = await read(await token(['tickets:read', 'field_service:read']));
+    expect(withField.body.visits).toEqual((await dispatcher.get(`/api/tickets/${ticketId}/visits`)).body);
+    expect(withField.body.engineers).toEqual((await dispatcher.get(`/api/tickets/${ticketId}/engineers`)).body);
+    expect(withField.body.serviceRecords).toEqual((await dispatcher.get(`/api/tickets/${ticketId}/service-records`)).body);
     const withRules = await read(await token(['tickets:read', 'time_rules:read']));
     expect(withRules.body.calendars).toEqual((await dispatcher.get('/api/calendars')).body);
     expect((await read(await token(['time_rules:read']))).status).toBe(403);
@@ -172,6 +198,6 @@ describe('ticket overview', () => {
     const op = doc.paths['/api/tickets/{id}/overview'].get;
     expect(op.tags).toEqual(['tickets']);
     const json = JSON.stringify(op.responses['200']);
-    for (const part of ['ticket', 'events', 'attachments', 'relations', 'escalations', 'assignees', 'macros', 'calendars']) expect(json).toContain(`"${part}"`);
+    for (const part of ['ticket', 'events', 'attachments', 'relations', 'escalations', 'assignees', 'macros', 'calendars', 'visits', 'engineers', 'serviceRecords']) expect(json).toContain(`"${part}"`);
   });
 });

@@ -7,6 +7,7 @@
 import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TicketOverview } from '../../../common/api/ticket-overview';
 import { api } from './client';
+import { fieldKeys } from './field-service';
 import { assigneeKeys, macroKeys } from './macros';
 import { linkKeys } from './ticket-links';
 import { ticketKeys } from './tickets';
@@ -26,6 +27,9 @@ export function seedTicketOverview(client: QueryClient, id: string, overview: Ti
   if (overview.assignees) client.setQueryData(assigneeKeys.list(id, ''), overview.assignees);
   if (overview.macros) client.setQueryData(macroKeys.list(), overview.macros);
   if (overview.calendars) client.setQueryData(timeRuleKeys.calendars, overview.calendars);
+  if (overview.visits) client.setQueryData(fieldKeys.ticketVisits(id), overview.visits);
+  if (overview.engineers) client.setQueryData(fieldKeys.ticketEngineers(id), overview.engineers);
+  if (overview.serviceRecords) client.setQueryData(fieldKeys.ticketRecords(id), overview.serviceRecords);
 }
 
 /**

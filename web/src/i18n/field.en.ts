@@ -23,6 +23,7 @@ export const fieldEn: Messages<typeof fieldZhCN> = {
     prev: 'Previous',
     next: 'Next',
     refresh: 'Refresh',
+    showMore: 'Show {{count}} more',
     dragHint: 'Drag a piece of work onto an engineer on the right; or select it and choose "Assign to…" to pick from the suggestions.',
     pickHint: 'Select a piece of work and choose "Assign to…" to pick from the suggestions.',
     pick: 'Assign to…',

@@ -26,6 +26,7 @@ export const fieldZhCN = {
     prev: '上一段',
     next: '下一段',
     refresh: '刷新',
+    showMore: '再显示 {{count}} 项',
     dragHint: '把工作拖到右侧的工程师上派工；或选中一项工作，点「派给…」从推荐中挑选。',
     pickHint: '选中一项工作后，点「派给…」从推荐中挑选。',
     pick: '派给…',

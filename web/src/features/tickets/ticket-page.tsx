@@ -9,6 +9,7 @@ import { Button, Card, Col, Descriptions, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { useTicketEngineers } from '../../api/field-service';
 import { useTicketOverview } from '../../api/ticket-overview';
 import { useFollowTicket, usePatchTicket, useTicket, useTicketEvents } from '../../api/tickets';
 import type { Ticket } from '../../api/types';
@@ -20,6 +21,8 @@ import { DateTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useLabels } from '../../i18n/labels';
 import { isPortalUser, useCan, useMe } from '../auth/session';
+import { TicketEngineersCard } from '../field-service/ticket-engineers-card';
+import { TicketVisitsCard } from '../field-service/ticket-visits-card';
 import { AssigneePicker } from './assignee-picker';
 import { AttachmentsPanel } from './attachments-panel';
 import { CommentBox } from './comment-box';
@@ -122,6 +125,8 @@ export function TicketPage() {
   const opening = useTicketOverview(id);
   const ticket = useTicket(id, opening.isSuccess);
   const events = useTicketEvents(id, ticket.isSuccess);
+  // Field service (issue 12): the overview carries the engineers for staff who may read visits.
+  const engineers = useTicketEngineers(id, ticket.isSuccess && !portal && can('visits.read'));
   const [dialog, setDialog] = useState<'edit' | 'severity' | null>(null);
   const announceDraft = usePresenceAnnouncer(id);
   const backLabel = portal ? t('portal.myTickets') : t('nav.queue');
@@ -210,9 +215,18 @@ export function TicketPage() {
           {(tk.devices.length > 0 || (!portal && can('devices.write'))) && (
             <TicketDevices ticket={tk} canEdit={editable && !portal && can('devices.write')} canOpen={!portal && can('installed_base.read')} />
           )}
+          {can('visits.read') && <TicketVisitsCard ticket={tk} canPlan={!portal && can('visits.plan')} portal={portal} />}
           <Card size="small" title={t('ticket.details')} className="section-card">
             <Details ticket={tk} />
           </Card>
+          {engineers.data && (
+            <TicketEngineersCard
+              ticketId={tk.id}
+              engineers={engineers.data}
+              canManage={editable && can('ticket_engineers.manage')}
+              onChanged={() => void engineers.refetch()}
+            />
+          )}
           {!portal && <LinksPanel ticket={tk} canEdit={can('tickets.update')} />}
           <Card size="small" title={t('ticket.attachments')} className="section-card">
             <AttachmentsPanel ticketId={tk.id} canAttach={can('tickets.attach')} canChooseVisibility={!portal} />

@@ -1,0 +1,166 @@
+/**
+ * The dispatch board's timeline: one row per engineer with visits in the span, a CSS grid of hours
+ * (a day) or days (a week) behind, each visit a block placed by its planned window (its real times
+ * once it started), coloured by status, linking to /visits/:id. Visits that overlap in one row
+ * stack. The span is the board's (from/to, the desk's day or week); scrolls sideways on a phone.
+ */
+import { Empty, Tooltip } from 'antd';
+import dayjs from 'dayjs';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { BoardEngineer, Visit } from '../../api/field-service';
+import { formatDateTime } from '../../components/time';
+import { useNow } from '../../components/use-now';
+import { LevelTag } from './dispatch-parts';
+
+interface Row {
+  id: string;
+  name: string;
+  engineer?: BoardEngineer;
+  /** Each visit with the lane it sits in (overlapping visits stack). */
+  visits: { visit: Visit; lane: number; start: number; end: number }[];
+  lanes: number;
+}
+
+/** Where a visit sits: its planned window, or from when it started to when it ended (or now, still going). */
+function extent(v: Visit, now: number): [number, number] {
+  const start = Date.parse(v.departedAt ?? v.arrivedAt ?? v.plannedStart);
+  const ended = v.finishedAt ?? v.cancelledAt;
+  let end = ended ? Date.parse(ended) : Date.parse(v.plannedEnd);
+  if (!ended && (v.status === 'departed' || v.status === 'on_site')) end = Math.max(end, now);
+  return [start, Math.max(end, start + 15 * 60_000)];
+}
+
+export function VisitTimeline({
+  visits,
+  engineers,
+  from,
+  to,
+  span,
+}: {
+  visits: Visit[];
+  engineers: BoardEngineer[];
+  from: string;
+  to: string;
+  span: 'day' | 'week';
+}) {
+  const { t } = useTranslation();
+  const now = useNow(60_000);
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const length = end - start;
+
+  const columns = useMemo(() => {
+    const out: { key: string; label: string; weekend?: boolean }[] = [];
+    let at = dayjs(from);
+    const stop = dayjs(to);
+    while (at.isBefore(stop)) {
+      if (span === 'day') out.push({ key: at.toISOString(), label: at.format('HH') });
+      else out.push({ key: at.toISOString(), label: at.format('MM-DD dd'), weekend: at.day() === 0 || at.day() === 6 });
+      at = at.add(1, span === 'day' ? 'hour' : 'day');
+    }
+    return out;
+  }, [from, to, span]);
+
+  const rows = useMemo(() => {
+    const byId = new Map<string, Row>();
+    const order = new Map(engineers.map((e, i) => [e.id, i]));
+    for (const visit of visits) {
+      const [a, b] = extent(visit, now);
+      for (const e of visit.engineers) {
+        let row = byId.get(e.id);
+        if (!row) {
+          row = { id: e.id, name: e.name, engineer: engineers.find((x) => x.id === e.id), visits: [], lanes: 1 };
+          byId.set(e.id, row);
+        }
+        row.visits.push({ visit, lane: 0, start: a, end: b });
+      }
+    }
+    for (const row of byId.values()) {
+      row.visits.sort((x, y) => x.start - y.start);
+      const laneEnds: number[] = [];
+      for (const item of row.visits) {
+        let lane = laneEnds.findIndex((e) => e <= item.start);
+        if (lane < 0) lane = laneEnds.length;
+        laneEnds[lane] = item.end;
+        item.lane = lane;
+      }
+      row.lanes = Math.max(1, laneEnds.length);
+    }
+    return [...byId.values()].sort(
+      (x, y) => (order.get(x.id) ?? Number.MAX_SAFE_INTEGER) - (order.get(y.id) ?? Number.MAX_SAFE_INTEGER) || x.name.localeCompare(y.name),
+    );
+  }, [visits, engineers, now]);
+
+  if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dispatch.noVisits')} data-testid="timeline-empty" />;
+
+  const pct = (ms: number) => (Math.min(Math.max(ms - start, 0), length) / length) * 100;
+  const nowInSpan = now >= start && now < end;
+  const template = { gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` };
+  return (
+    <div className="fs-timeline-scroll">
+      <div className={`fs-timeline fs-timeline-${span}`} data-testid="visit-timeline" data-span={span}>
+        <div className="fs-timeline-head">
+          <div className="fs-timeline-name" />
+          <div className="fs-timeline-cols" style={template}>
+            {columns.map((c) => (
+              <div key={c.key} className={c.weekend ? 'fs-timeline-col fs-weekend' : 'fs-timeline-col'}>
+                {c.label}
+              </div>
+            ))}
+          </div>
+        </div>
+        {rows.map((row) => (
+          <div key={row.id} className="fs-timeline-row" data-testid="timeline-row" data-engineer-id={row.id}>
+            <div className="fs-timeline-name">
+              <span className="fs-timeline-engineer">{row.name}</span>
+              {row.engineer && <LevelTag level={row.engineer.level} />}
+            </div>
+            <div className="fs-timeline-lane" style={{ height: row.lanes * 30 + 6 }}>
+              <div className="fs-timeline-grid" style={template}>
+                {columns.map((c) => (
+                  <div key={c.key} className={c.weekend ? 'fs-weekend' : undefined} />
+                ))}
+              </div>
+              {nowInSpan && <div className="fs-timeline-now" style={{ left: `${pct(now)}%` }} />}
+              {row.visits
+                .filter((item) => item.end > start && item.start < end)
+                .map(({ visit, lane, start: a, end: b }) => (
+                  <Tooltip
+                    key={visit.id}
+                    title={
+                      <>
+                        <div>
+                          {visit.ticket.number} {visit.ticket.title}
+                        </div>
+                        <div>
+                          {formatDateTime(visit.plannedStart)} – {dayjs(visit.plannedEnd).format('HH:mm')}
+                        </div>
+                        <div>{t(`dispatch.visitStatus.${visit.status}`)}</div>
+                        {visit.site && <div>{visit.site.name}</div>}
+                        <div>{visit.engineers.map((e) => e.name).join(', ')}</div>
+                      </>
+                    }
+                  >
+                    <Link
+                      to={`/visits/${visit.id}`}
+                      className={`fs-visit-block fs-visit-${visit.status}`}
+                      style={{ left: `${pct(a)}%`, width: `${pct(b) - pct(a)}%`, top: lane * 30 + 3 }}
+                      data-testid="timeline-visit"
+                      data-visit-id={visit.id}
+                      data-status={visit.status}
+                      aria-label={`${visit.ticket.number} ${t(`dispatch.visitStatus.${visit.status}`)} ${formatDateTime(visit.plannedStart)}`}
+                    >
+                      <span className="fs-visit-number">{visit.ticket.number}</span>
+                      <span className="fs-visit-time">{dayjs(visit.plannedStart).format(span === 'day' ? 'HH:mm' : 'dd HH:mm')}</span>
+                    </Link>
+                  </Tooltip>
+                ))}
+            </div>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
