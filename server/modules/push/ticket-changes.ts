@@ -25,9 +25,9 @@ const KINDS: DomainEventKind[] = [
   'ticket.merged',
   'ticket.parent_changed',
   'ticket.visit',
-];
   'ticket.engineer_added',
   'ticket.engineer_removed',
+];
 
 /** The visit steps a customer's timeline shows (modules/visits). */
 const PUBLIC_VISIT_ACTIONS: readonly string[] = ['planned', 'replanned', 'arrived', 'finished'];
