@@ -121,6 +121,8 @@ export const ERROR_KEYS = {
   'on_call.user_not_in_center': 'validation',
   /** {name, startsAt, endsAt} — the shift it overlaps */
   'on_call.overlap': 'conflict',
+  /** {maxDays} */
+  'on_call.range_too_long': 'validation',
   'contract.not_found': 'not_found',
   /** {number} */
   'contract.number_taken': 'conflict',
@@ -285,6 +287,8 @@ export const ERROR_KEYS = {
   'device_import.not_previewed': 'conflict',
   // Scoping: writes that would reach outside what the actor may see (refused before writing).
   'scope.ticket_center_forbidden': 'forbidden',
+  /** {center} — the on-call rota of a center outside the planner's subtree (on_call) */
+  'scope.on_call_center_forbidden': 'forbidden',
   /** A ticket moved to a customer served by a center outside the writer's subtree. */
   'scope.ticket_customer_forbidden': 'forbidden',
   'scope.customer_center_forbidden': 'forbidden',

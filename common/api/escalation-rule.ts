@@ -14,7 +14,12 @@ export type EscalationRecipient =
   | { kind: 'user'; userId: string }
   | { kind: 'contact'; contactId: string }
   /** The configured vendor technical center contact (原厂商技术中心), resolved by the caller. */
-  | { kind: 'vendor' };
+  | { kind: 'vendor' }
+  /**
+   * Whoever is on call (值班工程师, issue 12) when the step fires, of the ticket's center — or of the
+   * nearest center above it that has someone on call then; nobody for a ticket without a center.
+   */
+  | { kind: 'on_call' };
 
 export interface EscalationRule {
   id: string;
@@ -41,10 +46,13 @@ export const EscalationRecipient = z
       z.object({ kind: z.literal('user'), userId: z.uuid({ error: 'must be a valid user id' }) }),
       z.object({ kind: z.literal('contact'), contactId: z.uuid({ error: 'must be a valid contact id' }) }),
       z.object({ kind: z.literal('vendor') }),
+      z.object({ kind: z.literal('on_call') }),
     ],
-    { error: 'must be a role, a user, a customer contact, or the vendor technical center' },
+    { error: 'must be a role, a user, a customer contact, the vendor technical center, or the on-call engineer' },
   )
-  .describe('Who is told: everyone with a role (for the ticket\'s center), a user, an escalation contact, or the vendor technical center');
+  .describe(
+    "Who is told: everyone with a role (for the ticket's center), a user, an escalation contact, the vendor technical center, or whoever is on call for the ticket's center when the step fires",
+  );
 
 /** The fields of a rule, without the rule that ties `clock` and `calendar` together. */
 export const ESCALATION_RULE_FIELDS = {

@@ -242,7 +242,7 @@ export function createSlaEngine(options: EngineOptions) {
   const link = (ticket: TicketRow) => `${options.publicUrl}/tickets/${ticket.id}`;
 
   async function fireEscalation(tx: Db, ticket: TicketRow, step: EscalationStep, now: Date, firingId: number) {
-    const recipients = await resolveRecipients(tx, ticket, step.rule.recipients);
+    const recipients = await resolveRecipients(tx, ticket, step.rule.recipients, now);
     const elapsed = minutesText(step.rule.afterMinutes);
     const subject = `【升级 L${step.rule.level}】${ticket.number} ${ticket.severity} ${ticket.title} — 已 ${elapsed}未解决`;
     const body = [

@@ -7,7 +7,7 @@
  */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { isCustomerRole, type Role } from '../../../common/domain';
-import type { Db } from '../../db/client';
+import { rows, type Db } from '../../db/client';
 import { escalationContacts, outbox, users } from '../../db/schema';
 import type { EscalationRecipient } from '../../domain/escalation';
 import type { TicketRow } from '../tickets/repository';
@@ -64,10 +64,34 @@ async function usersWithRole(tx: Db, role: Role, ticket: TicketRow): Promise<Rec
   return rows.map((u) => ({ userId: u.id, email: u.email, name: u.name }));
 }
 
-export async function resolveRecipients(tx: Db, ticket: TicketRow, recipients: readonly EscalationRecipient[]): Promise<Recipient[]> {
+/**
+ * Who is on call at `at` for the ticket's center: the shifts of its own center, else of the nearest
+ * center above it with someone on call then (a province without a rota falls back on its region).
+ */
+async function onCallFor(tx: Db, ticket: TicketRow, at: Date): Promise<Recipient[]> {
+  if (!ticket.centerId) return [];
+  const found = await rows<{ id: string; email: string | null; name: string; depth: number }>(
+    tx,
+    sql`select u.id, u.email, u.name, length(c.path) as depth
+        from service_centers t
+        join service_centers c on t.path like c.path || '%'
+        join on_call_shifts s on s.center_id = c.id and s.starts_at <= ${at.toISOString()}::timestamptz and s.ends_at > ${at.toISOString()}::timestamptz
+        join users u on u.id = s.user_id and u.active
+        where t.id = ${ticket.centerId}
+        order by length(c.path) desc, s.starts_at, u.name`,
+  );
+  const nearest = found[0]?.depth;
+  return found.filter((r) => r.depth === nearest).map((r) => ({ userId: r.id, email: r.email, name: r.name }));
+}
+
+/** `at`: when the step fires (who is on call then); the other kinds do not depend on it. */
+export async function resolveRecipients(tx: Db, ticket: TicketRow, recipients: readonly EscalationRecipient[], at?: Date): Promise<Recipient[]> {
   const found: Recipient[] = [];
   for (const r of recipients) {
     switch (r.kind) {
+      case 'on_call':
+        found.push(...(await onCallFor(tx, ticket, at ?? new Date())));
+        break;
       case 'role':
         found.push(...(await usersWithRole(tx, r.role, ticket)));
         break;

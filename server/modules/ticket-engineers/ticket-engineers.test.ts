@@ -25,12 +25,14 @@ beforeAll(async () => {
   regionB = (await t.factory.center()).id;
   customerA = (await t.factory.customer({ centerId: regionA })).id;
   dispatcherA = await t.as('dispatcher', { centerId: regionA });
-  leadA = await t.as('engineer', { centerId: regionA, name: '李主办' });
-  helperA = await t.as('engineer', { centerId: regionA, name: '王协助' });
-  expertB = await t.as('engineer', { centerId: regionB, name: '赵专家' });
+  leadA = await named(regionA, '李主办');
+  helperA = await named(regionA, '王协助');
+  expertB = await named(regionB, '赵专家');
 });
 afterAll(() => t?.close());
 
+/** A named engineer (t.as passes the name on to the user factory). */
+const named = (centerId: string, name: string) => t.as('engineer', { centerId, name } as { centerId: string });
 const drain = () => t.services.consumers.drain();
 
 async function newTicket() {

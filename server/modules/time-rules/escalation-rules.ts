@@ -62,6 +62,8 @@ export function createEscalationService(deps: { db: Db; clock: Clock; audit: Aud
           return contacts.find((c) => c.id === r.contactId)?.name ?? '（已删除的联系人）';
         case 'vendor':
           return '原厂商技术中心';
+        case 'on_call':
+          return '值班工程师';
         default:
           return assertUnreachable(r);
       }

@@ -489,6 +489,7 @@ export const adminEn: Messages<typeof adminZhCN> = {
     groupExternal: 'External contacts',
     groupUsers: 'People',
     vendor: 'Vendor technical center',
+    onCall: 'On-call engineer (of the ticket’s center, when the step fires)',
     active: 'Active',
     inactive: 'Inactive',
     contacts: 'External contacts',

@@ -492,6 +492,7 @@ export const adminZhCN = {
     groupExternal: '外部联系人',
     groupUsers: '人员',
     vendor: '原厂商技术中心',
+    onCall: '值班工程师（工单所属中心，触发时在班者）',
     active: '启用',
     inactive: '已停用',
     contacts: '外部联系人',

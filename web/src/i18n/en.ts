@@ -562,7 +562,7 @@ export const en: Messages<typeof zhCN> = {
       product: { not_found: 'Product not found', model_taken: 'The model “{{model}}” is already in the catalog' },
       contract: { not_found: 'Contract not found', number_taken: 'The contract number “{{number}}” is already used' },
       ticket_engineer: { not_engineer: 'Only an active engineer (role engineer or with an engineer level) can be added', is_lead: '{{name}} is the ticket’s assignee (the lead) already' },
-      on_call: { not_found: 'On-call shift not found', user_not_in_center: '{{name}} is not of this service center or a center under it', overlap: '{{name}} is already on call {{startsAt}} – {{endsAt}}: shifts may not overlap' },
+      on_call: { not_found: 'On-call shift not found', user_not_in_center: '{{name}} is not of this service center or a center under it', overlap: '{{name}} is already on call {{startsAt}} – {{endsAt}}: shifts may not overlap', range_too_long: 'Ask for at most {{maxDays}} days of the rota at once' },
       device: { not_found: 'Device not found', serial_taken: 'A device of this product with the serial number “{{serial}}” already exists', cursor_invalid: 'Invalid page position: start again from the first page' },
       service_record: { not_found: 'Service record not found', visit_not_found: 'Visit not found', visit_not_open: 'The visit is not on site yet (status: {{status}}): the service record is written on site or after the visit', not_visit_engineer: 'Only the visit’s engineers or a dispatcher may write its service record', frozen: 'The service record is {{status}} and can no longer change; create a corrected version instead', not_frozen: 'The service record is not signed or refused yet: edit the draft instead', superseded: 'A newer version (v{{version}}) exists: correct the newest version', draft_exists: 'A corrected draft (v{{version}}) already exists', photo_invalid: 'Photos must be attachments of this ticket', signature_invalid: 'The signature must be a PNG image', signature_too_large: 'The signature image is too large (at most {{maxKb}} KB)' },
       replacement: { not_found: 'Replacement proposal not found', decided: 'This proposal was already decided ({{status}})' },
@@ -693,6 +693,7 @@ export const en: Messages<typeof zhCN> = {
       scope: {
         ticket_customer_forbidden: 'That customer is served by a center outside your scope: you may not move a ticket to it',
         ticket_center_forbidden: 'That service center is outside your scope: a ticket cannot be created in or moved there by you',
+        on_call_center_forbidden: 'You plan the on-call rota of your own center and the centers under it only ({{center}} is outside your scope)',
         customer_center_forbidden: 'That customer or service center is outside your scope',
         customer_sla_policy_forbidden: 'Only a manager or an administrator may change a customer’s service level (SLA policy)',
         contact_email_failing_forbidden: 'Only a manager or an administrator may clear a contact’s bounced-address mark',

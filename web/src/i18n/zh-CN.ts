@@ -557,7 +557,7 @@ export const zhCN = {
       product: { not_found: '产品不存在', model_taken: '产品目录中已有型号“{{model}}”' },
       contract: { not_found: '合同不存在', number_taken: '合同编号“{{number}}”已被使用' },
       ticket_engineer: { not_engineer: '只能添加在职的工程师（角色为工程师或设有工程师级别）', is_lead: '{{name}} 已是本工单的处理人（主办工程师）' },
-      on_call: { not_found: '值班安排不存在', user_not_in_center: '{{name}} 不属于该服务中心或其下级中心', overlap: '{{name}} 在 {{startsAt}} – {{endsAt}} 已有值班，时间不能重叠' },
+      on_call: { not_found: '值班安排不存在', user_not_in_center: '{{name}} 不属于该服务中心或其下级中心', overlap: '{{name}} 在 {{startsAt}} – {{endsAt}} 已有值班，时间不能重叠', range_too_long: '一次最多查看 {{maxDays}} 天的值班表' },
       device: { not_found: '设备不存在', serial_taken: '该产品已有序列号为“{{serial}}”的设备', cursor_invalid: '分页参数无效，请从第一页重新开始' },
       service_record: { not_found: '服务记录单不存在', visit_not_found: '上门记录不存在', visit_not_open: '上门尚未到达现场（当前状态：{{status}}），到场后或完成后才能填写服务记录单', not_visit_engineer: '只有本次上门的工程师或调度人员可以填写服务记录单', frozen: '服务记录单已{{status}}，不能再修改；如需更正请创建更正版本', not_frozen: '服务记录单尚未签字或拒签，直接修改草稿即可', superseded: '已有更新的版本（v{{version}}），请更正最新版本', draft_exists: '已有未签字的更正草稿（v{{version}}）', photo_invalid: '照片必须是本工单的附件', signature_invalid: '签字必须是 PNG 图片', signature_too_large: '签字图片过大（最多 {{maxKb}} KB）' },
       replacement: { not_found: '换新申请不存在', decided: '该换新申请已处理（{{status}}）' },
@@ -688,6 +688,7 @@ export const zhCN = {
       scope: {
         ticket_customer_forbidden: '该客户由您管辖范围以外的服务中心负责，不能把工单转给它',
         ticket_center_forbidden: '该服务中心不在您的管辖范围内，不能把工单建在或转到那里',
+        on_call_center_forbidden: '只能编排本中心及下级中心的值班（{{center}} 不在您的管辖范围内）',
         customer_center_forbidden: '该客户或服务中心不在您的管辖范围内',
         customer_sla_policy_forbidden: '只有经理或管理员可以更改客户的服务级别（SLA 策略）',
         contact_email_failing_forbidden: '只有经理或管理员可以清除联系人的邮件退信标记',

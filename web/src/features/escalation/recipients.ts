@@ -1,4 +1,4 @@
-/** Escalation recipients as one Select value each: `role:manager`, `user:<id>`, `contact:<id>`, `vendor`. */
+/** Escalation recipients as one Select value each: `role:manager`, `user:<id>`, `contact:<id>`, `vendor`, `on_call`. */
 import type { TFunction } from 'i18next';
 import type { Role } from '../../../../common/domain';
 import type { EscalationRecipient, EscalationRuleDto } from '../../api/types';
@@ -12,6 +12,8 @@ export function encodeRecipient(r: Record<string, unknown>): string {
       return `user:${String(r.userId)}`;
     case 'contact':
       return `contact:${String(r.contactId)}`;
+    case 'on_call':
+      return 'on_call';
     default:
       return 'vendor';
   }
@@ -22,6 +24,7 @@ export function decodeRecipient(value: string): EscalationRecipient {
   if (kind === 'role') return { kind: 'role', role: id as Role };
   if (kind === 'user') return { kind: 'user', userId: id };
   if (kind === 'contact') return { kind: 'contact', contactId: id };
+  if (kind === 'on_call') return { kind: 'on_call' };
   return { kind: 'vendor' };
 }
 
@@ -36,6 +39,7 @@ export function recipientLabels(rule: Pick<EscalationRuleDto, 'recipients' | 're
   return rule.recipients.map((r, i) => {
     if (r.kind === 'role') return labels.role(String(r.role));
     if (r.kind === 'vendor') return t('escalation.vendor');
+    if (r.kind === 'on_call') return t('escalation.onCall');
     return rule.recipientNames[i] ?? '';
   });
 }

@@ -70,7 +70,11 @@ export function RuleModal({ dialog, onClose }: { dialog: RuleDialog | null; onCl
 
   const options = useMemo(
     () => [
-      { label: t('escalation.groupRoles'), title: 'roles', options: ESCALATION_ROLES.map((r) => ({ value: `role:${r}`, label: labels.role(r) })) },
+      {
+        label: t('escalation.groupRoles'),
+        title: 'roles',
+        options: [...ESCALATION_ROLES.map((r) => ({ value: `role:${r}`, label: labels.role(r) })), { value: 'on_call', label: t('escalation.onCall') }],
+      },
       {
         label: t('escalation.groupExternal'),
         title: 'external',
