@@ -255,7 +255,7 @@ export function createServiceRecordWrites(deps: FieldServiceDeps) {
         });
         write.emit('ticket.service_record_frozen', { recordId: id, visitId: record.visitId, version: record.version, outcome: how.status, signerName: how.signerName });
         write.audit(
-          audit.entry({ actorId: actor.id, ip: actor.ip }, 'service_record', id, how.status, { status: 'draft' }, {
+          audit.entry({ actorId: actor.id, ip: actor.ip }, 'service_record', id, how.status === 'signed' ? 'signed' : 'refused', { status: 'draft' }, {
             status: how.status,
             signerName: how.signerName,
             ...(how.status === 'refused' ? { reason: how.reason } : { signatureId }),

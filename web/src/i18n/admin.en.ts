@@ -101,6 +101,7 @@ export const adminEn: Messages<typeof adminZhCN> = {
       replacement: 'Replacement proposal',
       settings: 'Settings',
       visit: 'Visit',
+      service_record: 'Service record',
     },
       on_call_shift: 'On-call shift',
     actions: {
@@ -154,6 +155,9 @@ export const adminEn: Messages<typeof adminZhCN> = {
       arrived: 'Checked in on site',
       finished: 'Finished the visit',
       cancelled: 'Cancelled the visit',
+      signed: 'Signed by the customer',
+      refused: 'Refused by the customer',
+      corrected: 'Created a corrected version',
     },
     fields: {
       body: 'Text',

@@ -104,6 +104,7 @@ export const adminZhCN = {
       replacement: '换新申请',
       settings: '系统设置',
       visit: '上门',
+      service_record: '服务记录单',
     },
       on_call_shift: '值班安排',
     actions: {
@@ -157,6 +158,9 @@ export const adminZhCN = {
       arrived: '到场签到',
       finished: '完成上门',
       cancelled: '取消上门',
+      signed: '客户签字',
+      refused: '客户拒签',
+      corrected: '创建更正版本',
     },
     fields: {
       body: '内容',

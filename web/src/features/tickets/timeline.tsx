@@ -14,6 +14,7 @@ import {
   FlagOutlined,
   RiseOutlined,
   FileOutlined,
+  FileDoneOutlined,
   HddOutlined,
   SafetyCertificateOutlined,
   LockOutlined,
@@ -69,6 +70,7 @@ const ICONS: Record<string, React.ReactNode> = {
   devices_changed: <HddOutlined />,
   entitlement_changed: <SafetyCertificateOutlined />,
   engineers: <TeamOutlined />,
+  service_record: <FileDoneOutlined />,
 };
 
 /** The policy's name for a milestone when the page knows it (custom ones), else the built-in name. */
@@ -164,6 +166,13 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
       if (d.action === 'removed') return expert ? t('event.expertRemoved', { actor, user }) : t('event.helperRemoved', { actor, user });
       if (!expert) return t('event.helperAdded', { actor, user });
       return d.note ? t('event.expertInvitedAsk', { actor, user, note: str(d.note) }) : t('event.expertInvited', { actor, user });
+    }
+    case 'service_record': {
+      // { action: signed|refused|corrected, recordId, visitId, version, signerName? } (issue 12)
+      const version = typeof d.version === 'number' ? d.version : '';
+      if (d.action === 'signed') return t('event.serviceRecordSigned', { actor, version, signer: str(d.signerName) });
+      if (d.action === 'refused') return t('event.serviceRecordRefused', { actor, version });
+      return t('event.serviceRecordCorrected', { actor, version });
     }
     default:
       return relationSentence(event, t, actor) ?? t('event.unknown', { actor, kind: event.kind });
