@@ -170,16 +170,19 @@ export const DeviceSearchQuery = z.object({
 });
 export type DeviceSearchQuery = z.infer<typeof DeviceSearchQuery>;
 
-export const DEVICE_EVENT_KINDS = ['created', 'updated', 'status_changed', 'imported', 'replaced', 'replacement_of', 'ticket'] as const;
+export const DEVICE_EVENT_KINDS = ['created', 'updated', 'status_changed', 'imported', 'replaced', 'replacement_of', 'ticket', 'visit'] as const;
 
-/** One line of a device's history: its own changes and the tickets that named it. */
+/** One line of a device's history: its own changes, the tickets that named it and the visits to it. */
 export const DeviceHistoryItem = z.object({
   at: Instant,
   kind: z.enum(DEVICE_EVENT_KINDS),
   /** The serial of the unit the line belongs to (a replacement's history includes the unit it replaced). */
   serial: z.string(),
   actor: Ref.nullable(),
-  /** created/updated: `changes` {field: [from, to]}; ticket: `ticket` {id, number, title, status, severity}; replaced: `newSerial` … */
+  /**
+   * created/updated: `changes` {field: [from, to]}; ticket: `ticket` {id, number, title, status, severity}; replaced: `newSerial` …;
+   * visit (issue 12): `visit` {id, status, plannedStart, arrivedAt, finishedAt, result}, `ticket` {id, number}
+   */
   data: z.record(z.string(), z.unknown()),
 });
 export type DeviceHistoryItem = z.infer<typeof DeviceHistoryItem>;

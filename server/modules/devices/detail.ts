@@ -1,14 +1,16 @@
 /**
  * The device page's parts beyond the row: the units it replaced, its history (its own events,
  * those of the units it replaced, and one line per ticket that named any of them — only tickets
- * the reader may see), the contracts covering it today and an open replacement proposal.
+ * the reader may see, and one per visit to any of them), the contracts covering it today and an
+ * open replacement proposal.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DeviceDetail, DeviceHistoryItem } from '../../../common/api/installed-base';
 import { rows, type Db } from '../../db/client';
-import { deviceEvents, devices, replacementProposals, ticketDevices, tickets, users } from '../../db/schema';
+import { deviceEvents, devices, replacementProposals, ticketDevices, tickets, users, visitDevices, visits } from '../../db/schema';
 import type { Actor } from '../../platform/actor';
 import { visibleTo } from '../tickets/repository';
+import { visitVisibleTo } from '../visits/read';
 
 /** Lines of history shown at most (newest first). */
 const HISTORY_LIMIT = 500;
@@ -58,6 +60,26 @@ export async function historyOf(db: Db, actor: Actor, unitIds: string[]): Promis
     .where(and(inArray(ticketDevices.deviceId, unitIds), visibleTo(actor)))
     .orderBy(desc(tickets.reportedAt))
     .limit(HISTORY_LIMIT);
+  // Visits to any unit of the chain (visit_devices_device_idx), those the reader may see: dated by the arrival, else the plan.
+  const visited = await db
+    .select({
+      id: visits.id,
+      status: visits.status,
+      plannedStart: visits.plannedStart,
+      arrivedAt: visits.arrivedAt,
+      finishedAt: visits.finishedAt,
+      result: visits.result,
+      serial: devices.serial,
+      ticketId: tickets.id,
+      number: tickets.number,
+    })
+    .from(visitDevices)
+    .innerJoin(visits, eq(visits.id, visitDevices.visitId))
+    .innerJoin(devices, eq(devices.id, visitDevices.deviceId))
+    .innerJoin(tickets, eq(tickets.id, visits.ticketId))
+    .where(and(inArray(visitDevices.deviceId, unitIds), visitVisibleTo(actor)))
+    .orderBy(desc(visits.plannedStart))
+    .limit(HISTORY_LIMIT);
   const seen = new Set<string>();
   const lines: (DeviceHistoryItem & { order: number })[] = [
     ...events.map((e) => ({
@@ -78,6 +100,19 @@ export async function historyOf(db: Db, actor: Actor, unitIds: string[]): Promis
         serial: t.serial,
         actor: null,
         data: { ticket: { id: t.id, number: t.number, title: t.title, status: t.status, severity: t.severity } },
+      })),
+    ...visited
+      .filter((v) => !seen.has(v.id) && seen.add(v.id))
+      .map((v) => ({
+        at: (v.arrivedAt ?? v.plannedStart).toISOString(),
+        order: 0,
+        kind: 'visit' as const,
+        serial: v.serial,
+        actor: null,
+        data: {
+          visit: { id: v.id, status: v.status, plannedStart: v.plannedStart.toISOString(), arrivedAt: v.arrivedAt?.toISOString() ?? null, finishedAt: v.finishedAt?.toISOString() ?? null, result: v.result },
+          ticket: { id: v.ticketId, number: v.number },
+        },
       })),
   ];
   lines.sort((a, b) => (a.at === b.at ? b.order - a.order : a.at < b.at ? 1 : -1));

@@ -1,14 +1,33 @@
 /**
  * Visits as the API shows them (Visit): one query for a page of visits, each lookup (ticket, site,
  * customer, contact with phones, engineers, devices, the current service record) a subquery per
- * row, as the ticket queue reads its lookups (tickets/repository.ts). Scoping is the caller's: this
- * presents the visits it is given, in the order given.
+ * row, as the ticket queue reads its lookups (tickets/repository.ts). Scoping is the caller's
+ * (visitVisibleTo): presentVisits presents the visits it is given, in the order given.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Visit } from '../../../common/api/field-service';
 import type { Db } from '../../db/client';
 import { visits } from '../../db/schema';
 import { nextSteps } from '../../domain/field-service/visit-machine';
+import { isCustomer, type Actor } from '../../platform/actor';
+import { visibleTo } from '../tickets/repository';
+
+// The outer `visits` columns are named by hand: Drizzle leaves a one-table select's columns unqualified.
+export const mine = (actor: Actor) => exists(sql`(select 1 from visit_engineers ve where ve.visit_id = visits.id and ve.user_id = ${actor.id})`);
+export const ofVisibleTicket = (actor: Actor) => {
+  const visible = visibleTo(actor);
+  return visible ? exists(sql`(select 1 from tickets where tickets.id = visits.ticket_id and ${visible})`) : undefined;
+};
+
+/**
+ * The visits an actor may see: those of tickets they may see (customers: their organisation's),
+ * and, for staff, the visits they are an engineer of (an engineer of another center sent to help).
+ */
+export function visitVisibleTo(actor: Actor): SQL | undefined {
+  const ticketVisible = ofVisibleTicket(actor);
+  if (isCustomer(actor) || !ticketVisible) return ticketVisible;
+  return or(ticketVisible, mine(actor));
+}
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 

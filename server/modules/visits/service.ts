@@ -10,7 +10,7 @@
  * own engineers wherever they sit. Who steps it: its engineers, or planners (visits.plan) who see
  * the ticket; staff who see the ticket but are neither get 403, anyone else 404.
  */
-import { and, asc, desc, eq, exists, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Visit, VisitCreate, VisitListQuery, VisitTransition, VisitUpdate } from '../../../common/api/field-service';
 import { isCustomerRole } from '../../../common/domain';
 import { can } from '../../../common/permissions';
@@ -25,7 +25,9 @@ import { stampIfOwed } from '../sla/service';
 import type { TicketWrite } from '../tickets/command';
 import { addEvent } from '../tickets/events';
 import { visibleTo, type TicketRow } from '../tickets/repository';
-import { presentVisits } from './read';
+import { mine, ofVisibleTicket, presentVisits, visitVisibleTo } from './read';
+
+export { visitVisibleTo };
 
 type VisitRow = typeof visits.$inferSelect;
 type Action = 'planned' | 'replanned' | 'departed' | 'arrived' | 'finished' | 'cancelled';
@@ -35,23 +37,6 @@ const PUBLIC_ACTIONS: readonly Action[] = ['planned', 'replanned', 'arrived', 'f
 const ACTION_OF: Record<VisitStep, Action> = { departed: 'departed', on_site: 'arrived', finished: 'finished', cancelled: 'cancelled' };
 /** A phone's clock may run a little ahead of the server's: a step "now" from it is not refused as future. */
 const CLOCK_SKEW_MS = 60_000;
-
-// The outer `visits` columns are named by hand: Drizzle leaves a one-table select's columns unqualified.
-const mine = (actor: Actor) => exists(sql`(select 1 from visit_engineers ve where ve.visit_id = visits.id and ve.user_id = ${actor.id})`);
-const ofVisibleTicket = (actor: Actor) => {
-  const visible = visibleTo(actor);
-  return visible ? exists(sql`(select 1 from tickets where tickets.id = visits.ticket_id and ${visible})`) : undefined;
-};
-
-/**
- * The visits an actor may see: those of tickets they may see (customers: their organisation's),
- * and, for staff, the visits they are an engineer of (an engineer of another center sent to help).
- */
-export function visitVisibleTo(actor: Actor): SQL | undefined {
-  const ticketVisible = ofVisibleTicket(actor);
-  if (isCustomer(actor) || !ticketVisible) return ticketVisible;
-  return or(ticketVisible, mine(actor));
-}
 
 export function createVisitService(deps: FieldServiceDeps) {
   const { db, clock, audit, commands, registry } = deps;

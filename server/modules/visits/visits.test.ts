@@ -158,6 +158,13 @@ describe('visits', () => {
     expect(visitLines[3]!.data).toMatchObject({ result: 'restored' });
     const customerLines = ((await customerUser.get(`/api/tickets/${ticket.id}/events`)).body as Array<{ kind: string; data: any }>).filter((e) => e.kind === 'visit');
     expect(customerLines.map((e) => e.data.action)).toEqual(['planned', 'arrived', 'finished']);
+    // The device's history has the visit, linking to it.
+    const history = (await dispatcherA.get(`/api/devices/${deviceId}`)).body.history as Array<{ kind: string; serial: string; at: string; data: any }>;
+    expect(history.find((h) => h.kind === 'visit' && h.data.visit.id === visit.id)).toMatchObject({
+      serial: 'VST-001',
+      at: checkIn.at,
+      data: { visit: { status: 'finished', result: 'restored', arrivedAt: checkIn.at }, ticket: { id: ticket.id } },
+    });
     const audit = await t.services.db.select().from(auditLog).where(eq(auditLog.entityId, visit.id));
     expect(audit.map((a) => a.action).sort()).toEqual(['arrived', 'departed', 'finished', 'planned']);
     clock.advance(-91);

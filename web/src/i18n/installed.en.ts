@@ -109,7 +109,9 @@ export const installedEn: Messages<typeof installedZhCN> = {
     versionChange: 'Version change',
     emptyValue: 'empty',
     visits: 'Site visits',
-    visitsLater: 'Site visits come with field service (not built yet).',
+    noVisits: 'No site visits yet',
+    visitStatus: { planned: 'Planned', departed: 'On the way', on_site: 'On site', finished: 'Finished', cancelled: 'Cancelled' },
+    visitResult: { restored: 'Service restored', another_visit: 'Another visit needed', needs_parts: 'Parts needed' },
     parts: 'Parts used',
     partsLater: 'Parts used come with spare parts management (not built yet).',
     event: {
@@ -122,6 +124,7 @@ export const installedEn: Messages<typeof installedZhCN> = {
       replacement_of: 'In service, replacing',
       replacementOfNoSerial: 'In service as a replacement',
       ticket: 'Ticket',
+      visit: 'Site visit',
       importFile: 'from file {{filename}}',
     },
     field: {

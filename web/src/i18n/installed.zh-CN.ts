@@ -112,7 +112,9 @@ export const installedZhCN = {
     versionChange: '版本变更',
     emptyValue: '空',
     visits: '上门记录',
-    visitsLater: '上门记录随现场服务模块提供（尚未上线）。',
+    noVisits: '暂无上门记录',
+    visitStatus: { planned: '已计划', departed: '已出发', on_site: '在现场', finished: '已完成', cancelled: '已取消' },
+    visitResult: { restored: '已恢复运行', another_visit: '需再次上门', needs_parts: '需要备件' },
     parts: '备件使用',
     partsLater: '备件使用随备件管理模块提供（尚未上线）。',
     event: {
@@ -125,6 +127,7 @@ export const installedZhCN = {
       replacement_of: '作为替换机上线，替换',
       replacementOfNoSerial: '作为替换机上线',
       ticket: '工单',
+      visit: '上门',
       importFile: '来自文件 {{filename}}',
     },
     field: {

@@ -1,7 +1,7 @@
 /**
  * A device's history as a timeline, newest first: registered, changed (each field "字段: 旧 → 新",
- * software and firmware changes marked 版本变更), status changes, imports, replacements and the
- * tickets that named it. Lines of a unit this one replaced say whose they are.
+ * software and firmware changes marked 版本变更), status changes, imports, replacements, the
+ * tickets that named it and the visits to it. Lines of a unit this one replaced say whose they are.
  */
 import { Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
@@ -41,7 +41,21 @@ const KIND_COLORS: Record<DeviceHistoryItem['kind'], string> = {
   replaced: 'red',
   replacement_of: 'green',
   ticket: 'gray',
+  visit: 'purple',
 };
+
+/** A visit line's data (server/modules/devices/detail.ts). */
+export interface DeviceVisit {
+  visit: {
+    id: string;
+    status: 'planned' | 'departed' | 'on_site' | 'finished' | 'cancelled';
+    plannedStart: string;
+    arrivedAt: string | null;
+    finishedAt: string | null;
+    result: 'restored' | 'another_visit' | 'needs_parts' | null;
+  };
+  ticket: { id: string; number: string };
+}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -150,6 +164,21 @@ export function DeviceHistory({ device }: { device: DeviceDetail }) {
             <span>{ticket.title}</span>
             <SeverityTag severity={ticket.severity} />
             <StatusTag status={ticket.status} />
+          </div>
+        );
+      }
+      case 'visit': {
+        const visit = data.visit as DeviceVisit['visit'] | undefined;
+        const ticket = data.ticket as DeviceVisit['ticket'] | undefined;
+        if (!visit || !ticket) return <b>{t('devices.event.visit')}</b>;
+        return (
+          <div className="device-history-line">
+            <b>{t('devices.event.visit')}</b>
+            <Link to={`/visits/${visit.id}`} className="mono" data-testid="device-history-visit">
+              {ticket.number}
+            </Link>
+            <Tag>{t(`devices.visitStatus.${visit.status}`)}</Tag>
+            {visit.result && <Tag color={visit.result === 'restored' ? 'green' : 'orange'}>{t(`devices.visitResult.${visit.result}`)}</Tag>}
           </div>
         );
       }

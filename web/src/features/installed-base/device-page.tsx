@@ -1,20 +1,21 @@
 /**
  * /devices/:id (设备详情): the unit's serial, product, status and warranty; its customer and site;
  * every field; edit (devices.write) in the device dialog; the contracts covering it today, a pending
- * replacement proposal, the units it replaced, and its history (with theirs) as a timeline. Visits
- * and parts used arrive with field service and spare parts: one muted line each until then.
+ * replacement proposal, the units it replaced, its history (with theirs) as a timeline, and its
+ * visits (field service), newest first, each linking to the visit. Parts used arrive with spare
+ * parts: one muted line until then.
  */
 import { ArrowLeftOutlined, EditOutlined, SwapOutlined, WarningOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Empty, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { useDevice } from '../../api/devices';
+import { useDevice, type DeviceDetail } from '../../api/devices';
 import { PageSkeleton, RecordLoadError } from '../../components/states';
 import { DateTime, formatDate } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useCan } from '../auth/session';
-import { DeviceHistory } from './device-history';
+import { DeviceHistory, type DeviceVisit } from './device-history';
 import { DeviceModal } from './device-modal';
 import { DeviceStatusTag, WarrantyTag } from './device-tags';
 import './device-pages.css';
@@ -151,12 +152,37 @@ export function DevicePage() {
       </div>
       <div className="page-card">
         <Typography.Title level={5} style={{ marginTop: 0 }}>
-          {t('devices.visits')} · {t('devices.parts')}
+          {t('devices.visits')}
         </Typography.Title>
-        <div className="device-later">{t('devices.visitsLater')}</div>
+        <DeviceVisits device={d} />
+        <Typography.Title level={5}>{t('devices.parts')}</Typography.Title>
         <div className="device-later">{t('devices.partsLater')}</div>
       </div>
       <DeviceModal device={d} open={editing} onClose={() => setEditing(false)} />
     </div>
+  );
+}
+
+/** The visits to the unit (and the units it replaced), from its history's visit lines, newest first. */
+function DeviceVisits({ device }: { device: DeviceDetail }) {
+  const { t } = useTranslation();
+  const lines = device.history.filter((h) => h.kind === 'visit').map((h) => ({ ...(h.data as unknown as DeviceVisit), serial: h.serial }));
+  if (!lines.length) return <Typography.Text type="secondary">{t('devices.noVisits')}</Typography.Text>;
+  return (
+    <ul className="device-visits" data-testid="device-visits">
+      {lines.map(({ visit, ticket, serial }) => (
+        <li key={visit.id} data-testid="device-visit">
+          <Link to={`/visits/${visit.id}`}>
+            <DateTime value={visit.arrivedAt ?? visit.plannedStart} />
+          </Link>{' '}
+          <Tag>{t(`devices.visitStatus.${visit.status}`)}</Tag>
+          {visit.result && <Tag color={visit.result === 'restored' ? 'green' : 'orange'}>{t(`devices.visitResult.${visit.result}`)}</Tag>}
+          <Link to={`/tickets/${ticket.id}`} className="mono">
+            {ticket.number}
+          </Link>
+          {serial !== device.serial && <span className="muted"> · {t('devices.historyOf', { serial })}</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
