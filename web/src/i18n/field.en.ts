@@ -213,6 +213,7 @@ export const fieldEn: Messages<typeof fieldZhCN> = {
     pickCenter: 'Choose a service center first',
     readOnly: 'Only managers and dispatchers plan the rota',
     shift: '{{from}} – {{to}}',
+    weekday: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' },
   },
   consultation: {
     title: 'Engineers',

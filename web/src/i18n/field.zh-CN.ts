@@ -216,6 +216,7 @@ export const fieldZhCN = {
     pickCenter: '请先选择服务中心',
     readOnly: '仅管理人员和调度可以编排值班',
     shift: '{{from}} – {{to}}',
+    weekday: { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六', sun: '周日' },
   },
   consultation: {
     title: '处理人员',
