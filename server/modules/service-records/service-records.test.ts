@@ -10,7 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { attachments, devices, products, serviceRecords, sites, ticketEvents, visitDevices, visitEngineers, visits } from '../../db/schema';
+import { attachments, devices, products, serviceRecords, sites, ticketEvents, visits } from '../../db/schema';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
 let t: TestApp;
@@ -65,21 +65,21 @@ async function visitFixture(status: 'planned' | 'on_site' | 'finished' = 'on_sit
   const [site] = await db.insert(sites).values({ customerId, name: '人民路支行', address: '上海市黄浦区人民路 100 号' }).returning();
   const [product] = await db.insert(products).values({ model: `ATM-${n}-${Date.now()}`, name: '自助取款机', category: 'hardware', warrantyMonths: 12 }).returning();
   const [device] = await db.insert(devices).values({ productId: product!.id, serial: `SN${n}X${Date.now()}`, customerId, siteId: site!.id }).returning();
-  const start = new Date('2026-12-08T01:00:00Z');
-  const [visit] = await db
-    .insert(visits)
-    .values({
-      ticketId: ticket.id,
-      siteId: site!.id,
-      status,
-      plannedStart: start,
-      plannedEnd: new Date('2026-12-08T03:00:00Z'),
-      departedAt: status === 'planned' ? null : new Date('2026-12-08T00:40:00Z'),
-      arrivedAt: status === 'planned' ? null : new Date('2026-12-08T01:05:00Z'),
-    })
-    .returning();
-  await db.insert(visitEngineers).values({ visitId: visit!.id, userId: engineer.user.id, lead: true });
-  await db.insert(visitDevices).values({ visitId: visit!.id, deviceId: device!.id });
+  // Planned and stepped through with the visits API, as the engineer's phone does.
+  const planned = await admin.post(`/api/tickets/${ticket.id}/visits`, {
+    plannedStart: new Date(Date.now() + 3_600_000).toISOString(),
+    plannedEnd: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+    engineerIds: [engineer.user.id],
+    siteId: site!.id,
+    deviceIds: [device!.id],
+  });
+  expect(planned.status, JSON.stringify(planned.body)).toBe(201);
+  const steps = { planned: [], on_site: ['departed', 'on_site'], finished: ['departed', 'on_site', 'finished'] }[status];
+  for (const to of steps) {
+    const res = await engineer.post(`/api/visits/${planned.body.id}/transitions`, { to, ...(to === 'finished' ? { result: 'restored' } : {}) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+  const [visit] = await db.select().from(visits).where(eq(visits.id, planned.body.id));
   return { ticket, visit: visit!, device: device! };
 }
 
@@ -124,6 +124,9 @@ describe('service records', () => {
 
     const verify = await customer.get(`/api/service-records/${draft.body.id}/verify`);
     expect(verify.body).toMatchObject({ valid: true, status: 'signed', storedHash: signed.body.contentHash, computedHash: signed.body.contentHash });
+    // Checking out after the signature does not change what was signed.
+    expect((await engineer.post(`/api/visits/${visit.id}/transitions`, { to: 'finished', result: 'restored' })).status).toBe(200);
+    expect((await customer.get(`/api/service-records/${draft.body.id}/verify`)).body.valid).toBe(true);
 
     // The customer sees the record, its signature and its PDF among the ticket's files.
     const files = (await customer.get(`/api/tickets/${ticket.id}/attachments`)).body as { filename: string; contentType: string }[];
