@@ -16,6 +16,7 @@ import {
   FileOutlined,
   FileDoneOutlined,
   HddOutlined,
+  CarOutlined,
   SafetyCertificateOutlined,
   LockOutlined,
   MessageOutlined,
@@ -70,6 +71,7 @@ const ICONS: Record<string, React.ReactNode> = {
   devices_changed: <HddOutlined />,
   entitlement_changed: <SafetyCertificateOutlined />,
   engineers: <TeamOutlined />,
+  visit: <CarOutlined />,
   service_record: <FileDoneOutlined />,
 };
 
@@ -173,6 +175,25 @@ function sentence(event: TicketEvent, t: TFunction, labels: Labels, milestones: 
       if (d.action === 'signed') return t('event.serviceRecordSigned', { actor, version, signer: str(d.signerName) });
       if (d.action === 'refused') return t('event.serviceRecordRefused', { actor, version });
       return t('event.serviceRecordCorrected', { actor, version });
+    }
+    case 'visit': {
+      // { action, visitId, plannedStart, plannedEnd, engineers: [name], at, result?, reason? } (issue 12); the reason is the body.
+      const window = { start: formatDateTime(str(d.plannedStart)), end: formatDateTime(str(d.plannedEnd)) };
+      const engineers = Array.isArray(d.engineers) ? d.engineers.filter((n): n is string => typeof n === 'string').join(labels.lang === 'zh' ? '、' : ', ') : '';
+      switch (d.action) {
+        case 'planned':
+          return t('event.visitPlanned', { actor, engineers, ...window });
+        case 'replanned':
+          return t('event.visitReplanned', { actor, engineers, ...window });
+        case 'departed':
+          return t('event.visitDeparted', { actor });
+        case 'arrived':
+          return t('event.visitArrived', { actor, at: formatDateTime(str(d.at)) });
+        case 'finished':
+          return t('event.visitFinished', { actor, result: d.result ? t(`event.visitResult.${d.result as 'restored'}`) : '' });
+        default:
+          return t('event.visitCancelled', { actor, start: window.start });
+      }
     }
     default:
       return relationSentence(event, t, actor) ?? t('event.unknown', { actor, kind: event.kind });
