@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_SERVICE_SETTINGS, type BoardTicket, type DispatchBoard, type EngineerSuggestion } from '../../../common/api/field-service';
 import type { EngineerLevel } from '../../../common/domain';
-import { auditLog, onCallShifts, sites, ticketEvents, users, visitEngineers, visits } from '../../db/schema';
+import { auditLog, onCallShifts, sites, ticketEvents, ticketMilestones, users, visitEngineers, visits } from '../../db/schema';
 import { dayIn } from '../../domain/installed-base/entitlement';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
@@ -88,7 +88,7 @@ describe('GET /api/dispatch/board', () => {
     const who = await engineer('己 Board', 'expert', ['network']);
     const p1 = await t.factory.ticket({ customerId, centerId: centerA.id, severity: 'P1', title: '看板 P1' });
     const other = await t.factory.ticket({ centerId: centerB.id, severity: 'P1' });
-    const held = await t.factory.ticket({ customerId, centerId: centerA.id, assigneeId: who });
+    const held = await t.factory.ticket({ customerId, centerId: centerA.id, assigneeId: who, severity: 'P1' });
     expect((await manager.patch(`/api/tickets/${held.id}`, { siteId: siteA })).status).toBe(200);
     const remote = await t.factory.ticket({ customerId, centerId: centerA.id, assigneeId: who }); // no site: no visit needed
 
@@ -125,6 +125,14 @@ describe('GET /api/dispatch/board', () => {
     const week = await board(`?day=${dayIn(start, t.config.timeZone)}&span=week`);
     expect(new Date(week.to).getTime() - new Date(week.from).getTime()).toBe(7 * 86_400_000);
     expect(week.visits.map((v) => v.id)).toContain(visit!.id);
+    // The visit cancelled: the ticket is back; the arrival stamped: off again, for good.
+    await t.services.db.update(visits).set({ status: 'cancelled', cancelledAt: t.clock.now() }).where(eq(visits.id, visit!.id));
+    b = await board(`?day=${dayIn(start, t.config.timeZone)}`);
+    expect(b.tickets.find((x) => x.id === held.id)).toMatchObject({ reason: 'to_visit' });
+    expect(b.visits.map((v) => v.id)).not.toContain(visit!.id);
+    // (The default policy has no arrive clock to stamp through the API: the row as check-in writes it.)
+    await t.services.db.insert(ticketMilestones).values({ ticketId: held.id, milestone: 'arrive', metAt: t.clock.now() });
+    expect((await board()).tickets.some((x) => x.id === held.id)).toBe(false);
     // Another day: not on the timeline, not counted.
     const later = await board(`?day=${dayIn(new Date(start.getTime() + 3 * 86_400_000), t.config.timeZone)}`);
     expect(later.visits.map((v) => v.id)).not.toContain(visit!.id);
