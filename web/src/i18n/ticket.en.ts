@@ -235,6 +235,7 @@ export const ticketEn: Messages<typeof ticketZhCN> = {
     siteId: 'site',
     centerId: 'service center',
     slaPolicyId: 'SLA policy',
+    requiredSkills: 'required skills',
   },
   newTicket: {
     title: 'New ticket (phone call)',

@@ -238,6 +238,7 @@ export const ticketZhCN = {
     siteId: '站点',
     centerId: '服务中心',
     slaPolicyId: 'SLA 策略',
+    requiredSkills: '所需技能',
   },
   newTicket: {
     title: '新建工单（来电登记）',
