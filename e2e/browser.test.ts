@@ -11,6 +11,7 @@ import { contactMailSpec } from './specs/contact-mail';
 import { contractsSpec } from './specs/contracts';
 import { deviceImportSpec } from './specs/device-import';
 import { devicesSpec } from './specs/devices';
+import { dispatchSpec } from './specs/dispatch';
 import { entitlementSpec } from './specs/entitlement';
 import { errorsSpec } from './specs/errors';
 import { firstLoginSpec } from './specs/first-login';
@@ -62,6 +63,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   entitlement: entitlementSpec,
   devices: devicesSpec,
   'device-import': deviceImportSpec,
+  dispatch: dispatchSpec,
   'field-mobile': fieldMobileSpec,
 };
 

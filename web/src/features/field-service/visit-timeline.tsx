@@ -6,7 +6,7 @@
  */
 import { Empty, Tooltip } from 'antd';
 import dayjs from 'dayjs';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { BoardEngineer, Visit } from '../../api/field-service';
@@ -50,6 +50,16 @@ export function VisitTimeline({
   const start = Date.parse(from);
   const end = Date.parse(to);
   const length = end - start;
+  const scroller = useRef<HTMLDivElement>(null);
+  // On a narrow screen the grid scrolls sideways: open it where now is (or the first visit) rather than at midnight.
+  const anchor = now >= start && now < end ? now : visits.length ? Math.min(...visits.map((v) => Date.parse(v.plannedStart))) : start;
+  const hasVisits = visits.length > 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per span (and once there is something to show), not on every tick
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || el.scrollWidth <= el.clientWidth) return;
+    el.scrollLeft = Math.max(0, ((anchor - start) / length) * el.scrollWidth - 40);
+  }, [from, to, span, hasVisits]);
 
   const columns = useMemo(() => {
     const out: { key: string; label: string; weekend?: boolean }[] = [];
@@ -99,7 +109,7 @@ export function VisitTimeline({
   const nowInSpan = now >= start && now < end;
   const template = { gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` };
   return (
-    <div className="fs-timeline-scroll">
+    <div className="fs-timeline-scroll" ref={scroller}>
       <div className={`fs-timeline fs-timeline-${span}`} data-testid="visit-timeline" data-span={span}>
         <div className="fs-timeline-head">
           <div className="fs-timeline-name" />
