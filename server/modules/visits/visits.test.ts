@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, ticketEvents, ticketMilestones } from '../../db/schema';
+import { auditLog, domainEvents, ticketEvents, ticketMilestones } from '../../db/schema';
 import { FakeClock } from '../../platform/clock';
 import { createTestApp, type Client, type TestApp } from '../../test/harness';
 
@@ -158,6 +158,14 @@ describe('visits', () => {
     expect(visitLines[3]!.data).toMatchObject({ result: 'restored' });
     const customerLines = ((await customerUser.get(`/api/tickets/${ticket.id}/events`)).body as Array<{ kind: string; data: any }>).filter((e) => e.kind === 'visit');
     expect(customerLines.map((e) => e.data.action)).toEqual(['planned', 'arrived', 'finished']);
+    // Each step is a domain event (push and other consumers follow), with the step's time.
+    const recorded = await t.services.db.select().from(domainEvents).where(and(eq(domainEvents.ticketId, ticket.id), eq(domainEvents.kind, 'ticket.visit')));
+    expect(recorded.map((e) => [(e.payload as { action: string }).action, (e.payload as { at: string }).at])).toEqual([
+      ['planned', visit.createdAt],
+      ['departed', departed.body.departedAt],
+      ['arrived', checkIn.at],
+      ['finished', finished.body.finishedAt],
+    ]);
     // The device's history has the visit, linking to it.
     const history = (await dispatcherA.get(`/api/devices/${deviceId}`)).body.history as Array<{ kind: string; serial: string; at: string; data: any }>;
     expect(history.find((h) => h.kind === 'visit' && h.data.visit.id === visit.id)).toMatchObject({
