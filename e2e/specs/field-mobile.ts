@@ -95,6 +95,9 @@ export function fieldMobileSpec(app: () => E2eApp) {
     it('checks in, records, gets the signature and finishes; a replayed check-in does nothing twice', { timeout: 120_000 }, async () => {
       const { context, page } = await app().newPage();
       await page.setViewportSize(PHONE);
+      page.on('response', (r) => {
+        if (r.status() >= 500 || r.status() === 409) console.error(`[field-mobile] ${r.request().method()} ${r.url()} ${r.status()}`);
+      });
       await login(page, engineer.username);
 
       // 我的上门: the visit with its window, ticket, site (map link + copy), tap-to-call, devices.
@@ -205,7 +208,9 @@ export function fieldMobileSpec(app: () => E2eApp) {
 
       // 完成上门 with the record's result.
       await page.getByTestId('visit-step-finished').click();
+      const finished = page.waitForResponse((r) => r.url().endsWith(`/api/visits/${visitId}/transitions`) && (r.request().postData() ?? '').includes('"finished"'));
       await page.getByTestId('finish-confirm').click();
+      expect((await finished).status()).toBe(200);
       await expect.poll(() => page.getByTestId('visit-page').getAttribute('data-status')).toBe('finished');
       expect(await overflow(page)).toBeLessThanOrEqual(0);
       await snap(page, 'field-visit-finished-390');

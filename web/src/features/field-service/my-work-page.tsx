@@ -38,8 +38,8 @@ export function MyWorkPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('visits.title'));
   const query = useMyVisits();
-  if (query.isPending) return <PageSkeleton />;
-  if (query.isError) return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
+  // A refetch that failed (the phone lost its connection) keeps showing what was read before.
+  if (!query.data) return query.isError ? <LoadError error={query.error} onRetry={() => void query.refetch()} /> : <PageSkeleton />;
   const { today, upcoming } = groupVisits(query.data.items);
   return (
     <div className="visit-page" data-testid="my-work">

@@ -61,10 +61,11 @@ export function VisitPage() {
   const { t } = useTranslation();
   const visit = useVisit(id);
   useDocumentTitle(visit.data ? `${visit.data.ticket.number} · ${t('visits.title')}` : t('visits.title'));
-  if (visit.isPending) return <PageSkeleton />;
+  // A refetch that failed (the phone lost its connection) keeps showing what was read before.
+  if (visit.data) return <VisitView visit={visit.data} />;
   if (visit.isError)
     return <RecordLoadError error={visit.error} onRetry={() => void visit.refetch()} title={t('visits.notFound')} backTo="/my-work" backLabel={t('visits.back')} />;
-  return <VisitView visit={visit.data} />;
+  return <PageSkeleton />;
 }
 
 function VisitView({ visit }: { visit: Visit }) {
@@ -137,8 +138,8 @@ function VisitView({ visit }: { visit: Visit }) {
 
       {(['departed', 'on_site'] as const)
         .filter((s) => visit.next.includes(s) && !pendingSteps.has(s) && !(s === 'departed' && pendingSteps.has('on_site')))
-        .map((s) => (
-          <Button key={s} type="primary" size="large" block className="visit-step-button" loading={busy === `step:${s}`} onClick={() => void step(s)} data-testid={`visit-step-${s}`}>
+        .map((s, i) => (
+          <Button key={s} type={i === 0 ? 'primary' : 'default'} size="large" block className="visit-step-button" loading={busy === `step:${s}`} onClick={() => void step(s)} data-testid={`visit-step-${s}`}>
             {t(`visits.steps.${s}`)}
           </Button>
         ))}
