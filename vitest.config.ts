@@ -14,7 +14,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'server', include: ['server/**/*.test.ts', 'common/**/*.test.ts'], sequence: { groupOrder: 0 } },
+        // Two files at a time: vitest's default on a 2-core machine is one (cores − 1), and most files
+        // wait on a database, a child process or a mail server for much of their time.
+        test: { name: 'server', include: ['server/**/*.test.ts', 'common/**/*.test.ts'], sequence: { groupOrder: 0 }, maxWorkers: 2 },
       },
       {
         extends: true,
