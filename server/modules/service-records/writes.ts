@@ -87,6 +87,11 @@ export async function loadHashInput(db: Db, record: ServiceRecordRow): Promise<R
 
 export function createServiceRecordWrites(deps: FieldServiceDeps) {
   const { db, audit, commands, filesDir } = deps;
+  /** Where a new file goes: the attachments' layout (year/month/uuid). */
+  const storageKeyNow = () => {
+    const now = deps.clock.now();
+    return path.posix.join(String(now.getUTCFullYear()), String(now.getUTCMonth() + 1).padStart(2, '0'), crypto.randomUUID());
+  };
 
   /** The visit and its ticket, if the actor sees the ticket (404 otherwise). */
   async function visibleVisit(actor: Actor, visitId: string): Promise<VisitRow> {
@@ -171,6 +176,8 @@ export function createServiceRecordWrites(deps: FieldServiceDeps) {
       ...(input.result !== undefined ? { result: input.result } : {}),
       ...(input.photoIds !== undefined ? { photoIds: [...new Set(input.photoIds)] } : {}),
     };
+    // Nothing asked to change (`{}`): nothing written, no audit row.
+    if (!created && Object.keys(fields).length === 0) return record;
     const [updated] = await tx
       .update(serviceRecords)
       .set({ ...fields, updatedAt: now })
@@ -193,7 +200,7 @@ export function createServiceRecordWrites(deps: FieldServiceDeps) {
     // The signature file is written before the transaction and removed if it fails.
     let stored: { storageKey: string; destination: string; sha256: string } | null = null;
     if (how.status === 'signed') {
-      const storageKey = path.posix.join('signatures', crypto.randomUUID());
+      const storageKey = storageKeyNow();
       const destination = path.join(filesDir, storageKey);
       await fs.promises.mkdir(path.dirname(destination), { recursive: true });
       await fs.promises.writeFile(destination, how.png);
@@ -264,7 +271,11 @@ export function createServiceRecordWrites(deps: FieldServiceDeps) {
         );
         return updated!;
       });
-      await storePdf(actor, ticketId, frozen);
+      try {
+        await storePdf(actor, ticketId, frozen);
+      } catch {
+        // The record is frozen and answered as such; its PDF is still rendered on demand (GET …/pdf).
+      }
       return frozen;
     } catch (error) {
       if (stored) await fs.promises.rm(stored.destination, { force: true });
@@ -276,7 +287,7 @@ export function createServiceRecordWrites(deps: FieldServiceDeps) {
   async function storePdf(actor: Actor, ticketId: string, record: ServiceRecordRow) {
     const model = await loadPdfModel(db, deps, record);
     const pdf = await renderRecordPdf(model);
-    const storageKey = path.posix.join('service-records', crypto.randomUUID());
+    const storageKey = storageKeyNow();
     const destination = path.join(filesDir, storageKey);
     await fs.promises.mkdir(path.dirname(destination), { recursive: true });
     await fs.promises.writeFile(destination, pdf);
