@@ -223,6 +223,15 @@ export function fieldMobileSpec(app: () => E2eApp) {
       expect(text).toContain(signer);
       expect(text).toContain(ticket.number);
 
+      // On the desktop the same pages stay one readable column.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await snap(page, 'field-visit-finished-1440');
+      await page.goto('/my-work');
+      await page.getByTestId('visit-card').filter({ hasText: ticket.number }).waitFor();
+      expect(await page.getByTestId('visit-card').filter({ hasText: ticket.number }).getByTestId('visit-status').getAttribute('data-status')).toBe('finished');
+      expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await snap(page, 'field-my-work-1440');
+
       // The customer gets the same PDF through their portal session.
       const portal = await app().newPage();
       await portal.page.setViewportSize(PHONE);
