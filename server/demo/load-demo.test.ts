@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TICKET_STATUSES } from '../../common/domain';
 import { eq } from 'drizzle-orm';
-import { ticketDevices, ticketMilestones, tickets } from '../db/schema';
+import { onCallShifts, ticketDevices, ticketEngineers, ticketMilestones, tickets, visits } from '../db/schema';
 import { createTestApp, type TestApp } from '../test/harness';
 import { DEMO_PASSWORD, loadDemoData } from './load-demo';
 
@@ -30,6 +30,11 @@ describe('demo data', () => {
     const kinds = new Set(judged.map((r) => r.e?.kind));
     expect(kinds).toContain('contract');
     expect(kinds).toContain('none');
+
+    // Field service (issue 12): this week's rota per provincial center, visits today, a consultation.
+    expect((await t.services.db.select().from(onCallShifts)).length).toBeGreaterThanOrEqual(7);
+    expect((await t.services.db.select().from(visits)).map((v) => v.status).sort()).toEqual(['on_site', 'planned']);
+    expect(await t.services.db.select().from(ticketEngineers)).toHaveLength(1);
 
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'icbc.ma', password: DEMO_PASSWORD } });
     expect(login.statusCode).toBe(200);

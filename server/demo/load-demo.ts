@@ -9,6 +9,7 @@ import { count } from 'drizzle-orm';
 import { createServices, type AppDeps } from '../app';
 import { customers as customersTable, slaPolicies } from '../db/schema';
 import { loadDemoInstalledBase } from './demo-installed-base';
+import { loadDemoFieldService } from './demo-field-service';
 import type { Actor } from '../platform/actor';
 import { FakeClock } from '../platform/clock';
 import { DEMO_CUSTOMERS, DEMO_ORGANISATION, DEMO_TICKETS } from './demo-data';
@@ -123,6 +124,10 @@ export async function loadDemoData(deps: AppDeps, options: { now?: Date } = {}) 
     }
     worked++;
   }
+
+  // Field service (issue 12): skills, this week's on-call rota, a consultation, visits today.
+  const provincial = DEMO_ORGANISATION.centers.filter((c) => c.level === 'provincial').map((c) => c.code);
+  await loadDemoFieldService(services, clock, { now, timeZone: deps.config.timeZone, system, dispatcher: actors.get('sun.zuoxi')!, centerIds, provincial });
   return {
     skipped: false as const,
     summary: `${DEMO_ORGANISATION.centers.length} centers, ${DEMO_ORGANISATION.staff.length} staff, ${DEMO_CUSTOMERS.length} customers, ${worked} tickets; demo users' password: ${DEMO_PASSWORD}`,
