@@ -97,6 +97,11 @@ export function dispatchSpec(app: () => E2eApp) {
       expect(await block.getAttribute('data-status')).toBe('planned');
       expect(await block.textContent()).toContain(p1.number);
       await snap(page, 'dispatch-timeline-1440');
+      // The week holding that day shows it too, in a column per day.
+      await page.getByTestId('board-span').getByText('周').click();
+      await page.locator('[data-testid=visit-timeline][data-span=week]').waitFor();
+      await block.waitFor();
+      await snap(page, 'dispatch-week-1440');
 
       // The ticket page's visits card shows it.
       await page.goto(`/tickets/${p1.id}`);

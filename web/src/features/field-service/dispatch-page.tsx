@@ -398,7 +398,7 @@ export function DispatchPage() {
 
   const timeline = (
     <Card size="small" className="section-card" title={t('dispatch.timeline')}>
-      {data ? <VisitTimeline visits={data.visits} engineers={data.engineers} from={data.from} to={data.to} span={span} /> : <LoadingRows />}
+      {data ? <VisitTimeline visits={data.visits} engineers={data.engineers} from={data.from} to={data.to} span={span} day={day.format('YYYY-MM-DD')} /> : <LoadingRows />}
     </Card>
   );
 

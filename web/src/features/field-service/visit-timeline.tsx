@@ -38,12 +38,15 @@ export function VisitTimeline({
   from,
   to,
   span,
+  day,
 }: {
   visits: Visit[];
   engineers: BoardEngineer[];
   from: string;
   to: string;
   span: 'day' | 'week';
+  /** The board's day (YYYY-MM-DD, the desk's): names the week's columns. */
+  day: string;
 }) {
   const { t } = useTranslation();
   const now = useNow(60_000);
@@ -61,17 +64,23 @@ export function VisitTimeline({
     el.scrollLeft = Math.max(0, ((anchor - start) / length) * el.scrollWidth - 40);
   }, [from, to, span, hasVisits]);
 
+  // Columns in the desk's time: the span starts at the desk's midnight (`from`), so hour i is i:00 there and
+  // the week's days follow the board's day (Monday first), whatever the browser's own zone.
   const columns = useMemo(() => {
     const out: { key: string; label: string; weekend?: boolean }[] = [];
-    let at = dayjs(from);
-    const stop = dayjs(to);
-    while (at.isBefore(stop)) {
-      if (span === 'day') out.push({ key: at.toISOString(), label: at.format('HH') });
-      else out.push({ key: at.toISOString(), label: at.format('MM-DD dd'), weekend: at.day() === 0 || at.day() === 6 });
-      at = at.add(1, span === 'day' ? 'hour' : 'day');
+    if (span === 'day') {
+      const hours = Math.round(length / 3_600_000);
+      for (let i = 0; i < hours; i++) out.push({ key: String(i), label: String(i).padStart(2, '0') });
+    } else {
+      const base = dayjs(day);
+      const monday = base.subtract((base.day() + 6) % 7, 'day');
+      for (let i = 0; i < 7; i++) {
+        const d = monday.add(i, 'day');
+        out.push({ key: String(i), label: d.format('MM-DD dd'), weekend: d.day() === 0 || d.day() === 6 });
+      }
     }
     return out;
-  }, [from, to, span]);
+  }, [length, span, day]);
 
   const rows = useMemo(() => {
     const byId = new Map<string, Row>();
