@@ -85,7 +85,7 @@ export function createOnCallService(deps: FieldServiceDeps) {
         .from(users)
         .leftJoin(serviceCenters, eq(serviceCenters.id, users.centerId))
         .where(eq(users.id, input.userId));
-      if (!user || !user.active || user.customerId !== null || !user.centerPath?.startsWith(center.path)) {
+      if (!user?.active || user.customerId !== null || !user.centerPath?.startsWith(center.path)) {
         throw new AppError('on_call.user_not_in_center', 'The person on call must be active staff of this center or a center under it', { name: user?.name ?? input.userId });
       }
       // One person's shifts are checked and written one planner at a time.

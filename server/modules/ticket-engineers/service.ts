@@ -41,7 +41,7 @@ export function createTicketEngineerService(deps: FieldServiceDeps) {
         .select({ id: users.id, name: users.name, role: users.role, level: users.engineerLevel, active: users.active, customerId: users.customerId })
         .from(users)
         .where(eq(users.id, input.userId));
-      if (!user || !user.active || user.customerId !== null || (user.role !== 'engineer' && user.level === null)) {
+      if (!user?.active || user.customerId !== null || (user.role !== 'engineer' && user.level === null)) {
         throw new AppError('ticket_engineer.not_engineer', 'Only an active engineer (role engineer or with an engineer level) can be added to a ticket', { userId: input.userId });
       }
       if (ticket.assigneeId === user.id) {
