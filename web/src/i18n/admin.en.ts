@@ -102,8 +102,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       settings: 'Settings',
       visit: 'Visit',
       service_record: 'Service record',
-    },
       on_call_shift: 'On-call shift',
+    },
     actions: {
       quarantine_retried: 'Retried quarantined mail',
       quarantine_converted: 'Turned quarantined mail into a ticket',
@@ -158,6 +158,8 @@ export const adminEn: Messages<typeof adminZhCN> = {
       signed: 'Signed by the customer',
       refused: 'Refused by the customer',
       corrected: 'Created a corrected version',
+      engineer_added: 'Added a helper or invited an expert',
+      engineer_removed: 'Took a helper or expert off',
     },
     fields: {
       body: 'Text',
@@ -165,8 +167,6 @@ export const adminEn: Messages<typeof adminZhCN> = {
       setStatus: 'Sets status',
       setSeverity: 'Sets severity',
       owner: 'Owner',
-      engineer_added: 'Added a helper or invited an expert',
-      engineer_removed: 'Took a helper or expert off',
       macro: 'Canned reply',
       title: 'Title',
       description: 'Description',

@@ -105,8 +105,8 @@ export const adminZhCN = {
       settings: '系统设置',
       visit: '上门',
       service_record: '服务记录单',
-    },
       on_call_shift: '值班安排',
+    },
     actions: {
       quarantine_retried: '重新收取隔离邮件',
       quarantine_converted: '隔离邮件转为工单',
@@ -161,6 +161,8 @@ export const adminZhCN = {
       signed: '客户签字',
       refused: '客户拒签',
       corrected: '创建更正版本',
+      engineer_added: '添加协助工程师/邀请专家',
+      engineer_removed: '移除协助工程师/专家',
     },
     fields: {
       body: '内容',
@@ -168,8 +170,6 @@ export const adminZhCN = {
       setStatus: '同时改为状态',
       setSeverity: '同时改为级别',
       owner: '所有人',
-      engineer_added: '添加协助工程师/邀请专家',
-      engineer_removed: '移除协助工程师/专家',
       macro: '快捷回复',
       title: '标题',
       description: '描述',
