@@ -136,8 +136,20 @@ export function fieldMobileSpec(app: () => E2eApp) {
         await route.fetch();
         await route.abort('connectionreset');
       });
-      await page.getByTestId('visit-step-on_site').click();
-      await expect.poll(() => page.getByTestId('outbox').getAttribute('data-count')).toBe('1');
+      await page
+        .getByTestId('visit-step-on_site')
+        .click()
+        .catch(async (error) => {
+          await snap(page, 'field-visit-checkin-failed');
+          throw new Error(`${error}; at ${page.url()}: ${(await page.locator('body').innerText()).slice(0, 600)}`);
+        });
+      await expect
+        .poll(() => page.getByTestId('outbox').getAttribute('data-count', { timeout: 1_000 }).catch(() => null), { timeout: 20_000 })
+        .toBe('1')
+        .catch(async (error) => {
+          await snap(page, 'field-visit-lost-answer-failed');
+          throw new Error(`${error}; the check-in's lost sends: ${lost}`);
+        });
       expect(lost).toBeGreaterThanOrEqual(1);
       const arrived = await visitOf();
       expect(arrived.status).toBe('on_site');
@@ -151,11 +163,17 @@ export function fieldMobileSpec(app: () => E2eApp) {
         if (r.url().endsWith(`/api/visits/${visitId}/transitions`)) replies.push({ status: r.status(), replayed: r.headers()['idempotency-replayed'] });
       });
       await page.unroute('**/api/visits/*/transitions');
-      await page
-        .getByTestId('outbox-retry')
-        .click({ timeout: 3_000 })
-        .catch(() => undefined); // the background retry may have sent it already
-      await expect.poll(() => page.getByTestId('outbox').count()).toBe(0);
+      // 立即发送 until the outbox is empty (the background retry every 15 s may be the one that sends it).
+      const retry = page.getByTestId('outbox-retry');
+      await expect
+        .poll(
+          async () => {
+            if (await retry.isVisible()) await retry.click({ timeout: 1_000 }).catch(() => undefined);
+            return page.getByTestId('outbox').count();
+          },
+          { timeout: 30_000, interval: 1_000 },
+        )
+        .toBe(0);
       await expect.poll(() => page.getByTestId('visit-page').getAttribute('data-status')).toBe('on_site');
       expect(replies.length).toBeGreaterThanOrEqual(1);
       for (const reply of replies) expect(reply).toEqual({ status: 200, replayed: 'true' });

@@ -150,7 +150,8 @@ function VisitView({ visit }: { visit: Visit }) {
         <FrozenRecord record={record.data} visit={visit} />
       ) : onSite ? (
         <>
-          <RecordForm visit={visit} record={record.data ?? null} act={act} busy={busy} />
+          {/* One form per version: the first save (null → version 1) keeps what is being typed; a correction starts afresh. */}
+          <RecordForm key={record.data?.version ?? 1} visit={visit} record={record.data ?? null} act={act} busy={busy} />
           {record.data && <SignSection record={record.data} act={act} busy={busy} />}
         </>
       ) : (
@@ -212,6 +213,14 @@ function RecordForm({ visit, record, act, busy }: { visit: Visit; record: Servic
   const [photos, setPhotos] = useState<Array<{ id: string; url: string; filename: string }>>(record?.photos ?? []);
   const upload = useUploadAttachment(visit.ticket.id);
   const fileInput = useRef<HTMLInputElement>(null);
+  // The server's list wins once a save has come back (another tab or a queued save may have added photos).
+  const serverPhotos = record?.photos;
+  const serverPhotoKey = serverPhotos?.map((p) => p.id).join(',');
+  const [seenPhotoKey, setSeenPhotoKey] = useState(serverPhotoKey);
+  if (serverPhotoKey !== seenPhotoKey) {
+    setSeenPhotoKey(serverPhotoKey);
+    if (serverPhotos) setPhotos(serverPhotos);
+  }
 
   const save = async (photoList = photos) => {
     const body = toUpdate(form.getFieldsValue(true) as RecordFormValues, photoList.map((p) => p.id));
@@ -240,7 +249,7 @@ function RecordForm({ visit, record, act, busy }: { visit: Visit; record: Servic
 
   return (
     <Card size="small" title={t('visits.record.title')} extra={record ? <span className="visit-muted">{t('visits.record.version', { version: record.version })}</span> : null} data-testid="record-form">
-      <Form form={form} layout="vertical" requiredMark={false} initialValues={toFormValues(record)} key={record ? `${record.id}` : 'new'} onFinish={() => void save()}>
+      <Form form={form} layout="vertical" requiredMark={false} initialValues={toFormValues(record)}  onFinish={() => void save()}>
         <Form.Item name="findings" label={t('visits.record.findings')}>
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} maxLength={20_000} data-testid="record-findings" />
         </Form.Item>

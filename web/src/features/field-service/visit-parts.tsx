@@ -3,7 +3,7 @@ import { CloudUploadOutlined, CopyOutlined, EnvironmentOutlined, PhoneOutlined }
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Tag } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Visit, VisitStatus } from '../../../../common/api/field-service';
 import { showError, showInfo, showSuccess } from '../../components/feedback';
@@ -115,6 +115,11 @@ export function OutboxIndicator() {
     [t],
   );
   useOutboxSync(client, onRefused);
+  // The toasts' chunk normally loads after a few idle seconds; on a phone that goes offline sooner, the
+  // first "kept on this phone" toast would ask for it without a network and the app would fall over.
+  useEffect(() => {
+    void import('../../components/feedback-holders').catch(() => undefined);
+  }, []);
   if (!pending.length) return null;
   const retry = async () => {
     const result = await flushQueue(client);
