@@ -26,6 +26,7 @@ import { macrosSpec } from './specs/macros';
 import { mailSpec } from './specs/mail';
 import { mobileSpec } from './specs/mobile';
 import { notificationSettingsSpec } from './specs/notification-settings';
+import { onCallSpec } from './specs/on-call';
 import { pageTextsSpec } from './specs/page-texts';
 import { portalSpec } from './specs/portal';
 import { portalReportSpec } from './specs/portal-report';
@@ -64,6 +65,7 @@ const specs: Record<string, (app: () => E2eApp) => void> = {
   devices: devicesSpec,
   'device-import': deviceImportSpec,
   dispatch: dispatchSpec,
+  'on-call': onCallSpec,
   'field-mobile': fieldMobileSpec,
 };
 
