@@ -85,6 +85,7 @@ describe('OpenAPI document', () => {
         ['user', ['userId']],
         ['contact', ['contactId']],
         ['vendor', []],
+        ['on_call', []],
       ]);
     }
   });
