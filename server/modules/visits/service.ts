@@ -15,7 +15,7 @@ import type { Visit, VisitCreate, VisitListQuery, VisitTransition, VisitUpdate }
 import { isCustomerRole } from '../../../common/domain';
 import { can } from '../../../common/permissions';
 import type { Db } from '../../db/client';
-import { devices, sites, ticketDevices, tickets, users, visitDevices, visitEngineers, visits } from '../../db/schema';
+import { devices, sites, ticketDevices, ticketEngineers, tickets, users, visitDevices, visitEngineers, visits } from '../../db/schema';
 import { checkTransition, isOpen } from '../../domain/ticket-lifecycle';
 import { canReplan, judgeStep, nextSteps, type VisitStep } from '../../domain/field-service/visit-machine';
 import { isCustomer, type Actor } from '../../platform/actor';
@@ -117,9 +117,21 @@ export function createVisitService(deps: FieldServiceDeps) {
     }
   }
 
-  async function setEngineers(tx: Db, visitId: string, engineers: readonly { id: string }[]) {
+  /**
+   * The visit's engineers; each who is not the ticket's assignee also becomes a helper on the ticket
+   * (ticket_engineers), so an engineer of another center sent on the visit can open the ticket page.
+   * Taking someone off a visit leaves them a helper: they may have worked it already.
+   */
+  async function setEngineers(tx: Db, visitId: string, engineers: readonly { id: string }[], ticket: TicketRow, actorId: string) {
     await tx.delete(visitEngineers).where(eq(visitEngineers.visitId, visitId));
     await tx.insert(visitEngineers).values(engineers.map((e, i) => ({ visitId, userId: e.id, lead: i === 0 })));
+    const helpers = engineers.filter((e) => e.id !== ticket.assigneeId);
+    if (helpers.length) {
+      await tx
+        .insert(ticketEngineers)
+        .values(helpers.map((e) => ({ ticketId: ticket.id, userId: e.id, role: 'helper' as const, invitedById: actorId })))
+        .onConflictDoNothing();
+    }
   }
 
   async function setDevices(tx: Db, visitId: string, deviceIds: readonly string[]) {
@@ -266,7 +278,7 @@ export function createVisitService(deps: FieldServiceDeps) {
             updatedAt: now,
           })
           .returning();
-        await setEngineers(tx, visit!.id, engineers);
+        await setEngineers(tx, visit!.id, engineers, ticket, actor.id);
         await setDevices(tx, visit!.id, deviceIds);
         await record(write, visit!, 'planned', engineers, now);
         return visit!.id;
@@ -296,7 +308,7 @@ export function createVisitService(deps: FieldServiceDeps) {
         let engineers = await engineersOf(tx, id);
         if (input.engineerIds) {
           engineers = await checkEngineers(tx, input.engineerIds);
-          await setEngineers(tx, id, engineers);
+          await setEngineers(tx, id, engineers, ticket, actor.id);
         }
         if (input.deviceIds) await setDevices(tx, id, await checkDevices(tx, ticket, input.deviceIds));
         const [updated] = await tx.update(visits).set({ ...fields, updatedAt: now }).where(eq(visits.id, id)).returning();

@@ -184,6 +184,7 @@ describe('visits', () => {
     // Another center's engineer, not on the visit, cannot see it, let alone check in.
     expect((await engineerB.post(`/api/visits/${visit.id}/transitions`, { to: 'on_site' })).status).toBe(404);
     expect((await engineerB.get(`/api/visits/${visit.id}`)).status).toBe(404);
+    expect((await engineerB.get(`/api/tickets/${ticket.id}`)).status).toBe(404);
     // A colleague of the same center sees it but is not on it.
     const colleague = await helperA.post(`/api/visits/${visit.id}/transitions`, { to: 'on_site' });
     expect(colleague.status).toBe(403);
@@ -193,6 +194,10 @@ describe('visits', () => {
     // Put on the visit, the other center's engineer sees it (and its ticket's visits) and checks in.
     expect((await dispatcherA.patch(`/api/visits/${visit.id}`, { engineerIds: [engineerA.user.id, engineerB.user.id] })).status).toBe(200);
     expect((await engineerB.get(`/api/visits/${visit.id}`)).status).toBe(200);
+    // …and the ticket itself: the visit made them a helper on it.
+    expect((await engineerB.get(`/api/tickets/${ticket.id}`)).status).toBe(200);
+    const onTicket = (await dispatcherA.get(`/api/tickets/${ticket.id}/engineers`)).body as { user: { id: string }; role: string }[];
+    expect(onTicket.find((e) => e.user.id === engineerB.user.id)?.role).toBe('helper');
     expect((await engineerB.get(`/api/visits?mine=1`)).body.items.map((v: { id: string }) => v.id)).toContain(visit.id);
     expect((await engineerB.post(`/api/visits/${visit.id}/transitions`, { to: 'on_site' })).body.status).toBe('on_site');
     expect((await milestone(ticket.id, 'arrive')).state).toBe('met');
