@@ -195,8 +195,8 @@ describe('timers in a server process on PGlite', () => {
         reportedAt: new Date(now - (i % 3 === 0 ? 4.2 * HOUR : 1.2 * HOUR) - ((i * 7919) % 30) * 4 * 60_000 - i * 1000),
       }));
       const overdue = await seeder.tickets(specs);
-      // Its 1 h step falls due 10 s from now, while the process runs: that one is on time.
-      const [onTime] = await seeder.tickets([{ severity: 'P1', reportedAt: new Date(Date.now() - HOUR + 10_000) }]);
+      // Its 1 h step falls due 25 s from now, while the process runs: that one is on time.
+      const [onTime] = await seeder.tickets([{ severity: 'P1', reportedAt: new Date(Date.now() - HOUR + 25_000) }]);
       return { overdue: overdue.map((t) => t.id), onTime: onTime!.id };
     });
 
@@ -204,7 +204,7 @@ describe('timers in a server process on PGlite', () => {
     const server = await start(dir, 'info');
     const admin = await login(server.url, 'admin', ADMIN_PASSWORD);
     await waitFor('the on-time step', async () => ((await admin.get(`/api/tickets/${ids.onTime}/escalations`)).body as unknown[]).length === 1, {
-      timeoutMs: 40_000,
+      timeoutMs: 60_000,
       intervalMs: 200,
     });
     const sweeps = server.logs().filter((l) => l.msg === 'sweep fired timers').map((l) => l.fired as number);
@@ -227,8 +227,9 @@ describe('timers in a server process on PGlite', () => {
       expect(overdue.every((f) => f.late)).toBe(true);
       expect(new Set(ids.overdue)).toEqual(new Set(overdue.filter((f) => f.ticket_id !== ids.onTime).map((f) => f.ticket_id)));
       // All of them on the first sweep after the start: it works through batch after batch until
-      // nothing due is left (each batch stamps its own time).
-      expect(sweeps[0]).toBe(overdue.length);
+      // nothing due is left (each batch stamps its own time). On a loaded machine the process may
+      // start so late that the on-time step is already due for that first sweep too (CI saw 119 = 118 + 1).
+      expect(sweeps[0]! - overdue.length).oneOf([0, 1]);
       expect(overdue[0]!.fired_at.getTime()).toBeGreaterThanOrEqual(startedAt);
 
       // Oldest due first: tickets in the order of their earliest overdue step, each ticket's steps in due order.
