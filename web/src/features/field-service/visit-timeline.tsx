@@ -115,6 +115,12 @@ export function VisitTimeline({
   if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dispatch.noVisits')} data-testid="timeline-empty" />;
 
   const pct = (ms: number) => (Math.min(Math.max(ms - start, 0), length) / length) * 100;
+  // A block's time on the columns' clock (the desk's), read off the span's start — the desk's midnight —
+  // so a block under 10 says 10:xx whatever the browser's own zone.
+  const deskClock = (iso: string) => {
+    const minutes = ((Math.floor((Date.parse(iso) - start) / 60_000) % 1440) + 1440) % 1440;
+    return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  };
   const nowInSpan = now >= start && now < end;
   const template = { gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` };
   return (
@@ -172,7 +178,7 @@ export function VisitTimeline({
                       aria-label={`${visit.ticket.number} ${t(`dispatch.visitStatus.${visit.status}`)} ${formatDateTime(visit.plannedStart)}`}
                     >
                       <span className="fs-visit-number">{visit.ticket.number}</span>
-                      <span className="fs-visit-time">{dayjs(visit.plannedStart).format(span === 'day' ? 'HH:mm' : 'dd HH:mm')}</span>
+                      <span className="fs-visit-time">{deskClock(visit.plannedStart)}</span>
                     </Link>
                   </Tooltip>
                 ))}
