@@ -11,13 +11,14 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useAudit, useUsers, type AuditFilters } from '../../api/admin';
 import type { AuditEntry } from '../../api/types';
 import { LoadError, LoadingRows, NotFoundPage } from '../../components/states';
 import { DateTime, RelativeTime } from '../../components/time';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
+import { useUrlParams } from '../../components/use-url-params';
 import { useCan } from '../auth/session';
 import { AuditDiff } from './audit-diff';
 
@@ -183,7 +184,7 @@ const actionText = (t: TFunction, action: string): string => String(t(`audit.act
 
 /** Filters ↔ the URL (`?actor=…&entity=…&action=…&from=2026-03-01&to=2026-03-31`, dates inclusive). */
 function useAuditFilters() {
-  const [params, setParams] = useSearchParams();
+  const { params, change, clear } = useUrlParams();
   const search = params.toString();
   const raw = useMemo(() => {
     const p = new URLSearchParams(search);
@@ -200,17 +201,7 @@ function useAuditFilters() {
     }),
     [raw],
   );
-  const set = (key: string, value: string | undefined | null) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  const clear = () => setParams(new URLSearchParams(), { replace: true });
+  const set = (key: string, value: string | undefined | null) => change({ [key]: value });
   return { filters, raw, set, clear, any: search !== '' };
 }
 

@@ -15,13 +15,14 @@ import { Alert, Button, Card, DatePicker, Empty, Segmented, Select, Space, Tabs,
 import dayjs from 'dayjs';
 import { type DragEvent, type KeyboardEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { type BoardEngineer, type BoardParams, type BoardTicket, useDispatchBoard } from '../../api/field-service';
 import { CenterSelect } from '../../components/center-select';
 import { LoadError, LoadingRows } from '../../components/states';
 import { SeverityTag } from '../../components/tags';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
+import { useUrlParams } from '../../components/use-url-params';
 import { BoardSlaBadge, LevelTag } from './dispatch-parts';
 import { DispatchModal, type DispatchTicket } from './dispatch-modal';
 import { SuggestionsModal } from './suggestions-modal';
@@ -224,7 +225,7 @@ export function DispatchPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('dispatch.title'));
   const narrow = useNarrow();
-  const [search, setSearch] = useSearchParams();
+  const { params: search, change } = useUrlParams();
   const params = useMemo(() => paramsOf(search), [search]);
   const board = useDispatchBoard(params);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -235,18 +236,7 @@ export function DispatchPage() {
   // Regions seen so far: filtering by one leaves the others out of the answer, not out of the choice.
   const regions = useRef(new Set<string>());
 
-  const setParam = (changes: Partial<Record<keyof BoardParams, string | undefined>>) =>
-    setSearch(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(key, value);
-          else next.delete(key);
-        }
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = (changes: Partial<Record<keyof BoardParams, string | undefined>>) => change(changes);
 
   const data = board.data;
   for (const tk of data?.tickets ?? []) if (tk.site?.region) regions.current.add(tk.site.region);

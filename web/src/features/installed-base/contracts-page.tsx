@@ -7,7 +7,7 @@ import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Input, Segmented, Table, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { CONTRACT_STATES } from '../../../../common/api/installed-base';
 import { useContracts, type Contract, type ContractState } from '../../api/contracts';
 import { CustomerSelect } from '../../components/selects';
@@ -15,6 +15,7 @@ import { LoadError, LoadingRows } from '../../components/states';
 import { useDebounced } from '../../components/use-debounced';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
+import { useUrlParams } from '../../components/use-url-params';
 import { useCan } from '../auth/session';
 import { ContractStateTag, periodText, policyText, useCoverageText } from './contract-parts';
 import { ContractModal } from './contract-modal';
@@ -30,7 +31,7 @@ export function ContractsPage() {
   const narrow = useNarrow();
   const navigate = useNavigate();
   const coverageText = useCoverageText();
-  const [params, setParams] = useSearchParams();
+  const { params, change } = useUrlParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const q = useDebounced(text.trim(), 300);
   const stateParam = params.get('state');
@@ -40,12 +41,7 @@ export function ContractsPage() {
   const list = useContracts({ customerId, q: q || undefined });
   const [creating, setCreating] = useState(false);
 
-  const setParam = (key: string, value: string | null | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const setParam = (key: string, value: string | null | undefined) => change({ [key]: value });
 
   const counts = useMemo(() => {
     const byState = new Map<ContractState, number>();

@@ -9,7 +9,7 @@ import { DownloadOutlined, PlusOutlined, SearchOutlined, UploadOutlined } from '
 import { Button, Card, Empty, Input, Select, Space, Table, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { DEVICE_STATUSES, WARRANTY_STATES, type DeviceStatus, type WarrantyState } from '../../../../common/api/installed-base';
 import { useCustomer } from '../../api/customers';
 import { deviceExportUrl, useDeviceList, type Device, type DeviceFilters } from '../../api/devices';
@@ -19,6 +19,7 @@ import { LoadError, LoadingRows } from '../../components/states';
 import { useDebounced } from '../../components/use-debounced';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
+import { useUrlParams } from '../../components/use-url-params';
 import { useCan } from '../auth/session';
 import { useQueueKeyboard } from '../tickets/use-queue-keyboard';
 import { DeviceModal } from './device-modal';
@@ -47,7 +48,7 @@ export function DevicesPage() {
   const narrow = useNarrow();
   const navigate = useNavigate();
   const mayWrite = can('devices.write');
-  const [params, setParams] = useSearchParams();
+  const { params, change, clear } = useUrlParams();
   const filters = useMemo(() => filtersOf(params), [params]);
   const [text, setText] = useState(params.get('q') ?? '');
   const typed = useDebounced(text.trim(), 300);
@@ -55,19 +56,7 @@ export function DevicesPage() {
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState(-1);
 
-  const setFilter = (changes: Partial<Record<(typeof FILTER_KEYS)[number], string | undefined>>) => {
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(key, value);
-          else next.delete(key);
-        }
-        return next;
-      },
-      { replace: true },
-    );
-  };
+  const setFilter = (changes: Partial<Record<(typeof FILTER_KEYS)[number], string | undefined>>) => change(changes);
   // The typed prefix reaches the URL (and the server) once typing pauses; the URL's own changes
   // (back / forward, 清除筛选) come back into the box, but not the echo of what was typed.
   const written = useRef(params.get('q') ?? '');
@@ -277,7 +266,7 @@ export function DevicesPage() {
             onClick={() => {
               written.current = '';
               setText('');
-              setParams({}, { replace: true });
+              clear();
             }}
           >
             {t('devices.clearFilters')}

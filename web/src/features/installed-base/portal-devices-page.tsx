@@ -7,7 +7,6 @@ import { SearchOutlined } from '@ant-design/icons';
 import { Alert, Card, Empty, Input, Select, Table, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { WARRANTY_STATES, type Device, type WarrantyState } from '../../../../common/api/installed-base';
 import { useDeviceList } from '../../api/contracts';
 import { useCustomer } from '../../api/customers';
@@ -15,6 +14,7 @@ import { LoadError, LoadingRows } from '../../components/states';
 import { useDebounced } from '../../components/use-debounced';
 import { useDocumentTitle } from '../../components/use-document-title';
 import { useNarrow } from '../../components/use-narrow';
+import { useUrlParams } from '../../components/use-url-params';
 import { useMe } from '../auth/session';
 import { PortalDeviceDrawer } from './portal-device-drawer';
 import { PortalDeviceStatus, PortalWarrantyTag } from './portal-device-tags';
@@ -28,7 +28,7 @@ export function PortalDevicesPage() {
   const me = useMe();
   const narrow = useNarrow();
   const customer = useCustomer(me.customerId);
-  const [params, setParams] = useSearchParams();
+  const { params, change } = useUrlParams();
   const [text, setText] = useState(params.get('q') ?? '');
   const q = useDebounced(text.trim(), 300);
   const siteId = params.get('siteId') ?? undefined;
@@ -37,12 +37,7 @@ export function PortalDevicesPage() {
   const list = useDeviceList({ q: q || undefined, siteId, warranty, limit: LIMIT });
   const [open, setOpen] = useState<string | null>(null);
 
-  const setParam = (key: string, value: string | null | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
-  };
+  const setParam = (key: string, value: string | null | undefined) => change({ [key]: value });
   const rows = list.data?.items ?? [];
   const place = (d: Device) => [d.site?.name, d.location].filter(Boolean).join(' · ');
 
