@@ -5,7 +5,7 @@
  * invites an expert of another center with a question; the expert then opens the ticket.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { login, snap, type E2eApp } from '../support';
+import { chooseOption, login, snap, type E2eApp } from '../support';
 
 export function onCallSpec(app: () => E2eApp) {
   describe('on-call rota: week grid, add a shift, phone list', () => {
@@ -37,8 +37,7 @@ export function onCallSpec(app: () => E2eApp) {
       expect(await page.getByTestId('rota-row').first().textContent()).toContain('值班甲');
 
       await page.getByTestId('rota-add').click();
-      await page.getByTestId('rota-user').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '值班乙' }).click();
+      await chooseOption(page, page.getByTestId('rota-user'), '值班乙');
       await page.getByTestId('rota-note').fill('白班');
       await page.getByTestId('rota-submit').click();
       await expect.poll(() => page.getByTestId('rota-row').count()).toBe(2);
@@ -75,11 +74,16 @@ export function onCallSpec(app: () => E2eApp) {
       await card.waitFor();
       expect(await card.getByTestId('ticket-engineer-name').first().textContent()).toBe('韩主办');
       await card.getByTestId('engineers-invite-expert').click();
-      await page.getByTestId('engineers-user-select').click();
+      const select = page.getByTestId('engineers-user-select');
+      await select.click();
       await page.keyboard.type('魏专家');
-      await page.locator('.ant-select-item-option').filter({ hasText: '魏专家' }).click();
+      // The candidates come from the server as one types; a click while the list slides open is lost
+      // (CI saw the expert never chosen), so choose until it took.
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '魏专家' }).waitFor();
+      await chooseOption(page, select, '魏专家');
       await page.getByTestId('engineers-question').fill('是否需要更换主控板？');
       await page.getByTestId('engineers-add-confirm').click();
+      await page.getByTestId('engineers-add-confirm').waitFor({ state: 'hidden' });
       // The write goes through the ticket's command path: allow a loaded machine its time.
       await expect.poll(() => card.getByTestId('ticket-engineer').count(), { timeout: 10_000 }).toBe(2);
       expect(await card.getByTestId('ticket-engineer-question').textContent()).toContain('是否需要更换主控板？');
