@@ -14,9 +14,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Two files at a time: vitest's default on a 2-core machine is one (cores − 1), and most files
-        // wait on a database, a child process or a mail server for much of their time.
-        test: { name: 'server', include: ['server/**/*.test.ts', 'common/**/*.test.ts'], sequence: { groupOrder: 0 }, maxWorkers: 2 },
+        // On PGlite two files at a time: vitest's default on a 2-core machine is one (cores − 1), and
+        // each file has its own in-process database. On PostgreSQL one: the event consumers read below
+        // the oldest running transaction of the whole server (pg_snapshot_xmin; transaction ids are
+        // cluster-wide), so another file's open transaction in its own database holds them back.
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'common/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+          maxWorkers: process.env.DATABASE_URL ? 1 : 2,
+        },
       },
       {
         extends: true,
