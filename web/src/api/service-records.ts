@@ -6,12 +6,13 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import type { ServiceRecord, Visit } from '../../../common/api/field-service';
 import { api, ApiError, qs } from './client';
+import { fieldKeys } from './field-service';
 
 /** Under api/field-service.ts's `['field-service']` family, so its refreshes reach these and these reach its lists. */
+/** Under the field-service family (`fieldKeys` in field-service.ts), so a visit's step refreshes these and back. */
 export const recordKeys = {
-  all: ['field-service'] as const,
+  all: fieldKeys.all,
   mine: ['field-service', 'visits', 'mine'] as const,
-  visit: (id: string) => ['field-service', 'visits', 'detail', id] as const,
   record: (visitId: string) => ['field-service', 'records', 'visit', visitId] as const,
 };
 
@@ -21,14 +22,6 @@ export function useMyVisits() {
     queryKey: recordKeys.mine,
     queryFn: ({ signal }) => api.get<{ items: Visit[] }>(`/api/visits${qs({ mine: '1' })}`, { signal }),
     refetchOnWindowFocus: true,
-  });
-}
-
-export function useVisit(id: string) {
-  return useQuery({
-    queryKey: recordKeys.visit(id),
-    queryFn: ({ signal }) => api.get<Visit>(`/api/visits/${encodeURIComponent(id)}`, { signal }),
-    retry: false,
   });
 }
 
